@@ -1,0 +1,75 @@
+"""Interfaces the services need from the outside world; adapters implement them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from platewarden.domain.messages import Event
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredObject:
+    """What the evidence store reports after storing an object."""
+
+    sha256: str
+    size_bytes: int
+    created: bool  # False when the object was already present (content addressing)
+
+
+class EvidenceIntegrityError(Exception):
+    """Stored bytes did not decrypt, or did not hash to their address."""
+
+
+class EvidenceNotFound(KeyError):
+    """No object is stored under that address."""
+
+
+class HashMismatch(ValueError):
+    """Uploaded bytes do not hash to the SHA-256 the uploader declared."""
+
+
+class TooLarge(ValueError):
+    """An upload exceeded the size allowed for it."""
+
+
+class EvidenceStore(Protocol):
+    """Content-addressed, encrypted-at-rest storage of images and clips."""
+
+    def put(self, data: bytes, *, expected_sha256: str | None = None) -> StoredObject:
+        """Store ``data``; raise ``HashMismatch`` if it does not hash to ``expected_sha256``."""
+        ...
+
+    def put_stream(self, chunks: Iterable[bytes], *, expected_sha256: str | None = None,
+                   max_bytes: int | None = None) -> StoredObject:
+        """Encrypt and hash ``chunks`` as they arrive; nothing is kept on a mismatch."""
+        ...
+
+    def get(self, sha256: str) -> bytes:
+        """The decrypted object; raises ``EvidenceNotFound`` / ``EvidenceIntegrityError``."""
+        ...
+
+    def open(self, sha256: str) -> Iterator[bytes]:
+        """The decrypted object as chunks, verified as they are read."""
+        ...
+
+    def exists(self, sha256: str) -> bool:
+        """Whether an object is stored under ``sha256``."""
+        ...
+
+    def delete(self, sha256: str) -> bool:
+        """Remove an object; ``True`` if it existed."""
+        ...
+
+    def sync(self) -> None:
+        """Make every object stored so far durable (one fsync batch for many puts)."""
+        ...
+
+
+class EventPublisher(Protocol):
+    """Hands events to whoever subscribed (the in-process bus, later JetStream)."""
+
+    def publish(self, events: Iterable[Event]) -> None:
+        """Deliver ``events`` after the transaction that produced them committed."""
+        ...
