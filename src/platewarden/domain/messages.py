@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+
+from platewarden.domain.cameras import LaneRestriction
 
 
 class Command:
@@ -30,6 +32,21 @@ class RegisterCamera(Command):
     calibration_certificate: str | None = None
     calibration_expires_at: datetime | None = None
     region_code: str = "01"
+    lane_restrictions: tuple[LaneRestriction, ...] = ()
+    red_light_grace_s: float = 0.5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterSection(Command):
+    """Define an average-speed section between two registered cameras."""
+
+    section_id: str
+    name: str
+    entry_camera_id: str
+    exit_camera_id: str
+    distance_m: float
+    speed_limit_kmh: int
+    class_limits_kmh: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
