@@ -1,0 +1,236 @@
+"""Encrypted, content-addressed evidence store on the local disk.
+
+Objects live at ``objects/ab/cd/<name>`` where ``<name>`` is an HMAC of the SHA-256 under a
+key derived from the master key. Writes go to ``tmp/`` (same filesystem) and are linked into
+place only once complete and verified; ``put`` does not fsync, ``sync()`` makes a batch
+durable (see ``durability``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+
+from platewarden.adapters.evidence.common import UploadMeter, normalize_sha256
+from platewarden.adapters.evidence.durability import PendingWrites, SyncStrategy
+from platewarden.adapters.evidence.format import (
+    DEFAULT_SEGMENT_SIZE,
+    HEADER_SIZE,
+    EvidenceKeys,
+    SegmentOpener,
+    SegmentSealer,
+    decrypt_segments,
+)
+from platewarden.services.ports import (
+    EvidenceIntegrityError,
+    EvidenceNotFound,
+    StoredObject,
+)
+
+_STALE_TEMP_AGE_S = 24 * 3600
+_SHRED_SIZE = 48  # the wrapped data key at the end of the header
+
+
+class LocalEvidenceStore:
+    """``EvidenceStore`` on a local directory; safe to share between threads."""
+
+    def __init__(self, root: Path, *, master_key: bytes,
+                 segment_size: int = DEFAULT_SEGMENT_SIZE,
+                 sync_strategy: SyncStrategy = "auto") -> None:
+        self._keys = EvidenceKeys.derive(master_key)
+        self._root = Path(root)
+        self._objects = self._root / "objects"
+        self._tmp = self._root / "tmp"
+        for directory in (self._root, self._objects, self._tmp):
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._segment_size = segment_size
+        self._pending = PendingWrites(root=self._root, strategy=sync_strategy)
+        self._known_dirs: set[Path] = set()
+        self._remove_stale_temp_files()
+
+    @property
+    def root(self) -> Path:
+        """The store's directory."""
+        return self._root
+
+    def put(self, data: bytes, *, expected_sha256: str | None = None) -> StoredObject:
+        """Store ``data``; see ``EvidenceStore.put``."""
+        meter = UploadMeter(expected_sha256=expected_sha256, max_bytes=None)
+        meter.feed(data)
+        sha256 = meter.finish()
+        if self.exists(sha256):
+            return StoredObject(sha256=sha256, size_bytes=len(data), created=False)
+        sealer = SegmentSealer(segment_size=self._segment_size)
+        body = sealer.update(data) + sealer.finish()
+        header = sealer.header(keys=self._keys, sha256=sha256)
+        with _TempFile(self._tmp) as temp:
+            temp.write_at(0, header + body)
+            created = self._publish(temp, sha256)
+        return StoredObject(sha256=sha256, size_bytes=len(data), created=created)
+
+    def put_stream(self, chunks: Iterable[bytes], *, expected_sha256: str | None = None,
+                   max_bytes: int | None = None) -> StoredObject:
+        """Encrypt ``chunks`` as they arrive; see ``EvidenceStore.put_stream``."""
+        meter = UploadMeter(expected_sha256=expected_sha256, max_bytes=max_bytes)
+        if expected_sha256 is not None and self.exists(normalize_sha256(expected_sha256)):
+            for chunk in chunks:  # verify the upload, but write nothing
+                meter.feed(chunk)
+            return StoredObject(sha256=meter.finish(), size_bytes=meter.size_bytes,
+                                created=False)
+        sealer = SegmentSealer(segment_size=self._segment_size)
+        with _TempFile(self._tmp) as temp:
+            offset = HEADER_SIZE  # the header needs the hash, so it is written last
+            for chunk in chunks:
+                meter.feed(chunk)
+                offset += temp.write_at(offset, sealer.update(chunk))
+            temp.write_at(offset, sealer.finish())
+            sha256 = meter.finish()
+            temp.write_at(0, sealer.header(keys=self._keys, sha256=sha256))
+            created = self._publish(temp, sha256)
+        return StoredObject(sha256=sha256, size_bytes=meter.size_bytes, created=created)
+
+    def get(self, sha256: str) -> bytes:
+        """The decrypted, verified object."""
+        return b"".join(self.open(sha256))
+
+    def open(self, sha256: str) -> EvidenceReader:
+        """Decrypted chunks, each verified as read; not-found and header errors raise here."""
+        sha256 = normalize_sha256(sha256)
+        try:
+            file = self._path(sha256).open("rb", buffering=0)
+        except FileNotFoundError:
+            raise EvidenceNotFound(sha256) from None
+        try:
+            opener = SegmentOpener(header=file.read(HEADER_SIZE), keys=self._keys, sha256=sha256)
+        except BaseException:
+            file.close()
+            raise
+        return EvidenceReader(file=file, opener=opener, sha256=sha256)
+
+    def exists(self, sha256: str) -> bool:
+        """Whether an object is stored under ``sha256``."""
+        return self._path(normalize_sha256(sha256)).exists()
+
+    def delete(self, sha256: str) -> bool:
+        """Remove an object, first overwriting its wrapped data key (crypto-shredding).
+
+        Once the wrapped key is gone the ciphertext cannot be decrypted even if its blocks
+        survive on disk; copy-on-write filesystems and SSD remapping may still keep the old
+        header, which is why the key, not the file, is what is destroyed.
+        """
+        path = self._path(normalize_sha256(sha256))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return False
+        try:
+            os.pwrite(fd, os.urandom(_SHRED_SIZE), HEADER_SIZE - _SHRED_SIZE)
+            os.fsync(fd)  # unlinking first would let the kernel drop the overwrite unwritten
+        finally:
+            os.close(fd)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        self._pending.removed(path)
+        return True
+
+    def sync(self) -> None:
+        """Make every object stored (or deleted) so far durable, in one batch."""
+        self._pending.sync()
+
+    def _path(self, sha256: str) -> Path:
+        name = self._keys.object_name(sha256)
+        return self._objects / name[:2] / name[2:4] / name
+
+    def _publish(self, temp: _TempFile, sha256: str) -> bool:
+        """Link the finished temp file into place; ``False`` if the object was already there."""
+        path = self._path(sha256)
+        if path.parent not in self._known_dirs:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self._known_dirs.add(path.parent)
+        try:
+            # link, unlike rename, never replaces: a concurrent put of the same bytes wins once.
+            os.link(temp.path, path)
+        except FileExistsError:
+            return False
+        self._pending.added(path)
+        return True
+
+    def _remove_stale_temp_files(self) -> None:
+        # Left by a crash mid-upload; recent ones may belong to another live process.
+        cutoff = time.time() - _STALE_TEMP_AGE_S
+        for entry in os.scandir(self._tmp):
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                Path(entry.path).unlink(missing_ok=True)
+
+
+class _TempFile:
+    """A private temp file that is removed on exit, whether or not it was published."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / f"{os.urandom(12).hex()}.tmp"
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                           0o600)
+
+    def write_at(self, offset: int, data: bytes) -> int:
+        view = memoryview(data)
+        written = 0
+        while written < len(view):
+            written += os.pwrite(self._fd, view[written:], offset + written)
+        return written
+
+    def __enter__(self) -> _TempFile:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        os.close(self._fd)
+        self.path.unlink(missing_ok=True)
+
+
+class EvidenceReader(Iterator[bytes]):
+    """Iterator over an object's plaintext that owns (and closes) the underlying file."""
+
+    def __init__(self, *, file: io.FileIO, opener: SegmentOpener, sha256: str) -> None:
+        self._file = file
+        self._segments = decrypt_segments(lambda size: file.read(size) or b"", opener)
+        self._hash = hashlib.sha256()
+        self._sha256 = sha256
+
+    def __next__(self) -> bytes:
+        if self._file.closed:
+            raise StopIteration
+        try:
+            chunk = next(self._segments)
+        except StopIteration:
+            self.close()
+            if self._hash.hexdigest() != self._sha256:
+                raise EvidenceIntegrityError("evidence does not hash to its address") from None
+            raise
+        except BaseException:
+            self.close()
+            raise
+        self._hash.update(chunk)
+        return chunk
+
+    def close(self) -> None:
+        """Release the file; further iteration ends at once."""
+        self._segments.close()
+        self._file.close()
+
+    def __enter__(self) -> EvidenceReader:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if hasattr(self, "_segments"):
+            self.close()
