@@ -1,0 +1,1 @@
+"""The camera side of the ingest contract: signed payloads, keys and an HTTP client."""
