@@ -73,3 +73,31 @@ class EventPublisher(Protocol):
     def publish(self, events: Iterable[Event]) -> None:
         """Deliver ``events`` after the transaction that produced them committed."""
         ...
+
+
+class SignatureVerifier(Protocol):
+    """Checks a camera's Ed25519 signature."""
+
+    def verify(self, *, public_key: bytes, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` by ``public_key`` covers ``message``."""
+        ...
+
+
+class KeyPairFactory(Protocol):
+    """Makes camera key pairs."""
+
+    def generate(self) -> tuple[bytes, bytes]:
+        """A new ``(private_key, public_key)`` pair, raw 32 bytes each."""
+        ...
+
+
+class PasswordHasher(Protocol):
+    """Slow, salted password hashing (argon2id in production)."""
+
+    def hash(self, password: str) -> str:
+        """The encoded hash of ``password``."""
+        ...
+
+    def verify(self, encoded: str, password: str) -> bool:
+        """Whether ``password`` matches ``encoded``; never raises on a mismatch."""
+        ...

@@ -1,0 +1,66 @@
+"""Ed25519 signatures and argon2id password hashes."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher as Argon2Hasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import Encoding, PrivateFormat, PublicFormat
+from cryptography.hazmat.primitives.serialization import NoEncryption
+
+
+class Ed25519Verifier:
+    """Verifies camera signatures; caches parsed public keys."""
+
+    def __init__(self) -> None:
+        self._keys: dict[bytes, Ed25519PublicKey] = {}
+
+    def verify(self, *, public_key: bytes, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` is a valid Ed25519 signature of ``message``."""
+        key = self._keys.get(public_key)
+        if key is None:
+            key = Ed25519PublicKey.from_public_bytes(public_key)
+            self._keys[public_key] = key
+        try:
+            key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+
+class Ed25519KeyPairs:
+    """Generates raw Ed25519 key pairs for cameras."""
+
+    def generate(self) -> tuple[bytes, bytes]:
+        """``(private_key, public_key)``, raw 32 bytes each."""
+        private = Ed25519PrivateKey.generate()
+        raw_private = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        raw_public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return raw_private, raw_public
+
+
+class Argon2PasswordHasher:
+    """argon2id with the library's current recommended parameters."""
+
+    def __init__(self, *, time_cost: int | None = None, memory_cost: int | None = None) -> None:
+        kwargs: dict[str, int] = {}
+        if time_cost is not None:
+            kwargs["time_cost"] = time_cost
+        if memory_cost is not None:
+            kwargs["memory_cost"] = memory_cost
+        self._hasher = Argon2Hasher(**kwargs)
+
+    def hash(self, password: str) -> str:
+        """Encoded argon2id hash."""
+        return self._hasher.hash(password)
+
+    def verify(self, encoded: str, password: str) -> bool:
+        """Whether ``password`` matches; ``False`` on any mismatch or bad hash."""
+        try:
+            return bool(self._hasher.verify(encoded, password))
+        except (VerificationError, InvalidHashError):
+            return False

@@ -1,0 +1,328 @@
+"""SQL implementations of the repository interfaces (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
+
+from platewarden.adapters.db import tables as t
+from platewarden.adapters.db.mapping import (
+    alert_from,
+    alert_row,
+    camera_from,
+    camera_row,
+    hotlist_from,
+    hotlist_row,
+    read_from,
+    read_row,
+    section_from,
+    section_row,
+    violation_from,
+    violation_row,
+)
+from platewarden.domain.cameras import Camera, Section
+from platewarden.domain.clock import from_us, to_us
+from platewarden.domain.reads import ImageRef, PlateRead
+from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
+from platewarden.services.unit_of_work import Session, StoredRead, User, ViolationFilter
+
+
+class SqlCameras:
+    """Cameras and sections in SQL."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    def add(self, camera: Camera, *, created_at: datetime) -> None:
+        self._c.execute(insert(t.cameras).values(**camera_row(camera),
+                                                 created_us=to_us(created_at)))
+
+    def get(self, camera_id: str) -> Camera | None:
+        row = self._c.execute(select(t.cameras).where(t.cameras.c.id == camera_id)).first()
+        return camera_from(row) if row else None
+
+    def list(self) -> list[Camera]:
+        rows = self._c.execute(select(t.cameras).order_by(t.cameras.c.id))
+        return [camera_from(r) for r in rows]
+
+    def set_enabled(self, camera_id: str, *, enabled: bool) -> bool:
+        result = self._c.execute(update(t.cameras).where(t.cameras.c.id == camera_id)
+                                 .values(enabled=enabled))
+        return result.rowcount > 0
+
+    def add_section(self, section: Section) -> None:
+        self._c.execute(insert(t.sections).values(**section_row(section)))
+
+    def get_section(self, section_id: str) -> Section | None:
+        row = self._c.execute(select(t.sections).where(t.sections.c.id == section_id)).first()
+        return section_from(row) if row else None
+
+    def sections_for(self, camera_id: str) -> list[Section]:
+        s = t.sections
+        rows = self._c.execute(select(s).where(or_(s.c.entry_camera_id == camera_id,
+                                                   s.c.exit_camera_id == camera_id)))
+        return [section_from(r) for r in rows]
+
+    def list_sections(self) -> list[Section]:
+        return [section_from(r) for r in self._c.execute(select(t.sections))]
+
+
+class SqlReads:
+    """Reads, images, nonces and uploaded blobs in SQL."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    def payload_digest(self, read_pk: str) -> str | None:
+        return self._c.execute(select(t.reads.c.payload_sha256)
+                               .where(t.reads.c.id == read_pk)).scalar()
+
+    def add(self, read: PlateRead, *, payload_sha256: str, received_at: datetime,
+            duplicate_of: str | None) -> None:
+        self._c.execute(insert(t.reads).values(
+            **read_row(read), payload_sha256=payload_sha256, received_us=to_us(received_at),
+            duplicate_of=duplicate_of, evaluated=False))
+        if read.images:
+            self._c.execute(insert(t.read_images), [
+                {"read_pk": read.id, "role": i.role, "sha256": i.sha256,
+                 "content_type": i.content_type, "size_bytes": i.size_bytes}
+                for i in read.images])
+
+    def find_repeat(self, *, camera_id: str, plate_key: str, captured_at: datetime,
+                    window_s: float) -> str | None:
+        centre, span = to_us(captured_at), int(window_s * 1_000_000)
+        r = t.reads
+        return self._c.execute(
+            select(r.c.id).where(r.c.camera_id == camera_id, r.c.plate_key == plate_key,
+                                 r.c.captured_us.between(centre - span, centre + span),
+                                 r.c.duplicate_of.is_(None))
+            .order_by(r.c.captured_us).limit(1)).scalar()
+
+    def _images(self, read_pks: Sequence[str]) -> dict[str, tuple[ImageRef, ...]]:
+        found: dict[str, list[ImageRef]] = {}
+        rows = self._c.execute(select(t.read_images)
+                               .where(t.read_images.c.read_pk.in_(read_pks)))
+        for row in rows:
+            found.setdefault(row.read_pk, []).append(ImageRef(
+                role=row.role, sha256=row.sha256, content_type=row.content_type,
+                size_bytes=row.size_bytes))
+        return {k: tuple(sorted(v, key=lambda i: (i.role, i.sha256))) for k, v in found.items()}
+
+    def get(self, read_pk: str) -> StoredRead | None:
+        row = self._c.execute(select(t.reads).where(t.reads.c.id == read_pk)).first()
+        if row is None:
+            return None
+        images = self._images([read_pk]).get(read_pk, ())
+        return StoredRead(read=read_from(row, images), payload_sha256=row.payload_sha256,
+                          duplicate_of=row.duplicate_of, evaluated=bool(row.evaluated))
+
+    def unevaluated(self, *, limit: int) -> list[str]:
+        r = t.reads
+        rows = self._c.execute(select(r.c.id).where(r.c.evaluated.is_(False))
+                               .order_by(r.c.received_us).limit(limit))
+        return [row.id for row in rows]
+
+    def mark_evaluated(self, read_pks: Sequence[str]) -> None:
+        if read_pks:
+            self._c.execute(update(t.reads).where(t.reads.c.id.in_(read_pks))
+                            .values(evaluated=True))
+
+    def for_plate(self, *, plate_key: str, camera_ids: Iterable[str], start: datetime,
+                  end: datetime) -> list[PlateRead]:
+        r = t.reads
+        rows = list(self._c.execute(select(r).where(
+            r.c.plate_key == plate_key, r.c.camera_id.in_(list(camera_ids)),
+            r.c.captured_us.between(to_us(start), to_us(end)), r.c.duplicate_of.is_(None))))
+        images = self._images([row.id for row in rows])
+        return [read_from(row, images.get(row.id, ())) for row in rows]
+
+    def nonce_digest(self, camera_id: str, nonce: str) -> str | None:
+        n = t.nonces
+        return self._c.execute(select(n.c.envelope_sha256).where(
+            n.c.camera_id == camera_id, n.c.nonce == nonce)).scalar()
+
+    def add_nonce(self, camera_id: str, nonce: str, *, envelope_sha256: str,
+                  seen_at: datetime) -> None:
+        self._c.execute(insert(t.nonces).values(camera_id=camera_id, nonce=nonce,
+                                                envelope_sha256=envelope_sha256,
+                                                seen_us=to_us(seen_at)))
+
+    def prune_nonces(self, *, before: datetime) -> int:
+        result = self._c.execute(delete(t.nonces).where(t.nonces.c.seen_us < to_us(before)))
+        return result.rowcount
+
+    def add_blob(self, camera_id: str, ref: ImageRef, *, created_at: datetime) -> None:
+        if not self.has_blob(camera_id, ref.sha256):
+            self._c.execute(insert(t.uploaded_blobs).values(
+                camera_id=camera_id, sha256=ref.sha256, content_type=ref.content_type,
+                size_bytes=ref.size_bytes, created_us=to_us(created_at)))
+
+    def has_blob(self, camera_id: str, sha256: str) -> bool:
+        b = t.uploaded_blobs
+        return self._c.execute(select(b.c.sha256).where(
+            b.c.camera_id == camera_id, b.c.sha256 == sha256)).first() is not None
+
+    def image_is_evidence(self, sha256: str) -> bool:
+        """Whether the object belongs to a read behind a violation or an alert."""
+        img = t.read_images
+        read_pks = [r.read_pk for r in self._c.execute(
+            select(img.c.read_pk).where(img.c.sha256 == sha256))]
+        if not read_pks:
+            return False
+        if self._c.execute(select(t.alerts.c.id)
+                           .where(t.alerts.c.read_pk.in_(read_pks))).first():
+            return True
+        vr = t.violation_reads
+        return self._c.execute(select(vr.c.violation_id)
+                               .where(vr.c.read_pk.in_(read_pks))).first() is not None
+
+
+class SqlViolations:
+    """Violations and alerts in SQL."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    def add_if_absent(self, violation: Violation, *, created_at: datetime) -> bool:
+        exists = self._c.execute(select(t.violations.c.id)
+                                 .where(t.violations.c.id == violation.id)).first()
+        if exists:
+            return False
+        self._c.execute(insert(t.violations).values(**violation_row(violation),
+                                                    created_us=to_us(created_at)))
+        self._c.execute(insert(t.violation_reads), [
+            {"violation_id": violation.id, "read_pk": pk} for pk in set(violation.read_ids)])
+        return True
+
+    def get(self, violation_id: str) -> Violation | None:
+        row = self._c.execute(select(t.violations)
+                              .where(t.violations.c.id == violation_id)).first()
+        return violation_from(row) if row else None
+
+    def list(self, query: ViolationFilter) -> list[Violation]:
+        v = t.violations
+        stmt = select(v).order_by(v.c.occurred_us.desc(), v.c.id)
+        if query.status is not None:
+            stmt = stmt.where(v.c.status == query.status.value)
+        if query.type is not None:
+            stmt = stmt.where(v.c.type == query.type)
+        rows = self._c.execute(stmt.limit(query.limit).offset(query.offset))
+        return [violation_from(r) for r in rows]
+
+    def for_section_plate(self, section_id: str, plate_key: str) -> list[Violation]:
+        v = t.violations
+        rows = self._c.execute(select(v).where(v.c.section_id == section_id,
+                                               v.c.plate_key == plate_key))
+        return [violation_from(r) for r in rows]
+
+    def set_status(self, violation_id: str, status: ViolationStatus, *, by: str | None,
+                   at: datetime, note: str | None) -> bool:
+        result = self._c.execute(update(t.violations).where(t.violations.c.id == violation_id)
+                                 .values(status=status.value, reviewed_by=by,
+                                         reviewed_us=to_us(at), review_note=note))
+        return result.rowcount > 0
+
+    def add_alert_if_absent(self, alert: Alert, *, created_at: datetime) -> bool:
+        if self._c.execute(select(t.alerts.c.id).where(t.alerts.c.id == alert.id)).first():
+            return False
+        self._c.execute(insert(t.alerts).values(**alert_row(alert),
+                                                created_us=to_us(created_at)))
+        return True
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        row = self._c.execute(select(t.alerts).where(t.alerts.c.id == alert_id)).first()
+        return alert_from(row) if row else None
+
+    def list_alerts(self, *, limit: int, offset: int) -> list[Alert]:
+        a = t.alerts
+        rows = self._c.execute(select(a).order_by(a.c.occurred_us.desc(), a.c.id)
+                               .limit(limit).offset(offset))
+        return [alert_from(r) for r in rows]
+
+
+class SqlHotlist:
+    """Hotlist entries in SQL; the version is bumped on every change."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    def upsert(self, entries: Iterable[HotlistEntry], *, at: datetime) -> int:
+        count = 0
+        for entry in entries:
+            self._c.execute(delete(t.hotlist_entries).where(t.hotlist_entries.c.id == entry.id))
+            self._c.execute(insert(t.hotlist_entries).values(**hotlist_row(entry),
+                                                             created_us=to_us(at)))
+            count += 1
+        state = t.system_state
+        self._c.execute(delete(state).where(state.c.key == "hotlist_version"))
+        self._c.execute(insert(state).values(key="hotlist_version", value=uuid.uuid4().hex))
+        return count
+
+    def active(self, *, at: datetime) -> list[HotlistEntry]:
+        h = t.hotlist_entries
+        rows = self._c.execute(select(h).where(h.c.expires_us > to_us(at)))
+        return [hotlist_from(r) for r in rows]
+
+    def version(self) -> str:
+        state = t.system_state
+        value = self._c.execute(select(state.c.value)
+                                .where(state.c.key == "hotlist_version")).scalar()
+        return value or "empty"
+
+
+class SqlAccounts:
+    """Users and sessions in SQL."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    @staticmethod
+    def _user(row: object) -> User:
+        return User(id=row.id, username=row.username,  # type: ignore[attr-defined]
+                    password_hash=row.password_hash,  # type: ignore[attr-defined]
+                    roles=frozenset(row.roles),  # type: ignore[attr-defined]
+                    enabled=bool(row.enabled))  # type: ignore[attr-defined]
+
+    def add_user(self, user: User, *, created_at: datetime) -> None:
+        self._c.execute(insert(t.users).values(
+            id=user.id, username=user.username, password_hash=user.password_hash,
+            roles=sorted(user.roles), enabled=user.enabled, created_us=to_us(created_at)))
+
+    def user_by_name(self, username: str) -> User | None:
+        row = self._c.execute(select(t.users).where(t.users.c.username == username)).first()
+        return self._user(row) if row else None
+
+    def user(self, user_id: str) -> User | None:
+        row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
+        return self._user(row) if row else None
+
+    def set_password(self, user_id: str, password_hash: str) -> None:
+        self._c.execute(update(t.users).where(t.users.c.id == user_id)
+                        .values(password_hash=password_hash))
+
+    def add_session(self, session: Session, *, created_at: datetime) -> None:
+        self._c.execute(insert(t.sessions).values(
+            token_sha256=session.token_sha256, user_id=session.user_id,
+            created_us=to_us(created_at), expires_us=to_us(session.expires_at)))
+
+    def session(self, token_sha256: str) -> Session | None:
+        s = t.sessions
+        row = self._c.execute(select(s).where(s.c.token_sha256 == token_sha256)).first()
+        if row is None:
+            return None
+        return Session(token_sha256=row.token_sha256, user_id=row.user_id,
+                       expires_at=from_us(row.expires_us))
+
+    def delete_session(self, token_sha256: str) -> None:
+        self._c.execute(delete(t.sessions).where(t.sessions.c.token_sha256 == token_sha256))
+
+
+def count_rows(conn: Connection, table_name: str) -> int:
+    """Row count of one table (for status output and tests)."""
+    table = t.metadata.tables[table_name]
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+

@@ -1,0 +1,205 @@
+"""SQLAlchemy Core tables: one metadata shared by SQLite now and PostgreSQL later.
+
+Times are stored as integer microseconds since the Unix epoch (UTC) so that comparisons and
+indexes behave the same on every backend.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
+
+cameras = Table(
+    "cameras", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("road", String(200), nullable=False),
+    Column("direction", String(200), nullable=False),
+    Column("lanes", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("speed_limit_kmh", Integer),
+    Column("calibration_certificate", String(100)),
+    Column("calibration_expires_us", BigInt),
+    Column("public_key", LargeBinary(32), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("region_code", String(2), nullable=False),
+    Column("lane_restrictions", JSON, nullable=False),
+    Column("red_light_grace_s", Float, nullable=False),
+    Column("created_us", BigInt, nullable=False),
+)
+
+sections = Table(
+    "sections", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("entry_camera_id", ForeignKey("cameras.id"), nullable=False, index=True),
+    Column("exit_camera_id", ForeignKey("cameras.id"), nullable=False, index=True),
+    Column("distance_m", Float, nullable=False),
+    Column("speed_limit_kmh", Integer, nullable=False),
+    Column("class_limits_kmh", JSON, nullable=False),
+)
+
+reads = Table(
+    "reads", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("camera_id", ForeignKey("cameras.id"), nullable=False),
+    Column("read_id", String(128), nullable=False),
+    Column("captured_us", BigInt, nullable=False),
+    Column("received_us", BigInt, nullable=False),
+    Column("clock_sync", String(16), nullable=False),
+    Column("plate_raw", String(32), nullable=False),
+    Column("plate", String(32), nullable=False),
+    Column("plate_key", String(32), nullable=False),
+    Column("country", String(4), nullable=False),
+    Column("region", String(64)),
+    Column("plate_format", String(32), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("alternatives", JSON, nullable=False),
+    Column("vehicle_class", String(32)),
+    Column("lane", Integer),
+    Column("direction", String(200)),
+    Column("speed_kmh", Float),
+    Column("speed_method", String(16)),
+    Column("signal_phase", String(16)),
+    Column("time_into_red_s", Float),
+    Column("payload_sha256", String(64), nullable=False),
+    Column("duplicate_of", String(200)),
+    Column("evaluated", Boolean, nullable=False),
+    Index("ix_reads_plate_key_time", "plate_key", "captured_us"),
+    Index("ix_reads_camera_time", "camera_id", "captured_us"),
+    Index("ix_reads_evaluated", "evaluated"),
+)
+
+read_images = Table(
+    "read_images", metadata,
+    Column("read_pk", ForeignKey("reads.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("content_type", String(32), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Index("ix_read_images_sha256", "sha256"),
+)
+
+uploaded_blobs = Table(
+    "uploaded_blobs", metadata,
+    Column("camera_id", ForeignKey("cameras.id"), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("content_type", String(32), nullable=False),
+    Column("size_bytes", BigInt, nullable=False),
+    Column("created_us", BigInt, nullable=False),
+)
+
+nonces = Table(
+    "nonces", metadata,
+    Column("camera_id", String(64), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
+    Column("envelope_sha256", String(64), nullable=False),
+    Column("seen_us", BigInt, nullable=False, index=True),
+)
+
+violations = Table(
+    "violations", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("type", String(32), nullable=False),
+    Column("plate", String(32), nullable=False),
+    Column("plate_key", String(32), nullable=False),
+    Column("camera_id", String(64), nullable=False),
+    Column("section_id", String(64)),
+    Column("occurred_us", BigInt, nullable=False),
+    Column("read_ids", JSON, nullable=False),
+    Column("measured", Float, nullable=False),
+    Column("limit_value", Float, nullable=False),
+    Column("tolerance", String(200), nullable=False),
+    Column("clock_sync", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("created_us", BigInt, nullable=False),
+    Column("reviewed_by", String(64)),
+    Column("reviewed_us", BigInt),
+    Column("review_note", Text),
+    Index("ix_violations_status_time", "status", "occurred_us"),
+    Index("ix_violations_section_plate", "section_id", "plate_key"),
+)
+
+violation_reads = Table(
+    "violation_reads", metadata,
+    Column("violation_id", ForeignKey("violations.id", ondelete="CASCADE"), primary_key=True),
+    Column("read_pk", String(200), primary_key=True, index=True),
+)
+
+hotlist_entries = Table(
+    "hotlist_entries", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("plate", String(32), nullable=False),
+    Column("plate_key", String(32), nullable=False, index=True),
+    Column("list_name", String(64), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("legal_basis", String(500), nullable=False),
+    Column("expires_us", BigInt, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("created_us", BigInt, nullable=False),
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("read_pk", String(200), nullable=False, index=True),
+    Column("hotlist_entry_id", String(64), nullable=False),
+    Column("plate", String(32), nullable=False),
+    Column("listed_plate", String(32), nullable=False),
+    Column("camera_id", String(64), nullable=False),
+    Column("occurred_us", BigInt, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_us", BigInt, nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("created_us", BigInt, nullable=False),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_us", BigInt, nullable=False),
+    Column("expires_us", BigInt, nullable=False),
+)
+
+system_state = Table(
+    "system_state", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)

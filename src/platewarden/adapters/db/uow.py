@@ -1,0 +1,87 @@
+"""The SQL unit of work: one connection, one transaction, every repository."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine, NestedTransaction, Transaction
+
+from platewarden.adapters.db.repositories import (
+    SqlAccounts,
+    SqlCameras,
+    SqlHotlist,
+    SqlReads,
+    SqlViolations,
+)
+
+
+class SqlSavepoint:
+    """SAVEPOINT around one envelope of a group commit."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._tx: NestedTransaction | None = None
+
+    def __enter__(self) -> Self:
+        self._tx = self._conn.begin_nested()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool | None:
+        assert self._tx is not None
+        if exc_type is None:
+            self._tx.commit()
+        else:
+            self._tx.rollback()
+        return None
+
+
+class SqlUnitOfWork:
+    """A transaction over all repositories; without ``commit()`` it rolls back."""
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self._engine = engine
+        self._read_only = read_only
+        self._conn: Connection | None = None
+        self._tx: Transaction | None = None
+
+    def __enter__(self) -> Self:
+        self._conn = self._engine.connect()
+        if self._read_only:
+            self._conn = self._conn.execution_options(platewarden_read_only=True)
+        self._tx = self._conn.begin()
+        self.cameras = SqlCameras(self._conn)
+        self.reads = SqlReads(self._conn)
+        self.violations = SqlViolations(self._conn)
+        self.hotlist = SqlHotlist(self._conn)
+        self.accounts = SqlAccounts(self._conn)
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        assert self._conn is not None
+        assert self._tx is not None
+        if self._tx.is_active:
+            self._tx.rollback()
+        self._conn.close()
+
+    def commit(self) -> None:
+        """Commit the transaction."""
+        assert self._tx is not None
+        self._tx.commit()
+
+    def savepoint(self) -> SqlSavepoint:
+        """A nested transaction inside this one."""
+        assert self._conn is not None
+        return SqlSavepoint(self._conn)
+
+
+class SqlUnitOfWorkFactory:
+    """Creates units of work on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, read_only=read_only)

@@ -1,0 +1,113 @@
+"""One typed settings object: a TOML file in the data dir, overridden by PLATEWARDEN_* variables.
+
+Unknown keys are errors, names carry their units, and secrets are never defaulted.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+CONFIG_FILE_NAME = "platewarden.toml"
+
+
+class EvidenceStoreSettings(BaseModel):
+    """Where evidence objects live; ``type`` picks the backend from the registry."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["local"] = "local"
+    path: str = "evidence"
+
+
+class SpeedToleranceSettings(BaseModel):
+    """Speed tolerance policy: a violation needs limit + max(absolute, percent of limit)."""
+
+    model_config = ConfigDict(extra="forbid")
+    absolute_kmh: float = Field(default=3.0, ge=0)
+    percent: float = Field(default=3.0, ge=0, le=50)
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads ``platewarden.toml`` from the data dir, if present."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path is not None and path.is_file():
+            self._data = tomllib.loads(path.read_text(encoding="utf-8"))
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._data)
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one Platewarden installation."""
+
+    model_config = SettingsConfigDict(env_prefix="PLATEWARDEN_", extra="forbid",
+                                      env_nested_delimiter="__")
+
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8080
+    database_url: str = ""  # empty: SQLite file in the data dir
+    evidence: EvidenceStoreSettings = EvidenceStoreSettings()
+    master_key_file: str = "keys/master.key"
+    max_upload_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024  # one-read request
+    max_batch_upload_bytes: Annotated[int, Field(ge=1024)] = 32 * 1024 * 1024
+    max_image_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
+    max_clip_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024 * 1024
+    max_batch_reads: Annotated[int, Field(ge=1, le=5000)] = 500
+    max_clock_skew_s: Annotated[float, Field(gt=0, le=3600)] = 300.0
+    dedupe_window_s: Annotated[float, Field(ge=0, le=600)] = 10.0
+    section_window_s: Annotated[float, Field(gt=0)] = 3 * 3600.0
+    speed_tolerance: SpeedToleranceSettings = SpeedToleranceSettings()
+    session_ttl_s: Annotated[int, Field(ge=60)] = 8 * 3600
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    group_commit_max_reads: Annotated[int, Field(ge=1)] = 1000
+
+    @field_validator("database_url")
+    @classmethod
+    def _only_known_backends(cls, value: str) -> str:
+        if value and not value.startswith("sqlite"):
+            raise ValueError("only sqlite URLs are supported by this build")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        data_dir = init_settings().get("data_dir")
+        path = Path(data_dir) / CONFIG_FILE_NAME if data_dir is not None else None
+        return (init_settings, env_settings, _TomlSource(settings_cls, path))
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The embedded database file."""
+        return self.data_dir / "platewarden.db"
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL, defaulting to the embedded SQLite file."""
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    def path_in_data_dir(self, relative: str) -> Path:
+        """Resolve a setting that names a path relative to the data dir."""
+        path = Path(relative)
+        return path if path.is_absolute() else self.data_dir / path
+
+
+def load_settings(*, data_dir: Path, **overrides: Any) -> Settings:
+    """Settings for ``data_dir``: file, then environment, then explicit overrides."""
+    return Settings(data_dir=data_dir, **overrides)

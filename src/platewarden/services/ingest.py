@@ -1,0 +1,223 @@
+"""Camera ingest: verify a signed envelope of reads, store evidence and reads durably.
+
+Checks run cheapest-first and each failure has its own machine-readable code; nothing is
+acknowledged until the group commit that holds it has made reads and evidence durable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from platewarden.domain import plates
+from platewarden.domain.cameras import Camera
+from platewarden.domain.media import CLIP_TYPES, IMAGE_TYPES, sniff_content_type
+from platewarden.domain.messages import ReadAccepted
+from platewarden.domain.reads import (
+    Alternative,
+    ClockSync,
+    ImageRef,
+    PlateRead,
+    SignalPhase,
+    SpeedMethod,
+)
+from platewarden.services.errors import IngestError
+from platewarden.services.group_commit import GroupCommitter
+from platewarden.services.ports import EventPublisher, EvidenceStore, SignatureVerifier
+from platewarden.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadSubmission:
+    """One read as a camera submitted it, validated for shape but not yet trusted."""
+
+    read_id: str
+    captured_at: datetime
+    clock_sync: ClockSync
+    plate: str
+    confidence: float
+    payload_sha256: str
+    alternatives: tuple[Alternative, ...] = ()
+    vehicle_class: str | None = None
+    lane: int | None = None
+    direction: str | None = None
+    speed_kmh: float | None = None
+    speed_method: SpeedMethod | None = None
+    signal_phase: SignalPhase | None = None
+    time_into_red_s: float | None = None
+    images: tuple[ImageRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubmitReads:
+    """Command: store the reads of one signed envelope."""
+
+    camera_id: str
+    sent_at: datetime
+    nonce: str
+    reads: tuple[ReadSubmission, ...]
+    blobs: Mapping[str, bytes]
+    signed_bytes: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOutcome:
+    """What happened to one submitted read."""
+
+    read_id: str
+    status: str  # "accepted" | "duplicate"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IngestPolicy:
+    """Limits the ingest service enforces."""
+
+    max_clock_skew_s: float
+    max_batch_reads: int
+    max_image_bytes: int
+    dedupe_window_s: float
+
+
+@dataclass(slots=True)
+class _Prepared:
+    camera: Camera
+    reads: list[tuple[PlateRead, str]] = field(default_factory=list)
+
+
+class IngestService:
+    """Accepts signed reads from cameras."""
+
+    def __init__(self, *, uow_factory: UnitOfWorkFactory, committer: GroupCommitter,
+                 evidence: EvidenceStore, verifier: SignatureVerifier,
+                 publisher: EventPublisher, policy: IngestPolicy,
+                 clock: Callable[[], datetime]) -> None:
+        self._uow_factory = uow_factory
+        self._committer = committer
+        self._evidence = evidence
+        self._verifier = verifier
+        self._publisher = publisher
+        self._policy = policy
+        self._clock = clock
+
+    def authenticate(self, *, camera_id: str, signed_bytes: bytes, signature: bytes,
+                     sent_at: datetime) -> Camera:
+        """The enabled camera that signed ``signed_bytes`` recently, or an ``IngestError``."""
+        with self._uow_factory(read_only=True) as uow:
+            camera = uow.cameras.get(camera_id)
+        if camera is None:
+            raise IngestError("unknown_camera", "No camera is registered under this id.")
+        if not self._verifier.verify(public_key=camera.public_key, message=signed_bytes,
+                                     signature=signature):
+            raise IngestError("bad_signature",
+                              "The signature does not match this camera's registered key.")
+        if not camera.enabled:
+            raise IngestError("camera_disabled", "This camera has been disabled by an admin.")
+        skew = abs((self._clock() - sent_at).total_seconds())
+        if skew > self._policy.max_clock_skew_s:
+            raise IngestError("clock_skew", f"sent_at is {skew:.0f} s away from server time; "
+                              f"at most {self._policy.max_clock_skew_s:.0f} s is allowed.")
+        return camera
+
+    def submit(self, command: SubmitReads) -> list[ReadOutcome]:
+        """Verify, store and acknowledge the reads of one envelope.
+
+        Raises:
+            IngestError: with a specific code for every reason a request is refused.
+        """
+        if len(command.reads) > self._policy.max_batch_reads:
+            raise IngestError("batch_too_large", f"At most {self._policy.max_batch_reads} "
+                              "reads may be sent in one request.")
+        camera = self.authenticate(camera_id=command.camera_id,
+                                   signed_bytes=command.signed_bytes,
+                                   signature=command.signature, sent_at=command.sent_at)
+        prepared = _Prepared(camera=camera)
+        for submission in command.reads:
+            self._check_images(command, submission)
+            prepared.reads.append((self._to_read(camera, submission), submission.payload_sha256))
+        for sha256, data in command.blobs.items():
+            self._evidence.put(data, expected_sha256=sha256)
+        envelope_sha256 = hashlib.sha256(command.signed_bytes).hexdigest()
+        outcomes: list[ReadOutcome] = self._committer.run(
+            lambda uow: self._persist(uow, command, prepared, envelope_sha256))
+        self._publisher.publish([
+            ReadAccepted(read_id=read.id, camera_id=read.camera_id,
+                         captured_at=read.captured_at)
+            for (read, _), outcome in zip(prepared.reads, outcomes, strict=True)
+            if outcome.status == "accepted"])
+        return outcomes
+
+    def _check_images(self, command: SubmitReads, submission: ReadSubmission) -> None:
+        seen_roles: set[str] = set()
+        for ref in submission.images:
+            if ref.role in seen_roles:
+                raise IngestError("invalid_field", f"Read {submission.read_id} lists two "
+                                  f"'{ref.role}' images.")
+            seen_roles.add(ref.role)
+            data = command.blobs.get(ref.sha256)
+            if data is None:
+                if ref.content_type in CLIP_TYPES and self._blob_uploaded(command, ref):
+                    continue
+                raise IngestError("image_missing", f"Image {ref.sha256[:12]}… of read "
+                                  f"{submission.read_id} was neither attached nor uploaded.")
+            self._check_blob(ref, data)
+
+    def _check_blob(self, ref: ImageRef, data: bytes) -> None:
+        if hashlib.sha256(data).hexdigest() != ref.sha256:
+            raise IngestError("image_hash_mismatch", f"The bytes of image {ref.sha256[:12]}… "
+                              "do not hash to the SHA-256 given for it.")
+        if len(data) != ref.size_bytes:
+            raise IngestError("invalid_field", f"Image {ref.sha256[:12]}… has {len(data)} "
+                              f"bytes, not the {ref.size_bytes} declared.")
+        if len(data) > self._policy.max_image_bytes:
+            raise IngestError("body_too_large", f"Image {ref.sha256[:12]}… is larger than "
+                              f"{self._policy.max_image_bytes} bytes.")
+        actual = sniff_content_type(data[:32])
+        if actual is None or actual not in IMAGE_TYPES or actual != ref.content_type:
+            raise IngestError("not_an_image", f"Object {ref.sha256[:12]}… is not the "
+                              f"{ref.content_type} it claims to be.")
+
+    def _blob_uploaded(self, command: SubmitReads, ref: ImageRef) -> bool:
+        with self._uow_factory(read_only=True) as uow:
+            return uow.reads.has_blob(command.camera_id, ref.sha256)
+
+    @staticmethod
+    def _to_read(camera: Camera, s: ReadSubmission) -> PlateRead:
+        parsed = plates.parse(s.plate)
+        return PlateRead(
+            id=f"{camera.id}:{s.read_id}", camera_id=camera.id, read_id=s.read_id,
+            captured_at=s.captured_at, clock_sync=s.clock_sync, plate_raw=s.plate,
+            plate=parsed.text, plate_key=plates.canonical_key(parsed.text),
+            country=parsed.country, region=parsed.region, plate_format=parsed.format,
+            confidence=s.confidence, alternatives=s.alternatives,
+            vehicle_class=s.vehicle_class, lane=s.lane, direction=s.direction,
+            speed_kmh=s.speed_kmh, speed_method=s.speed_method, signal_phase=s.signal_phase,
+            time_into_red_s=s.time_into_red_s, images=s.images)
+
+    def _persist(self, uow: UnitOfWork, command: SubmitReads, prepared: _Prepared,
+                 envelope_sha256: str) -> list[ReadOutcome]:
+        seen = uow.reads.nonce_digest(command.camera_id, command.nonce)
+        if seen is not None and seen != envelope_sha256:
+            raise IngestError("replayed_nonce", "This nonce was already used by this camera "
+                              "for a different message.")
+        now = self._clock()
+        if seen is None:
+            uow.reads.add_nonce(command.camera_id, command.nonce,
+                                envelope_sha256=envelope_sha256, seen_at=now)
+        return [self._persist_read(uow, read, digest, now) for read, digest in prepared.reads]
+
+    def _persist_read(self, uow: UnitOfWork, read: PlateRead, digest: str,
+                      now: datetime) -> ReadOutcome:
+        existing = uow.reads.payload_digest(read.id)
+        if existing is not None:
+            if existing != digest:
+                raise IngestError("read_id_conflict", f"Read id {read.read_id} was already "
+                                  "stored with different content.")
+            return ReadOutcome(read_id=read.read_id, status="duplicate")
+        repeat = uow.reads.find_repeat(camera_id=read.camera_id, plate_key=read.plate_key,
+                                       captured_at=read.captured_at,
+                                       window_s=self._policy.dedupe_window_s)
+        uow.reads.add(read, payload_sha256=digest, received_at=now, duplicate_of=repeat)
+        return ReadOutcome(read_id=read.read_id, status="accepted")

@@ -1,0 +1,98 @@
+"""Operator read side: violations, alerts, evidence, and the review decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from platewarden.domain.reads import PlateRead
+from platewarden.domain.violations import Alert, Violation, ViolationStatus
+from platewarden.services.errors import NotFound, ServiceError
+from platewarden.services.ports import EvidenceStore
+from platewarden.services.unit_of_work import UnitOfWorkFactory, ViolationFilter
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ViolationView:
+    """A violation with the reads that evidence it."""
+
+    violation: Violation
+    reads: tuple[PlateRead, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlertView:
+    """An alert with its read."""
+
+    alert: Alert
+    read: PlateRead | None
+
+
+class OperatorQueries:
+    """What reviewers see and decide."""
+
+    def __init__(self, *, uow_factory: UnitOfWorkFactory, evidence: EvidenceStore,
+                 clock: Callable[[], datetime]) -> None:
+        self._uow_factory = uow_factory
+        self._evidence = evidence
+        self._clock = clock
+
+    def violations(self, query: ViolationFilter) -> list[Violation]:
+        """A page of violations, newest first."""
+        with self._uow_factory(read_only=True) as uow:
+            return uow.violations.list(query)
+
+    def violation(self, violation_id: str) -> ViolationView:
+        """One violation with its reads."""
+        with self._uow_factory(read_only=True) as uow:
+            violation = uow.violations.get(violation_id)
+            if violation is None:
+                raise NotFound("No such violation.")
+            stored = [uow.reads.get(pk) for pk in violation.read_ids]
+        return ViolationView(violation=violation,
+                             reads=tuple(s.read for s in stored if s is not None))
+
+    def review(self, violation_id: str, *, decision: ViolationStatus, reviewer: str,
+               note: str | None) -> Violation:
+        """Confirm or reject a pending violation."""
+        if decision not in (ViolationStatus.CONFIRMED, ViolationStatus.REJECTED):
+            raise ServiceError("invalid_field", "A review confirms or rejects.")
+        with self._uow_factory() as uow:
+            current = uow.violations.get(violation_id)
+            if current is None:
+                raise NotFound("No such violation.")
+            if current.status is not ViolationStatus.PENDING:
+                raise ServiceError("conflict", f"The violation is already {current.status}.")
+            uow.violations.set_status(violation_id, decision, by=reviewer, at=self._clock(),
+                                      note=note)
+            updated = uow.violations.get(violation_id)
+            uow.commit()
+        assert updated is not None
+        return updated
+
+    def alerts(self, *, limit: int, offset: int) -> list[Alert]:
+        """A page of alerts, newest first."""
+        with self._uow_factory(read_only=True) as uow:
+            return uow.violations.list_alerts(limit=limit, offset=offset)
+
+    def alert(self, alert_id: str) -> AlertView:
+        """One alert with its read."""
+        with self._uow_factory(read_only=True) as uow:
+            alert = uow.violations.get_alert(alert_id)
+            if alert is None:
+                raise NotFound("No such alert.")
+            stored = uow.reads.get(alert.read_id)
+        return AlertView(alert=alert, read=stored.read if stored else None)
+
+    def evidence(self, sha256: str) -> Iterator[bytes]:
+        """An evidence object, only if it belongs to a violation or an alert.
+
+        Images of reads that matched nothing are not served to anyone: most reads are of
+        vehicles that did nothing wrong.
+        """
+        with self._uow_factory(read_only=True) as uow:
+            allowed = uow.reads.image_is_evidence(sha256)
+        if not allowed:
+            raise NotFound("No such evidence.")
+        return self._evidence.open(sha256)
