@@ -12,15 +12,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from platewarden.adapters.evidence.registry import EvidenceStoreConfig, LocalEvidenceStoreConfig
+
 CONFIG_FILE_NAME = "platewarden.toml"
-
-
-class EvidenceStoreSettings(BaseModel):
-    """Where evidence objects live; ``type`` picks the backend from the registry."""
-
-    model_config = ConfigDict(extra="forbid")
-    type: Literal["local"] = "local"
-    path: str = "evidence"
 
 
 class SpeedToleranceSettings(BaseModel):
@@ -57,7 +51,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     database_url: str = ""  # empty: SQLite file in the data dir
-    evidence: EvidenceStoreSettings = EvidenceStoreSettings()
+    evidence: EvidenceStoreConfig = LocalEvidenceStoreConfig()
     master_key_file: str = "keys/master.key"
     max_upload_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024  # one-read request
     max_batch_upload_bytes: Annotated[int, Field(ge=1024)] = 32 * 1024 * 1024

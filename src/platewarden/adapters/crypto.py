@@ -9,8 +9,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from cryptography.hazmat.primitives.serialization import Encoding, PrivateFormat, PublicFormat
-from cryptography.hazmat.primitives.serialization import NoEncryption
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 
 
 class Ed25519Verifier:
@@ -46,13 +50,10 @@ class Ed25519KeyPairs:
 class Argon2PasswordHasher:
     """argon2id with the library's current recommended parameters."""
 
-    def __init__(self, *, time_cost: int | None = None, memory_cost: int | None = None) -> None:
-        kwargs: dict[str, int] = {}
-        if time_cost is not None:
-            kwargs["time_cost"] = time_cost
-        if memory_cost is not None:
-            kwargs["memory_cost"] = memory_cost
-        self._hasher = Argon2Hasher(**kwargs)
+    def __init__(self, *, fast_for_tests: bool = False) -> None:
+        # Test suites hash many passwords; production keeps the library's defaults.
+        self._hasher = (Argon2Hasher(time_cost=1, memory_cost=8192, parallelism=1)
+                        if fast_for_tests else Argon2Hasher())
 
     def hash(self, password: str) -> str:
         """Encoded argon2id hash."""

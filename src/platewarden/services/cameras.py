@@ -90,10 +90,10 @@ class CameraService:
             uow.commit()
         self._publisher.publish([CameraDisabled(camera_id=command.camera_id)])
 
-    def list(self) -> list[Camera]:
+    def all_cameras(self) -> list[Camera]:
         """Every registered camera."""
         with self._uow_factory(read_only=True) as uow:
-            return uow.cameras.list()
+            return uow.cameras.all_cameras()
 
     def sections(self) -> list[Section]:
         """Every section."""

@@ -41,7 +41,7 @@ class OperatorQueries:
     def violations(self, query: ViolationFilter) -> list[Violation]:
         """A page of violations, newest first."""
         with self._uow_factory(read_only=True) as uow:
-            return uow.violations.list(query)
+            return uow.violations.find(query)
 
     def violation(self, violation_id: str) -> ViolationView:
         """One violation with its reads."""

@@ -44,7 +44,7 @@ class SqlCameras:
         row = self._c.execute(select(t.cameras).where(t.cameras.c.id == camera_id)).first()
         return camera_from(row) if row else None
 
-    def list(self) -> list[Camera]:
+    def all_cameras(self) -> list[Camera]:
         rows = self._c.execute(select(t.cameras).order_by(t.cameras.c.id))
         return [camera_from(r) for r in rows]
 
@@ -202,7 +202,7 @@ class SqlViolations:
                               .where(t.violations.c.id == violation_id)).first()
         return violation_from(row) if row else None
 
-    def list(self, query: ViolationFilter) -> list[Violation]:
+    def find(self, query: ViolationFilter) -> list[Violation]:
         v = t.violations
         stmt = select(v).order_by(v.c.occurred_us.desc(), v.c.id)
         if query.status is not None:

@@ -1,0 +1,109 @@
+"""The one place that wires concrete adapters into the services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from platewarden.adapters.bus.inprocess import InProcessBus
+from platewarden.adapters.crypto import Argon2PasswordHasher, Ed25519KeyPairs, Ed25519Verifier
+from platewarden.adapters.db.engine import make_engine, migrate
+from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
+from platewarden.adapters.evidence.registry import build_evidence_store
+from platewarden.adapters.keys import load_or_create_master_key
+from platewarden.config import Settings
+from platewarden.domain.messages import ReadAccepted
+from platewarden.domain.tolerance import SpeedTolerance
+from platewarden.services.accounts import AccountService
+from platewarden.services.blobs import BlobService
+from platewarden.services.cameras import CameraService
+from platewarden.services.evaluation import RuleEngine, RulePolicy
+from platewarden.services.group_commit import GroupCommitter
+from platewarden.services.hotlists import HotlistService
+from platewarden.services.ingest import IngestPolicy, IngestService
+from platewarden.services.ports import EvidenceStore, PasswordHasher
+from platewarden.services.queries import OperatorQueries
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    """The wall clock, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True, kw_only=True)
+class Container:
+    """Every service of one running installation, wired to its adapters."""
+
+    settings: Settings
+    engine: Engine
+    evidence: EvidenceStore
+    bus: InProcessBus
+    committer: GroupCommitter
+    ingest: IngestService
+    blobs: BlobService
+    cameras: CameraService
+    accounts: AccountService
+    queries: OperatorQueries
+    hotlists: HotlistService
+    rules: RuleEngine
+
+    def start(self) -> None:
+        """Start background workers and evaluate reads a crash left pending."""
+        self.bus.start()
+        self.committer.start()
+        pending = self.rules.evaluate_pending()
+        if pending:
+            log.info("evaluated %d read(s) left pending by the last run", pending)
+
+    def stop(self) -> None:
+        """Drain the workers and close the database."""
+        self.committer.stop()
+        self.bus.wait_idle()
+        self.bus.stop()
+        self.engine.dispose()
+
+
+def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
+              hasher: PasswordHasher | None = None) -> Container:
+    """Build (and migrate) everything ``settings`` describes."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    engine = make_engine(settings.resolved_database_url)
+    migrate(engine)
+    uow_factory = SqlUnitOfWorkFactory(engine)
+    master_key = load_or_create_master_key(settings.path_in_data_dir(settings.master_key_file))
+    evidence = build_evidence_store(settings.evidence, data_dir=settings.data_dir,
+                                    master_key=master_key)
+    bus = InProcessBus()
+    committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync,
+                               max_jobs=settings.group_commit_max_reads)
+    ingest = IngestService(
+        uow_factory=uow_factory, committer=committer, evidence=evidence,
+        verifier=Ed25519Verifier(), publisher=bus, clock=clock,
+        policy=IngestPolicy(max_clock_skew_s=settings.max_clock_skew_s,
+                            max_batch_reads=settings.max_batch_reads,
+                            max_image_bytes=settings.max_image_bytes,
+                            dedupe_window_s=settings.dedupe_window_s))
+    tolerance = SpeedTolerance(absolute_kmh=settings.speed_tolerance.absolute_kmh,
+                               percent=settings.speed_tolerance.percent)
+    rules = RuleEngine(uow_factory=uow_factory, publisher=bus, clock=clock,
+                       policy=RulePolicy(tolerance=tolerance,
+                                         section_window_s=settings.section_window_s))
+    bus.subscribe(ReadAccepted, rules.on_reads_accepted)
+    return Container(
+        settings=settings, engine=engine, evidence=evidence, bus=bus, committer=committer,
+        ingest=ingest,
+        blobs=BlobService(ingest=ingest, committer=committer, evidence=evidence,
+                          max_clip_bytes=settings.max_clip_bytes, clock=clock),
+        cameras=CameraService(uow_factory=uow_factory, keys=Ed25519KeyPairs(), publisher=bus,
+                              clock=clock),
+        accounts=AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
+                                clock=clock, session_ttl_s=settings.session_ttl_s),
+        queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock),
+        hotlists=HotlistService(uow_factory=uow_factory, clock=clock),
+        rules=rules)

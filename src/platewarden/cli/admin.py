@@ -1,0 +1,105 @@
+"""``platewarden init`` and ``platewarden serve``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from platewarden.api.app import create_app
+from platewarden.cli.common import (
+    DEFAULT_DATA_DIR,
+    DataDir,
+    configure_logging,
+    console,
+    err_console,
+    fail,
+    is_loopback,
+    open_container,
+    settings_for,
+)
+from platewarden.config import CONFIG_FILE_NAME
+from platewarden.domain.access import Role
+from platewarden.services.errors import ServiceError
+
+ADMIN_USER = "admin"
+CONFIG_TEMPLATE = """\
+# Platewarden settings. Every key is optional; unknown keys are errors.
+# Environment variables PLATEWARDEN_<KEY> override this file (nested: PLATEWARDEN_A__B).
+# host = "127.0.0.1"
+# port = 8080
+# max_clock_skew_s = 300
+# section_window_s = 10800
+# dedupe_window_s = 10
+# [speed_tolerance]
+# absolute_kmh = 3
+# percent = 3
+"""
+
+
+def init(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Create (or check) an installation: keys, database, config file and the admin user.
+
+    Safe to run again: nothing that exists is replaced. The admin password comes from
+    PLATEWARDEN_ADMIN_PASSWORD, or is generated and printed once.
+    """
+    settings = settings_for(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    config_file = data_dir / CONFIG_FILE_NAME
+    if not config_file.exists():
+        config_file.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    container = open_container(data_dir, create=True)
+    try:
+        if container.accounts.exists(ADMIN_USER):
+            console.print(f"Installation in {data_dir} is ready; the admin user exists.")
+            return
+        password = os.environ.get("PLATEWARDEN_ADMIN_PASSWORD") or secrets.token_urlsafe(18)
+        generated = "PLATEWARDEN_ADMIN_PASSWORD" not in os.environ
+        try:
+            # The first admin also reviews, so a pilot can run with one account.
+            container.accounts.create_user(username=ADMIN_USER, password=password,
+                                           roles=frozenset({Role.ADMIN, Role.REVIEWER}))
+        except ServiceError as exc:
+            raise fail(exc) from exc
+        console.print(f"Initialised {data_dir} ({settings.resolved_database_url.split('///')[0]}"
+                      "/// embedded database, encrypted evidence store).")
+        if generated:
+            console.print(f"Admin user: [bold]{ADMIN_USER}[/bold]  password: "
+                          f"[bold]{password}[/bold]  (shown once: keep it safe)")
+        else:
+            console.print(f"Admin user: [bold]{ADMIN_USER}[/bold] with the password from "
+                          "PLATEWARDEN_ADMIN_PASSWORD.")
+    finally:
+        container.stop()
+
+
+def serve(
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    tls_cert: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="TLS private key (PEM).")] = None,
+) -> None:
+    """Run the HTTP API (camera ingest and operator API) until interrupted."""
+    settings = settings_for(data_dir)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    if not is_loopback(bind_host) and not (tls_cert and tls_key):
+        err_console.print(f"[red]Refusing to listen on {bind_host} without TLS[/red]: plate "
+                          "data must not cross a network in clear. Give --tls-cert and "
+                          "--tls-key, or listen on 127.0.0.1 behind a TLS proxy.")
+        raise typer.Exit(2)
+    container = open_container(data_dir)
+    container.start()
+    configure_logging(settings.log_level)
+    try:
+        uvicorn.run(create_app(container), host=bind_host, port=bind_port,
+                    log_level=settings.log_level.lower(), access_log=False,
+                    server_header=False, date_header=False,
+                    ssl_certfile=str(tls_cert) if tls_cert else None,
+                    ssl_keyfile=str(tls_key) if tls_key else None)
+    finally:
+        container.stop()

@@ -1,0 +1,17 @@
+"""The ``platewarden`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from platewarden.cli import admin, cameras, hotlist
+
+app = typer.Typer(name="platewarden", no_args_is_help=True, add_completion=False,
+                  help="Platewarden: licence-plate camera platform for traffic enforcement.")
+app.command("init")(admin.init)
+app.command("serve")(admin.serve)
+app.add_typer(cameras.app, name="camera")
+app.add_typer(hotlist.app, name="hotlist")
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,157 @@
+"""Running the rules over stored reads: violations and hotlist alerts, exactly once.
+
+Each read is evaluated in the transaction that marks it evaluated, and every violation and
+alert has an id derived from the reads behind it, so a crash between the two, a redelivered
+event or a second worker can never create a second violation for the same reads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from platewarden.domain.cameras import Camera
+from platewarden.domain.clock import EPOCH
+from platewarden.domain.messages import (
+    AlertRaised,
+    Event,
+    ReadAccepted,
+    ViolationDetected,
+    ViolationWithdrawn,
+)
+from platewarden.domain.reads import PlateRead
+from platewarden.domain.rules import evaluate_single_read
+from platewarden.domain.rules.hotlist import HotlistIndex
+from platewarden.domain.rules.section_reconcile import WITHDRAW_REASON, reconcile, scope_for
+from platewarden.domain.tolerance import SpeedTolerance
+from platewarden.domain.violations import Violation, ViolationStatus
+from platewarden.services.ports import EventPublisher
+from platewarden.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RulePolicy:
+    """Settings the rules need."""
+
+    tolerance: SpeedTolerance
+    section_window_s: float
+
+
+@dataclass(slots=True)
+class _Pass:
+    uow: UnitOfWork
+    now: datetime
+    events: list[Event] = field(default_factory=list)
+    cameras: dict[str, Camera | None] = field(default_factory=dict)
+
+    def camera(self, camera_id: str) -> Camera | None:
+        if camera_id not in self.cameras:
+            self.cameras[camera_id] = self.uow.cameras.get(camera_id)
+        return self.cameras[camera_id]
+
+
+class RuleEngine:
+    """Evaluates reads as they are accepted, and any left pending by a crash."""
+
+    def __init__(self, *, uow_factory: UnitOfWorkFactory, publisher: EventPublisher,
+                 policy: RulePolicy, clock: Callable[[], datetime]) -> None:
+        self._uow_factory = uow_factory
+        self._publisher = publisher
+        self._policy = policy
+        self._clock = clock
+        self._hotlist = HotlistIndex()
+        self._hotlist_version: str | None = None
+
+    def on_reads_accepted(self, events: Sequence[Event]) -> None:
+        """Bus handler for ``ReadAccepted``."""
+        self.evaluate([e.read_id for e in events if isinstance(e, ReadAccepted)])
+
+    def evaluate_pending(self, *, batch: int = 500) -> int:
+        """Evaluate every read not yet evaluated (crash recovery); returns how many."""
+        total = 0
+        while True:
+            with self._uow_factory(read_only=True) as uow:
+                pending = uow.reads.unevaluated(limit=batch)
+            if not pending:
+                return total
+            self.evaluate(pending)
+            total += len(pending)
+
+    def evaluate(self, read_pks: Sequence[str]) -> list[Event]:
+        """Run every rule over the given reads in one transaction; idempotent."""
+        if not read_pks:
+            return []
+        with self._uow_factory() as uow:
+            run = _Pass(uow=uow, now=self._clock())
+            self._refresh_hotlist(uow)
+            for pk in read_pks:
+                stored = uow.reads.get(pk)
+                if stored is None or stored.evaluated or stored.duplicate_of is not None:
+                    continue
+                self._evaluate_read(run, stored.read)
+            uow.reads.mark_evaluated(list(read_pks))
+            uow.commit()
+        self._publisher.publish(run.events)
+        return run.events
+
+    def _refresh_hotlist(self, uow: UnitOfWork) -> None:
+        version = uow.hotlist.version()
+        if version != self._hotlist_version:
+            # Expired entries stay in the index: a replayed backlog read from before the
+            # expiry must still match; the rule checks expiry at the read's time.
+            self._hotlist = HotlistIndex(uow.hotlist.active(at=EPOCH))
+            self._hotlist_version = version
+            log.info("hotlist loaded: %d entries", len(self._hotlist))
+
+    def _evaluate_read(self, run: _Pass, read: PlateRead) -> None:
+        camera = run.camera(read.camera_id)
+        if camera is None:
+            return
+        for violation in evaluate_single_read(read, camera, tolerance=self._policy.tolerance):
+            self._add(run, violation)
+        self._evaluate_sections(run, read)
+        for alert in self._hotlist.match(read):
+            if run.uow.violations.add_alert_if_absent(alert, created_at=run.now):
+                run.events.append(AlertRaised(alert_id=alert.id, kind=alert.kind.value,
+                                              priority=alert.priority,
+                                              camera_id=alert.camera_id,
+                                              occurred_at=alert.occurred_at))
+
+    def _add(self, run: _Pass, violation: Violation) -> None:
+        if run.uow.violations.add_if_absent(violation, created_at=run.now):
+            run.events.append(ViolationDetected(violation_id=violation.id,
+                                                type=violation.type.value,
+                                                camera_id=violation.camera_id,
+                                                occurred_at=violation.occurred_at))
+
+    def _evaluate_sections(self, run: _Pass, read: PlateRead) -> None:
+        window = self._policy.section_window_s
+        for section in run.uow.cameras.sections_for(read.camera_id):
+            scope = scope_for([read], window_s=window)
+            reads = run.uow.reads.for_plate(
+                plate_key=read.plate_key,
+                camera_ids=(section.entry_camera_id, section.exit_camera_id),
+                start=scope.reads_from, end=scope.reads_until)
+            existing = run.uow.violations.for_section_plate(section.id, read.plate_key)
+            change = reconcile(existing, reads, section=section,
+                               tolerance=self._policy.tolerance, window_s=window, scope=scope)
+            for violation in change.add:
+                self._add(run, violation)
+            self._set_status(run, change.withdraw, ViolationStatus.WITHDRAWN, WITHDRAW_REASON)
+            self._set_status(run, [v.id for v in change.reinstate], ViolationStatus.PENDING,
+                             "reinstated: the reads support it again")
+            if change.disputed:
+                log.warning("%d confirmed section violation(s) no longer supported by the "
+                            "reads; a reviewer must look again", len(change.disputed))
+
+    @staticmethod
+    def _set_status(run: _Pass, ids: Iterable[str], status: ViolationStatus,
+                    note: str) -> None:
+        for violation_id in ids:
+            run.uow.violations.set_status(violation_id, status, by=None, at=run.now, note=note)
+            if status is ViolationStatus.WITHDRAWN:
+                run.events.append(ViolationWithdrawn(violation_id=violation_id, reason=note))
