@@ -6,6 +6,7 @@ import dataclasses
 import itertools
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -30,11 +31,11 @@ WINDOW = 90.0
 Store = dict[str, Violation]
 
 
-def entry(seconds: float, n: str, **kw: object) -> PlateRead:
+def entry(seconds: float, n: str, **kw: Any) -> PlateRead:
     return make_read(camera_id="cam-a", read_id=n, captured_at=at(seconds), **kw)
 
 
-def exit_(seconds: float, n: str, **kw: object) -> PlateRead:
+def exit_(seconds: float, n: str, **kw: Any) -> PlateRead:
     return make_read(camera_id="cam-b", read_id=n, captured_at=at(seconds), **kw)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -26,11 +27,11 @@ TOL = SpeedTolerance(absolute_kmh=3, percent=3.0)
 WINDOW = 600.0
 
 
-def entry(seconds: float, n: str = "e", **kw: object) -> PlateRead:
+def entry(seconds: float, n: str = "e", **kw: Any) -> PlateRead:
     return make_read(camera_id="cam-a", read_id=n, captured_at=at(seconds), **kw)
 
 
-def exit_(seconds: float, n: str = "x", **kw: object) -> PlateRead:
+def exit_(seconds: float, n: str = "x", **kw: Any) -> PlateRead:
     return make_read(camera_id="cam-b", read_id=n, captured_at=at(seconds), **kw)
 
 
