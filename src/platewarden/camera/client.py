@@ -73,7 +73,7 @@ class IngestError(Exception):
         self.partial = partial or IngestResult()
 
 
-class IngestRejected(IngestError):  # noqa: N818 - name fixed by the brief
+class IngestRejected(IngestError):
     """The server refused the request (4xx); resending it unchanged will not help."""
 
     def __init__(self, status: int, code: str, message: str, *,
@@ -84,7 +84,7 @@ class IngestRejected(IngestError):  # noqa: N818 - name fixed by the brief
         self.message = message
 
 
-class IngestUnavailable(IngestError):  # noqa: N818 - name fixed by the brief
+class IngestUnavailable(IngestError):
     """The server could not be reached or failed (5xx, 429): buffer and retry later."""
 
     def __init__(self, message: str, *, status: int | None = None,
