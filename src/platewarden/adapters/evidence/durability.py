@@ -14,7 +14,6 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Literal
 
 SyncStrategy = Literal["auto", "syncfs", "fsync"]
@@ -46,33 +45,43 @@ def syncfs_available() -> bool:
 class PendingWrites:
     """Files written since the last ``sync``; thread-safe."""
 
-    def __init__(self, *, root: Path, strategy: SyncStrategy = "auto") -> None:
+    def __init__(self, *, root: str, strategy: SyncStrategy = "auto") -> None:
         if strategy == "syncfs" and _SYNCFS is None:
             raise ValueError("syncfs(2) is not available on this platform")
-        self._root = root
+        self._root = os.path.normpath(root)
         self._use_syncfs = strategy != "fsync" and _SYNCFS is not None
         self._lock = threading.Lock()
-        self._files: set[Path] = set()
-        self._dirs: set[Path] = set()
+        self._dirty = False
+        self._files: set[str] = set()
+        self._dirs: set[str] = set()
 
-    def added(self, path: Path) -> None:
+    def added(self, path: str) -> None:
         """Record that ``path`` now exists (its directory entry is new too)."""
+        if self._use_syncfs:  # syncfs needs no list, only to know there is work
+            with self._lock:
+                self._dirty = True
+            return
+        dirs = self._dirs_up_to_root(path)
         with self._lock:
             self._files.add(path)
-            self._dirs.update(self._dirs_up_to_root(path))
+            self._dirs.update(dirs)
 
-    def removed(self, path: Path) -> None:
+    def removed(self, path: str) -> None:
         """Record that ``path`` was removed (only its directory needs flushing)."""
+        if self._use_syncfs:
+            with self._lock:
+                self._dirty = True
+            return
         with self._lock:
             self._files.discard(path)
-            self._dirs.add(path.parent)
+            self._dirs.add(os.path.dirname(path))
 
     def sync(self) -> None:
         """Make everything recorded before this call durable."""
         with self._lock:
-            files, dirs = self._files, self._dirs
-            self._files, self._dirs = set(), set()
-        if not files and not dirs:
+            files, dirs, dirty = self._files, self._dirs, self._dirty
+            self._files, self._dirs, self._dirty = set(), set(), False
+        if not (files or dirs or dirty):
             return
         try:
             if self._use_syncfs:
@@ -83,15 +92,16 @@ class PendingWrites:
             with self._lock:  # keep them pending so the next sync retries
                 self._files |= files
                 self._dirs |= dirs
+                self._dirty = True
             raise
 
-    def _dirs_up_to_root(self, path: Path) -> list[Path]:
+    def _dirs_up_to_root(self, path: str) -> list[str]:
         # Fan-out directories may be new as well, so their parents need flushing too.
         dirs = []
-        current = path.parent
-        while current != self._root and self._root in current.parents:
+        current = os.path.dirname(os.path.normpath(path))
+        while len(current) > len(self._root) and current.startswith(self._root):
             dirs.append(current)
-            current = current.parent
+            current = os.path.dirname(current)
         dirs.append(self._root)
         return dirs
 
@@ -106,7 +116,7 @@ class PendingWrites:
             os.close(fd)
 
 
-def _fsync_each(files: set[Path], dirs: set[Path]) -> None:
+def _fsync_each(files: set[str], dirs: set[str]) -> None:
     for path in files:
         try:
             fd = os.open(path, os.O_RDONLY)
@@ -120,7 +130,7 @@ def _fsync_each(files: set[Path], dirs: set[Path]) -> None:
         fsync_directory(directory)
 
 
-def fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: str) -> None:
     """Flush ``directory``'s entries (no-op where directories cannot be opened)."""
     try:
         fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))

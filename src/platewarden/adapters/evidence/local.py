@@ -8,6 +8,7 @@ durable (see ``durability``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -44,13 +45,14 @@ class LocalEvidenceStore:
                  sync_strategy: SyncStrategy = "auto") -> None:
         self._keys = EvidenceKeys.derive(master_key)
         self._root = Path(root)
-        self._objects = self._root / "objects"
-        self._tmp = self._root / "tmp"
+        # Plain strings on the hot path: pathlib costs more CPU per put than the crypto.
+        self._objects = os.path.join(self._root, "objects")
+        self._tmp = os.path.join(self._root, "tmp")
         for directory in (self._root, self._objects, self._tmp):
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.makedirs(directory, mode=0o700, exist_ok=True)
         self._segment_size = segment_size
-        self._pending = PendingWrites(root=self._root, strategy=sync_strategy)
-        self._known_dirs: set[Path] = set()
+        self._pending = PendingWrites(root=str(self._root), strategy=sync_strategy)
+        self._known_dirs: set[str] = set()
         self._remove_stale_temp_files()
 
     @property
@@ -102,7 +104,7 @@ class LocalEvidenceStore:
         """Decrypted chunks, each verified as read; not-found and header errors raise here."""
         sha256 = normalize_sha256(sha256)
         try:
-            file = self._path(sha256).open("rb", buffering=0)
+            file = open(self._path(sha256), "rb", buffering=0)  # noqa: SIM115 (reader closes it)
         except FileNotFoundError:
             raise EvidenceNotFound(sha256) from None
         try:
@@ -114,7 +116,7 @@ class LocalEvidenceStore:
 
     def exists(self, sha256: str) -> bool:
         """Whether an object is stored under ``sha256``."""
-        return self._path(normalize_sha256(sha256)).exists()
+        return os.path.exists(self._path(normalize_sha256(sha256)))
 
     def delete(self, sha256: str) -> bool:
         """Remove an object, first overwriting its wrapped data key (crypto-shredding).
@@ -134,7 +136,7 @@ class LocalEvidenceStore:
         finally:
             os.close(fd)
         try:
-            path.unlink()
+            os.unlink(path)
         except FileNotFoundError:
             return False
         self._pending.removed(path)
@@ -144,16 +146,17 @@ class LocalEvidenceStore:
         """Make every object stored (or deleted) so far durable, in one batch."""
         self._pending.sync()
 
-    def _path(self, sha256: str) -> Path:
+    def _path(self, sha256: str) -> str:
         name = self._keys.object_name(sha256)
-        return self._objects / name[:2] / name[2:4] / name
+        return f"{self._objects}/{name[:2]}/{name[2:4]}/{name}"
 
     def _publish(self, temp: _TempFile, sha256: str) -> bool:
         """Link the finished temp file into place; ``False`` if the object was already there."""
         path = self._path(sha256)
-        if path.parent not in self._known_dirs:
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self._known_dirs.add(path.parent)
+        directory = os.path.dirname(path)
+        if directory not in self._known_dirs:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            self._known_dirs.add(directory)
         try:
             # link, unlike rename, never replaces: a concurrent put of the same bytes wins once.
             os.link(temp.path, path)
@@ -167,14 +170,15 @@ class LocalEvidenceStore:
         cutoff = time.time() - _STALE_TEMP_AGE_S
         for entry in os.scandir(self._tmp):
             if entry.is_file() and entry.stat().st_mtime < cutoff:
-                Path(entry.path).unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
 
 
 class _TempFile:
     """A private temp file that is removed on exit, whether or not it was published."""
 
-    def __init__(self, directory: Path) -> None:
-        self.path = directory / f"{os.urandom(12).hex()}.tmp"
+    def __init__(self, directory: str) -> None:
+        self.path = f"{directory}/{os.urandom(12).hex()}.tmp"
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
                            0o600)
 
@@ -191,7 +195,8 @@ class _TempFile:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         os.close(self._fd)
-        self.path.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
 
 
 class EvidenceReader(Iterator[bytes]):
