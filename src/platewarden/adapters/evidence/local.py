@@ -162,6 +162,12 @@ class LocalEvidenceStore:
             os.link(temp.path, path)
         except FileExistsError:
             return False
+        except FileNotFoundError:  # fan-out directory removed behind our back
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            try:
+                os.link(temp.path, path)
+            except FileExistsError:
+                return False
         self._pending.added(path)
         return True
 
