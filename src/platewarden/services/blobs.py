@@ -28,6 +28,7 @@ class UploadBlob:
     content_type: str
     size_bytes: int
     sent_at: datetime
+    sent_at_text: str  # exactly as sent: the signature covers the text, not our re-encoding
     nonce: str
     signature: bytes
 
@@ -66,7 +67,7 @@ class BlobService:
         signed = blob_signing_bytes(camera_id=command.camera_id, sha256=command.sha256,
                                     size_bytes=command.size_bytes,
                                     content_type=command.content_type,
-                                    sent_at=command.sent_at.isoformat(), nonce=command.nonce)
+                                    sent_at=command.sent_at_text, nonce=command.nonce)
         self._ingest.authenticate(camera_id=command.camera_id, signed_bytes=signed,
                                   signature=command.signature, sent_at=command.sent_at)
 

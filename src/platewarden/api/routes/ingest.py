@@ -121,8 +121,9 @@ async def ingest_batch(request: Request) -> IngestOut:
 
 def _blob_command(request: Request, sha256: str) -> UploadBlob:
     headers = request.headers
+    sent_at_text = headers.get("x-platewarden-sent-at", "")
     try:
-        sent_at = datetime.fromisoformat(headers.get("x-platewarden-sent-at", ""))
+        sent_at = datetime.fromisoformat(sent_at_text)
         size = int(headers.get("content-length", ""))
     except ValueError as exc:
         raise IngestError("invalid_field", "X-Platewarden-Sent-At (ISO 8601) and "
@@ -132,6 +133,7 @@ def _blob_command(request: Request, sha256: str) -> UploadBlob:
     return UploadBlob(
         camera_id=headers.get("x-platewarden-camera", ""), sha256=sha256,
         content_type=headers.get("content-type", ""), size_bytes=size, sent_at=sent_at,
+        sent_at_text=sent_at_text,
         nonce=headers.get("x-platewarden-nonce", ""),
         signature=_decode_b64(headers.get("x-platewarden-signature", ""), "signature"))
 
