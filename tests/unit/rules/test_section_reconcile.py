@@ -289,3 +289,13 @@ def test_scoped_reconciliation_matches_the_full_history(
                                window_s=WINDOW, scope=scope))
         assert active(store) == expected(seen)
     assert active(store) == expected(reads)
+
+
+def test_violations_rebuilt_from_storage_with_plain_strings_are_understood() -> None:
+    store: Store = {}
+    reads = [entry(0, "e1"), exit_(40, "x")]
+    apply(store, full(store, reads))
+    (old_id,) = store
+    raw: dict[str, Any] = {"type": "section-speed", "status": "pending"}
+    store[old_id] = dataclasses.replace(store[old_id], **raw)
+    assert full(store, [*reads, entry(20, "e2")]).withdraw == (old_id,)

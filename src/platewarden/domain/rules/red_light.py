@@ -32,7 +32,7 @@ def evaluate(read: PlateRead, camera: Camera) -> Violation | None:
     if read.camera_id != camera.id:
         raise ValueError("read is not from this camera")
     require_aware(read.captured_at, what="captured_at")
-    if camera.kind is not CameraKind.RED_LIGHT or read.signal_phase is not SignalPhase.RED:
+    if camera.kind != CameraKind.RED_LIGHT or read.signal_phase != SignalPhase.RED:
         return None
     into_red = read.time_into_red_s
     if into_red is None or not math.isfinite(into_red) or into_red < 0:

@@ -105,6 +105,9 @@ def reconcile(
     makes the pending-or-confirmed violations in scope equal to
     :func:`expected_violations` of the full read set, whatever order reads arrived in.
 
+    Enum fields are compared by value, so violations rebuilt from storage with plain
+    strings for ``type`` and ``status`` work too.
+
     Args:
         existing: Stored violations of this section and plate, any status; others (another
             type, section or plate key) are ignored.
@@ -129,7 +132,7 @@ def reconcile(
     stored = {
         v.id: v
         for v in existing
-        if v.type is ViolationType.SECTION_SPEED
+        if v.type == ViolationType.SECTION_SPEED
         and v.details.get("section_id") == section.id
         and v.plate_key in keys
         and (scope is None or scope.covers_exit(v.occurred_at))
@@ -137,8 +140,8 @@ def reconcile(
     gone = sorted(set(stored) - set(desired))
     return Reconciliation(
         add=tuple(desired[i] for i in sorted(set(desired) - set(stored))),
-        withdraw=tuple(i for i in gone if stored[i].status is ViolationStatus.PENDING),
+        withdraw=tuple(i for i in gone if stored[i].status == ViolationStatus.PENDING),
         reinstate=tuple(desired[i] for i in sorted(set(desired) & set(stored))
-                        if stored[i].status is ViolationStatus.WITHDRAWN),
-        disputed=tuple(i for i in gone if stored[i].status is ViolationStatus.CONFIRMED),
+                        if stored[i].status == ViolationStatus.WITHDRAWN),
+        disputed=tuple(i for i in gone if stored[i].status == ViolationStatus.CONFIRMED),
     )

@@ -43,7 +43,7 @@ def evaluate(read: PlateRead, camera: Camera, *, tolerance: SpeedTolerance) -> V
     require_aware(read.captured_at, what="captured_at")
     limit = camera.speed_limit_kmh
     speed = read.speed_kmh
-    if camera.kind is not CameraKind.SPOT_SPEED or limit is None or speed is None:
+    if camera.kind != CameraKind.SPOT_SPEED or limit is None or speed is None:
         return None
     if not math.isfinite(speed) or speed < 0:
         return None
