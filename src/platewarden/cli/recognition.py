@@ -1,0 +1,174 @@
+"""Recognition commands: ``recognize``, ``train reader``, ``bench recognition``, ``camera-agent``.
+
+Register in the main CLI with::
+
+    from platewarden.cli.recognition import bench_app, camera_agent, recognize, train_app
+    app.command("recognize")(recognize)
+    app.command("camera-agent")(camera_agent)
+    app.add_typer(train_app, name="train")
+    app.add_typer(bench_app, name="bench")
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from platewarden.recognition.errors import RecognitionError
+from platewarden.recognition.types import FrameResult
+
+train_app = typer.Typer(help="Train recognition models.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks.", no_args_is_help=True)
+
+
+def _video_json(name: str, frames: list[FrameResult]) -> dict[str, object]:
+    plates: list[dict[str, object]] = []
+    for frame in frames:
+        for plate in frame.plates:
+            plates.append({**plate.to_json(), "frame": frame.frame_index})
+    return {"file": name, "frames": len(frames), "plates": plates,
+            "ms": round(sum(f.ms for f in frames), 2)}
+
+
+def _print_text(frames: list[FrameResult]) -> None:
+    for frame in frames:
+        where = frame.file if frame.frame_index is None else f"{frame.file}#{frame.frame_index}"
+        if not frame.plates:
+            typer.echo(f"{where}: no plate ({frame.ms:.0f} ms)")
+        for plate in frame.plates:
+            typer.echo(f"{where}: {plate.text} {plate.country}/{plate.format} "
+                       f"conf={plate.confidence:.2f} box={plate.box.as_list()} "
+                       f"({frame.ms:.0f} ms)")
+
+
+def recognize(
+    inputs: Annotated[list[str], typer.Argument(help="Image files, video files or rtsp:// URLs.")],
+    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    preset: Annotated[str | None, typer.Option(help="platewarden or baseline")] = None,
+    grammar: Annotated[str, typer.Option(help="uz (Uzbek formats first) or any")] = "uz",
+    stride: Annotated[int, typer.Option(min=1, help="Read every n-th video frame.")] = 1,
+) -> None:
+    """Find and read every plate in images or videos.
+
+    With ``--format json`` prints one JSON object per input:
+    ``{"file", "plates": [{"text", "box", "confidence", "alternatives", "country",
+    "format", ...}], "ms"}``. Unreadable inputs print an ``error`` and make the exit
+    status 1; the other inputs are still processed.
+    """
+    from platewarden.recognition.imageio import is_video
+    from platewarden.recognition.presets import load_recognizer
+
+    try:
+        recognizer = load_recognizer(preset, grammar=grammar)
+    except RecognitionError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    failed = False
+    for name in inputs:
+        try:
+            frames = list(recognizer.recognize_path(name, stride=stride))
+        except RecognitionError as exc:
+            failed = True
+            if output_format == "json":
+                typer.echo(json.dumps({"file": name, "error": str(exc), "plates": []}))
+            typer.echo(f"error: {exc}", err=True)
+            continue
+        if output_format == "json":
+            payload = _video_json(name, frames) if is_video(name) else frames[0].to_json()
+            typer.echo(json.dumps(payload))
+        else:
+            _print_text(frames)
+    if failed:
+        raise typer.Exit(1)
+
+
+@train_app.command("reader")
+def train_reader(
+    data: Annotated[list[Path], typer.Option("--data", help="Data set folders (repeatable).")],
+    out: Annotated[Path, typer.Option(help="ONNX file to write.")] = Path(
+        "plate-reader-crnn.onnx"),
+    seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 1,
+    minutes: Annotated[float, typer.Option(help="Wall-clock budget.")] = 30.0,
+    synth: Annotated[int, typer.Option(help="Synthetic plates to generate.")] = 20_000,
+    synth_cache: Annotated[list[Path] | None, typer.Option(
+        help="Pre-generated synthetic .npz files (instead of --synth).")] = None,
+    real_share: Annotated[float, typer.Option(help="Share of real crops per batch.")] = 0.5,
+    threads: Annotated[int, typer.Option(help="CPU threads for PyTorch.")] = 2,
+    init: Annotated[Path | None, typer.Option(help="Start from these weights (.pt).")] = None,
+) -> None:
+    """Train the CRNN plate reader on synthetic plates plus real crops; export ONNX.
+
+    Needs the ``train`` extra (PyTorch, onnx). Real end-to-end data sets contribute only
+    their ``train`` split; crop data sets are used whole.
+    """
+    try:
+        from platewarden.recognition.training.train_reader import TrainOptions, train
+    except ImportError as exc:
+        typer.echo("error: training needs the 'train' extra (torch, onnx)", err=True)
+        raise typer.Exit(2) from exc
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    options = TrainOptions(
+        data=tuple(str(d) for d in data), out=str(out), seed=seed, minutes=minutes,
+        synth_count=synth, synth_cache=tuple(str(p) for p in synth_cache or ()),
+        real_share=real_share, threads=threads, init=str(init) if init else None,
+    )
+    summary = train(options)
+    typer.echo(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))
+
+
+@bench_app.command("recognition")
+def bench_recognition(
+    dataset: Annotated[Path, typer.Option("--dataset", help="Benchmark folder.")],
+    split: Annotated[str, typer.Option(help="all, train or test (held out).")] = "test",
+    preset: Annotated[list[str] | None, typer.Option(help="Presets to compare.")] = None,
+    grammar: Annotated[str, typer.Option(help="uz or any")] = "uz",
+    json_out: Annotated[Path | None, typer.Option(help="Also write the report here.")] = None,
+) -> None:
+    """Detection recall, exact reads, char accuracy and ms per frame, per country.
+
+    Every shipped preset runs side by side unless ``--preset`` names some.
+    """
+    from platewarden.recognition.bench import run_bench
+    from platewarden.recognition.dataset import load_dataset
+    from platewarden.recognition.presets import PRESETS, load_recognizer
+
+    names = preset or [n for n in PRESETS if _available(n)]
+    samples = load_dataset(dataset, split=split)
+    if not samples:
+        typer.echo(f"error: no annotated images under {dataset} (split {split})", err=True)
+        raise typer.Exit(2)
+    recognizers = {n: load_recognizer(n, grammar=grammar) for n in names}
+    report = run_bench(recognizers, samples)
+    _print_report(report)
+    if json_out is not None:
+        json_out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def _available(name: str) -> bool:
+    from platewarden.recognition.presets import load_recognizer
+
+    try:
+        load_recognizer(name)
+    except RecognitionError:
+        return False
+    return True
+
+
+def _print_report(report: dict[str, dict[str, dict[str, float]]]) -> None:
+    columns = ("plates", "recall_iou50", "recall_iou30", "e2e_exact", "crop_exact",
+               "char_acc_e2e", "char_acc_crop", "ms_median", "ms_p90")
+    sys.stdout.write("preset\tcountry\t" + "\t".join(columns) + "\n")
+    for name, rows in report.items():
+        for country, row in rows.items():
+            cells = [f"{row[c]:.0f}" if c == "plates" else f"{row[c]:.1f}" for c in columns]
+            sys.stdout.write(f"{name}\t{country}\t" + "\t".join(cells) + "\n")
+
+
+def camera_agent() -> None:
+    """Placeholder replaced below once the agent module is wired."""
+    raise typer.Exit(2)

@@ -1,0 +1,70 @@
+"""Platewarden's own plate reader: a small CRNN trained with CTC, exported to ONNX.
+
+The ONNX file carries its input geometry and alphabet in its metadata (``height``,
+``width``, ``alphabet``), written by ``platewarden train reader``; inputs are RGB scaled to
+``[-1, 1]`` and the output is ``N x T x (1 + len(alphabet))`` log-probabilities or
+probabilities (``output`` metadata says which).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import cv2
+import numpy as np
+
+from platewarden.recognition.backends.ctc import ALPHABET, decode
+from platewarden.recognition.backends.onnx import make_session, resolve_model
+from platewarden.recognition.imageio import Frame
+from platewarden.recognition.registry import Config, Reader, register_reader
+from platewarden.recognition.types import Reading
+
+DEFAULT_MODEL = "plate-reader-crnn.onnx"
+
+
+def resize_for_reader(crop: Frame, *, height: int, width: int) -> Frame:
+    """BGR crop stretched to ``height x width`` (the training data goes through this too)."""
+    out: Frame = cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA)
+    return out
+
+
+def normalise_batch(batch: Any) -> Any:
+    """``N x H x W x 3`` BGR uint8 to ``N x 3 x H x W`` RGB float32 in ``[-1, 1]``."""
+    rgb = batch[..., ::-1].astype(np.float32)
+    return ((rgb / 127.5) - 1.0).transpose(0, 3, 1, 2).copy()
+
+
+class CrnnReader:
+    """Batch-runs the CRNN on plate crops and CTC-decodes each."""
+
+    def __init__(self, *, model: str = DEFAULT_MODEL, threads: int = 1, top_n: int = 5,
+                 name: str = "platewarden-crnn") -> None:
+        self.name = name
+        self._session: Any = make_session(resolve_model(model), threads=threads)
+        self._input = self._session.get_inputs()[0].name
+        meta = self._session.get_modelmeta().custom_metadata_map
+        self._height = int(meta.get("height", 48))
+        self._width = int(meta.get("width", 192))
+        self._alphabet = meta.get("alphabet", ALPHABET)
+        self._log = meta.get("output", "log_probs") == "log_probs"
+        self._top_n = top_n
+
+    def read(self, crops: Sequence[Frame]) -> list[Reading]:
+        """One reading per BGR crop."""
+        if not crops:
+            return []
+        batch = np.stack([resize_for_reader(c, height=self._height, width=self._width)
+                          for c in crops])
+        out = self._session.run(None, {self._input: normalise_batch(batch)})[0]
+        probs = np.exp(out) if self._log else out
+        return [decode(p, self._alphabet, top_n=self._top_n) for p in probs]
+
+
+@register_reader("crnn-onnx")
+def _build(config: Config) -> Reader:
+    return CrnnReader(
+        model=str(config.get("model", DEFAULT_MODEL)),
+        threads=int(config.get("threads", 1)),
+        top_n=int(config.get("top_n", 5)),
+    )

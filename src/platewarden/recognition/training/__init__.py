@@ -1,0 +1,1 @@
+"""Training of the plate reader (needs the optional ``train`` extra: PyTorch and onnx)."""

@@ -1,0 +1,130 @@
+"""Training data for the plate reader: synthetic plates and real crops (numpy only).
+
+Synthetic plates come from :mod:`platewarden.synth` (every one-line Uzbek format plus EU,
+US and Brazilian impressions), degraded and cut like a detector box. Real crops come from the
+benchmark layouts, from the ``train`` half of the fixed split only (see
+:mod:`platewarden.recognition.dataset`); crop data sets (no held-out part) are used whole.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from platewarden.recognition.backends.crnn import resize_for_reader
+from platewarden.recognition.dataset import Sample, load_crops, load_endtoend, split_of
+from platewarden.recognition.imageio import Frame, load_image
+from platewarden.recognition.rectify import cut
+from platewarden.recognition.types import Box
+from platewarden.synth import degrade, random_uz_text, render_plate
+from platewarden.synth.foreign import render_foreign
+
+HEIGHT, WIDTH = 32, 128
+ONE_LINE_KINDS = ("private", "organisation", "foreign-company", "foreign-resident",
+                  "diplomatic", "temporary-or-diplomatic", "personalised")
+
+
+@dataclass
+class Arrays:
+    """Images (``N x HEIGHT x WIDTH x 3`` BGR uint8) and their texts."""
+
+    images: Any
+    texts: list[str]
+
+
+def synth_one(rng: random.Random, *, uz_share: float) -> tuple[Frame, str]:
+    """One degraded synthetic plate, resized for the reader, with its text."""
+    if rng.random() < uz_share:
+        kind = rng.choices(ONE_LINE_KINDS, weights=(70, 8, 4, 4, 4, 3, 4))[0]
+        text = random_uz_text(rng, kind=kind)
+        img = render_plate(text, height_px=rng.randint(40, 72), rng=rng)
+    else:
+        plate = render_foreign(rng, height_px=rng.randint(40, 72))
+        img, text = plate.image, plate.text
+    out = np.asarray(degrade(img, rng, strength=rng.uniform(0.3, 1.2)))
+    bgr: Frame = cv2.cvtColor(out, cv2.COLOR_RGB2BGR)
+    return resize_for_reader(bgr, height=HEIGHT, width=WIDTH), text
+
+
+def synth_arrays(count: int, *, seed: int, uz_share: float = 0.65) -> Arrays:
+    """``count`` synthetic samples drawn from ``seed``."""
+    rng = random.Random(seed)  # noqa: S311 (reproducible data, not security)
+    images = np.empty((count, HEIGHT, WIDTH, 3), np.uint8)
+    texts: list[str] = []
+    for i in range(count):
+        images[i], text = synth_one(rng, uz_share=uz_share)
+        texts.append(text)
+    return Arrays(images, texts)
+
+
+def real_crops(
+    root: Path, *, split: str = "train", margin: float = 0.35,
+) -> list[tuple[Frame, str]]:
+    """Real plate crops with generous context, for on-the-fly augmentation.
+
+    End-to-end images give the true box grown by ``margin`` (the augmentation then cuts
+    loose, detector-like boxes inside it); crop data sets give whole crops.
+    """
+    if (root / "groundtruth.csv").is_file():
+        return [(load_image(s.image), s.text) for s in load_crops(root)]
+    out: list[tuple[Frame, str]] = []
+    for sample in load_endtoend(root):
+        if split != "all" and split_of(sample.image.name) != split:
+            continue
+        out.append(_context_crop(sample, margin))
+    return out
+
+
+def _context_crop(sample: Sample, margin: float) -> tuple[Frame, str]:
+    frame = load_image(sample.image)
+    box = sample.box or Box(0, 0, int(frame.shape[1]), int(frame.shape[0]))
+    # The plate sits in the centre of the context crop; jitter_crop relies on that.
+    return cut(frame, box, margin_x=margin, margin_y=margin * 2), sample.text
+
+
+def jitter_crop(crop: Frame, rng: random.Random, *, context: float) -> Frame:
+    """Cut a loose, jittered plate box out of a context crop made with ``context`` margin.
+
+    For end-to-end crops the plate occupies the centre; for crop data sets (``context=0``)
+    the whole crop is the plate and only small trims and pads apply.
+    """
+    h, w = crop.shape[:2]
+    if context > 0:
+        pw, ph = w / (1 + 2 * context), h / (1 + 4 * context)
+        cx, cy = w / 2, h / 2
+    else:
+        pw, ph, cx, cy = float(w), float(h), w / 2, h / 2
+    gw = pw * rng.uniform(0.95, 1.3)
+    gh = ph * rng.uniform(0.9, 1.6)
+    cx += rng.uniform(-0.06, 0.06) * pw
+    cy += rng.uniform(-0.12, 0.12) * ph
+    x0, x1 = max(0, round(cx - gw / 2)), min(w, round(cx + gw / 2))
+    y0, y1 = max(0, round(cy - gh / 2)), min(h, round(cy + gh / 2))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return crop
+    out: Frame = crop[y0:y1, x0:x1]
+    return out
+
+
+def augment_real(crop: Frame, rng: random.Random, *, context: float) -> Frame:
+    """A jittered, slightly rotated, relit, blurred and downscaled version of a real crop."""
+    img = jitter_crop(crop, rng, context=context)
+    h, w = img.shape[:2]
+    if rng.random() < 0.5:
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-6, 6), 1.0)
+        img = cv2.warpAffine(img, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    f = img.astype(np.float32) * rng.uniform(0.6, 1.3) + rng.uniform(-30, 30)
+    img = np.clip(f, 0, 255).astype(np.uint8)
+    if rng.random() < 0.3:
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 1.2))
+    if rng.random() < 0.4:
+        scale = rng.uniform(0.3, 0.8)
+        small = cv2.resize(img, (max(8, round(w * scale)), max(4, round(h * scale))),
+                           interpolation=cv2.INTER_AREA)
+        img = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    return resize_for_reader(img, height=HEIGHT, width=WIDTH)

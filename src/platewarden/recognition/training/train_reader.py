@@ -1,0 +1,197 @@
+"""``platewarden train reader``: train the CRNN on synthetic + real crops, export to ONNX.
+
+Seeded end to end (Python, NumPy and PyTorch generators), bounded by a wall-clock budget so
+it fits a shared CPU; the learning rate follows a cosine over that budget. The exported ONNX
+carries its geometry and alphabet as metadata, read by the ``crnn-onnx`` backend.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from platewarden.recognition.backends.crnn import normalise_batch
+from platewarden.recognition.backends.ctc import ALPHABET
+from platewarden.recognition.training.data import (
+    HEIGHT,
+    WIDTH,
+    Arrays,
+    augment_real,
+    real_crops,
+    synth_arrays,
+)
+from platewarden.recognition.training.model import Crnn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """Everything that decides a training run (recorded in the model's metadata)."""
+
+    data: tuple[str, ...] = ()
+    out: str = "plate-reader-crnn.onnx"
+    seed: int = 1
+    minutes: float = 30.0
+    max_steps: int = 100_000
+    batch: int = 64
+    real_share: float = 0.5
+    synth_count: int = 20_000
+    synth_cache: tuple[str, ...] = ()
+    threads: int = 2
+    lr: float = 2e-3
+    init: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _encode(text: str) -> list[int]:
+    return [ALPHABET.index(c) + 1 for c in text if c in ALPHABET]
+
+
+def _load_synth(options: TrainOptions) -> Arrays:
+    if options.synth_cache:
+        parts = [np.load(p) for p in options.synth_cache]
+        images = np.concatenate([p["images"] for p in parts])
+        texts = [str(t) for p in parts for t in p["texts"]]
+        return Arrays(images, texts)
+    return synth_arrays(options.synth_count, seed=options.seed)
+
+
+def _batch(synth: Arrays, real: list[tuple[Any, str, float]], rng: random.Random,
+           size: int, real_share: float) -> tuple[Any, list[str]]:
+    images, texts = [], []
+    for _ in range(size):
+        if real and rng.random() < real_share:
+            crop, text, context = rng.choice(real)
+            images.append(augment_real(crop, rng, context=context))
+        else:
+            i = rng.randrange(len(synth.texts))
+            images.append(synth.images[i])
+            texts.append(synth.texts[i])
+            continue
+        texts.append(text)
+    return np.stack(images), texts
+
+
+def _loss(model: nn.Module, ctc: nn.CTCLoss, images: Any, texts: list[str]) -> torch.Tensor:
+    x = torch.from_numpy(normalise_batch(images))
+    log_probs = model(x)  # N x T x C
+    targets = [_encode(t) for t in texts]
+    flat = torch.tensor([c for t in targets for c in t], dtype=torch.long)
+    lengths = torch.tensor([len(t) for t in targets], dtype=torch.long)
+    steps = torch.full((len(texts),), log_probs.shape[1], dtype=torch.long)
+    loss: torch.Tensor = ctc(log_probs.transpose(0, 1), flat, steps, lengths)
+    return loss
+
+
+def _greedy(log_probs: torch.Tensor) -> list[str]:
+    out = []
+    for row in log_probs.argmax(dim=-1).tolist():
+        chars, prev = [], 0
+        for cls in row:
+            if cls and cls != prev:
+                chars.append(ALPHABET[cls - 1])
+            prev = cls
+        out.append("".join(chars))
+    return out
+
+
+def evaluate(model: nn.Module, data: Arrays) -> float:
+    """Exact-match rate of greedy decoding on ``data``."""
+    model.eval()
+    hits = 0
+    with torch.no_grad():
+        for start in range(0, len(data.texts), 256):
+            x = torch.from_numpy(normalise_batch(data.images[start:start + 256]))
+            reads = _greedy(model(x))
+            hits += sum(r == t for r, t in zip(reads, data.texts[start:start + 256], strict=True))
+    model.train()
+    return hits / max(1, len(data.texts))
+
+
+def _lr(options: TrainOptions, elapsed: float, step: int) -> float:
+    warm = min(1.0, (step + 1) / 100)
+    progress = min(1.0, elapsed / (options.minutes * 60.0))
+    return options.lr * warm * (0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+def _real_sets(options: TrainOptions) -> list[tuple[Any, str, float]]:
+    real: list[tuple[Any, str, float]] = []
+    for root in options.data:
+        path = Path(root)
+        context = 0.0 if (path / "groundtruth.csv").is_file() else 0.35
+        real.extend((crop, text, context) for crop, text in real_crops(path))
+    return [r for r in real if r[1] and all(c in ALPHABET for c in r[1])]
+
+
+def train(options: TrainOptions) -> dict[str, Any]:
+    """Run one training and export the ONNX model; returns a summary for the model card."""
+    random.seed(options.seed)
+    np.random.seed(options.seed)
+    torch.manual_seed(options.seed)
+    torch.set_num_threads(options.threads)
+    rng = random.Random(options.seed)  # noqa: S311 (reproducible training, not security)
+    synth = _load_synth(options)
+    real = _real_sets(options)
+    held_out = synth_arrays(500, seed=options.seed + 10_000, uz_share=1.0)
+    log.info("synthetic %d, real %d, held-out synthetic UZ %d", len(synth.texts), len(real),
+             len(held_out.texts))
+    model = Crnn(len(ALPHABET) + 1, height=HEIGHT)
+    if options.init:
+        model.load_state_dict(torch.load(options.init, weights_only=True))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=options.lr, weight_decay=1e-4)
+    ctc = nn.CTCLoss(blank=0, zero_infinity=True)
+    start, step, history = time.monotonic(), 0, []
+    while step < options.max_steps and time.monotonic() - start < options.minutes * 60:
+        for group in optimiser.param_groups:
+            group["lr"] = _lr(options, time.monotonic() - start, step)
+        images, texts = _batch(synth, real, rng, options.batch, options.real_share)
+        loss = _loss(model, ctc, images, texts)
+        optimiser.zero_grad()
+        loss.backward()  # type: ignore[no-untyped-call]
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        optimiser.step()
+        step += 1
+        if step % 100 == 0:
+            acc = evaluate(model, held_out)
+            history.append({"step": step, "loss": round(float(loss), 4), "synth_uz_exact": acc})
+            log.info("step %d loss %.4f held-out synthetic UZ exact %.3f", step, float(loss), acc)
+            torch.save(model.state_dict(), Path(options.out).with_suffix(".pt"))
+    final = evaluate(model, held_out)
+    summary = {"steps": step, "minutes": (time.monotonic() - start) / 60,
+               "synthetic": len(synth.texts), "real": len(real),
+               "held_out_synth_uz_exact_greedy": final, "history": history[-5:],
+               "options": asdict(options)}
+    torch.save(model.state_dict(), Path(options.out).with_suffix(".pt"))
+    export_onnx(model, Path(options.out), summary)
+    return summary
+
+
+def export_onnx(model: nn.Module, out: Path, summary: dict[str, Any]) -> None:
+    """Export ``model`` to ONNX with the metadata the ``crnn-onnx`` backend reads."""
+    import onnx
+
+    model.eval()
+    dummy = torch.zeros(1, 3, HEIGHT, WIDTH)
+    torch.onnx.export(
+        model, (dummy,), str(out), input_names=["image"], output_names=["log_probs"],
+        dynamic_axes={"image": {0: "n"}, "log_probs": {0: "n"}}, opset_version=17,
+        dynamo=False,
+    )
+    proto = onnx.load(str(out))
+    meta = {"height": str(HEIGHT), "width": str(WIDTH), "alphabet": ALPHABET,
+            "output": "log_probs", "training": json.dumps(summary["options"])}
+    for key, value in meta.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    onnx.save(proto, str(out))
