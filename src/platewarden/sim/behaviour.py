@@ -13,6 +13,7 @@ from platewarden.sim.network import DemoNetwork, Route
 # Reads this close to a lane window's edge are avoided: the outcome must not hinge on
 # sub-minute clock differences.
 LANE_WINDOW_MARGIN = timedelta(minutes=5)
+ROUTE_SLACK = timedelta(minutes=30)
 _DEFAULT_ROUTES = (("m39-towards-samarkand", 0.35), ("m39-towards-tashkent", 0.2),
                    ("city-amir-temur", 0.25), ("city-rustaveli", 0.2))
 
@@ -147,7 +148,10 @@ def draw_behaviour(rng: random.Random, *, route: Route, vehicle_class: str,
     if restrictions and vehicle_class != "bus":
         bus_lane = _bus_lane(rng, mix)
     want = {"in-hours": "inside", "off-hours": "outside"}.get(bus_lane)
-    departs = _departure(rng, start=start, end=end, restrictions=restrictions, want=want)
+    # Leave room to finish the route by ``end`` without moving the departure (and with it
+    # the time in the bus lane) later.
+    latest = max(start, end - ROUTE_SLACK) if want else end
+    departs = _departure(rng, start=start, end=latest, restrictions=restrictions, want=want)
     if departs is None:
         bus_lane = "none"
         departs = _departure(rng, start=start, end=end, restrictions=restrictions, want=None)

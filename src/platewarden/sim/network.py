@@ -206,8 +206,8 @@ def demo_network(*, now: datetime | None = None) -> DemoNetwork:
     by_id = {camera.camera_id: camera for camera in cameras}
     sections = _sections(by_id)
     routes = (
-        _route("m39-towards-samarkand", ("tas-bunyodkor-anpr", "tas-kad-m39-anpr",
-               "m39-km031-sw", "m39-km042-sw", "m39-km053-sw-radar"), by_id, sections),
+        _route("m39-towards-samarkand", ("tas-kad-m39-anpr", "m39-km031-sw", "m39-km042-sw",
+               "m39-km053-sw-radar"), by_id, sections),
         _route("m39-towards-tashkent", ("m39-km042-ne", "m39-km031-ne"), by_id, sections),
         _route("city-amir-temur", ("tas-chorsu-anpr", "tas-amirtemur-qodiriy-rl"), by_id,
                sections),

@@ -80,7 +80,8 @@ class Scenario:
     Attributes:
         seed: The seed it was generated from.
         start: Earliest departure.
-        end: Latest departure (reads of the last vehicles may come a little later).
+        end: Latest capture: vehicles that would still be driving then leave earlier, so
+            every read lies in ``[start, end]`` (unless a route is longer than the span).
         network: The demo network it runs on.
         vehicles: Every vehicle.
         reads: Every read, ordered by capture time.
@@ -195,6 +196,29 @@ def _number(observations: Sequence[Observation], tag: str) -> list[str]:
     return ids
 
 
+def _drive(seed: int, vehicle: Vehicle, *, network: DemoNetwork, start: datetime,
+           end: datetime) -> tuple[Vehicle, list[Observation]]:
+    """The vehicle's sightings, all captured by ``end``.
+
+    A vehicle that would still be on the road after ``end`` leaves earlier instead, so that
+    a scenario ending before now never holds reads from the future. It drives the same
+    (same seed), so only its times move.
+    """
+    def observe(departs_at: datetime) -> list[Observation]:
+        return observe_route(random.Random(seed), plate=vehicle.plate,  # noqa: S311
+                             vehicle_class=vehicle.vehicle_class,
+                             route=network.route(vehicle.route), departs_at=departs_at,
+                             behaviour=vehicle.behaviour, network=network)
+
+    seen = observe(vehicle.departs_at)
+    overflow = seen[-1].captured_at - end
+    if overflow > timedelta(0):
+        vehicle = dataclasses.replace(vehicle,
+                                      departs_at=max(start, vehicle.departs_at - overflow))
+        seen = observe(vehicle.departs_at)
+    return vehicle, seen
+
+
 def _pick_listed(rng: random.Random, plates: Sequence[str], mix: TrafficMix) -> list[str]:
     """Plates to list: the first gets an expired entry, the rest active ones."""
     wanted = round(mix.hotlisted * len(plates))
@@ -229,9 +253,11 @@ def generate_scenario(*, seed: int, vehicles: int = 200, start: datetime,
     picked = _pick_listed(rng, [v.plate for v in fleet if v.plate != twin_carrier], mix)
     plan = plan_hotlist(rng, listed=picked[1:], expired=picked[:1],
                         confusable=[twin] if twin else [], used_keys=used, start=start)
-    observations = [obs for v in fleet for obs in observe_route(
-        rng, plate=v.plate, vehicle_class=v.vehicle_class, route=network.route(v.route),
-        departs_at=v.departs_at, behaviour=v.behaviour, network=network)]
+    observations: list[Observation] = []
+    for index, vehicle in enumerate(fleet):
+        fleet[index], seen = _drive(rng.getrandbits(64), vehicle, network=network, start=start,
+                                    end=end)
+        observations += seen
     avoid = used | {canonical_key(e.plate) for e in plan.entries}
     payloads = [_payload(rng, obs, mix, avoid) for obs in observations]
     ids = _number(observations, _tag(seed, start, vehicles, duration))

@@ -59,9 +59,11 @@ def test_every_vehicle_has_a_distinct_valid_plate() -> None:
 
 def test_departures_fall_in_the_span() -> None:
     scenario = generate_scenario(seed=9, vehicles=100, start=START,
-                                 duration=timedelta(minutes=30))
+                                 duration=timedelta(minutes=45))
     assert all(START <= v.departs_at <= scenario.end for v in scenario.vehicles)
-    assert scenario.end == START + timedelta(minutes=30)
+    assert scenario.end == START + timedelta(minutes=45)
+    assert scenario.reads[0].payload.captured_at >= START
+    assert scenario.reads[-1].payload.captured_at <= scenario.end
 
 
 @settings(max_examples=15, deadline=None)
