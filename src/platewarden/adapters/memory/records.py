@@ -1,0 +1,133 @@
+"""Violations, alerts, the hotlist and accounts in plain dicts."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from datetime import datetime
+
+from platewarden.adapters.memory.state import IntegrityViolation, Transaction, stored_time
+from platewarden.domain.clock import to_us
+from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
+from platewarden.services.unit_of_work import Session, User, ViolationFilter
+
+
+def _newest_first(item: Violation | Alert) -> tuple[int, str]:
+    return (-to_us(item.occurred_at), item.id)
+
+
+class MemoryViolations:
+    """Violations and hotlist alerts."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def add_if_absent(self, violation: Violation, *, created_at: datetime) -> bool:
+        if violation.id in self._tx.read().violations:
+            return False
+        self._tx.write().violations[violation.id] = dataclasses.replace(
+            violation, occurred_at=stored_time(violation.occurred_at),
+            details=dict(violation.details))
+        return True
+
+    def get(self, violation_id: str) -> Violation | None:
+        return self._tx.read().violations.get(violation_id)
+
+    def find(self, query: ViolationFilter) -> list[Violation]:
+        found = [v for v in self._tx.read().violations.values()
+                 if (query.status is None or v.status == query.status)
+                 and (query.type is None or v.type == query.type)]
+        found.sort(key=_newest_first)
+        return found[query.offset:query.offset + query.limit]
+
+    def for_section_plate(self, section_id: str, plate_key: str) -> list[Violation]:
+        return [v for v in self._tx.read().violations.values()
+                if v.details.get("section_id") == section_id and v.plate_key == plate_key]
+
+    def set_status(self, violation_id: str, status: ViolationStatus, *, by: str | None,
+                   at: datetime, note: str | None) -> bool:
+        # Who reviewed it, when and why are stored by the SQL adapter but never read back
+        # through the interface, so the fake keeps only the status.
+        if violation_id not in self._tx.read().violations:
+            return False
+        violations = self._tx.write().violations
+        violations[violation_id] = dataclasses.replace(violations[violation_id], status=status)
+        return True
+
+    def add_alert_if_absent(self, alert: Alert, *, created_at: datetime) -> bool:
+        if alert.id in self._tx.read().alerts:
+            return False
+        self._tx.write().alerts[alert.id] = dataclasses.replace(
+            alert, occurred_at=stored_time(alert.occurred_at))
+        return True
+
+    def get_alert(self, alert_id: str) -> Alert | None:
+        return self._tx.read().alerts.get(alert_id)
+
+    def list_alerts(self, *, limit: int, offset: int) -> list[Alert]:
+        return sorted(self._tx.read().alerts.values(), key=_newest_first)[offset:offset + limit]
+
+
+class MemoryHotlist:
+    """Hotlist entries; the version changes with every upsert."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def upsert(self, entries: Iterable[HotlistEntry], *, at: datetime) -> int:
+        state = self._tx.write()
+        count = 0
+        for entry in entries:
+            state.hotlist[entry.id] = dataclasses.replace(
+                entry, expires_at=stored_time(entry.expires_at))
+            count += 1
+        state.hotlist_version += 1
+        return count
+
+    def active(self, *, at: datetime) -> list[HotlistEntry]:
+        return [e for e in self._tx.read().hotlist.values() if e.expires_at > at]
+
+    def version(self) -> str:
+        number = self._tx.read().hotlist_version
+        return f"memory-{number}" if number else "empty"
+
+
+class MemoryAccounts:
+    """Users and their sessions."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def add_user(self, user: User, *, created_at: datetime) -> None:
+        state = self._tx.write()
+        if user.id in state.users or self.user_by_name(user.username) is not None:
+            raise IntegrityViolation(f"user {user.username} exists")
+        state.users[user.id] = user
+
+    def user_by_name(self, username: str) -> User | None:
+        return next((u for u in self._tx.read().users.values() if u.username == username),
+                    None)
+
+    def user(self, user_id: str) -> User | None:
+        return self._tx.read().users.get(user_id)
+
+    def set_password(self, user_id: str, password_hash: str) -> None:
+        if user_id in self._tx.read().users:
+            users = self._tx.write().users
+            users[user_id] = dataclasses.replace(users[user_id], password_hash=password_hash)
+
+    def add_session(self, session: Session, *, created_at: datetime) -> None:
+        state = self._tx.write()
+        if session.token_sha256 in state.sessions:
+            raise IntegrityViolation("session exists")
+        if session.user_id not in state.users:
+            raise IntegrityViolation(f"user {session.user_id} does not exist")
+        state.sessions[session.token_sha256] = dataclasses.replace(
+            session, expires_at=stored_time(session.expires_at))
+
+    def session(self, token_sha256: str) -> Session | None:
+        return self._tx.read().sessions.get(token_sha256)
+
+    def delete_session(self, token_sha256: str) -> None:
+        if token_sha256 in self._tx.read().sessions:
+            del self._tx.write().sessions[token_sha256]

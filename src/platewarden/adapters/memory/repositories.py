@@ -1,0 +1,181 @@
+"""Cameras and reads in plain dicts, with the semantics of the SQL repositories."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from platewarden.adapters.memory.state import (
+    IntegrityViolation,
+    NonceRecord,
+    ReadRecord,
+    Transaction,
+    stored_time,
+)
+from platewarden.domain.cameras import Camera, Section
+from platewarden.domain.clock import to_us
+from platewarden.domain.reads import ImageRef, PlateRead
+from platewarden.services.unit_of_work import StoredRead
+
+
+class MemoryCameras:
+    """Cameras and sections."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def add(self, camera: Camera, *, created_at: datetime) -> None:
+        state = self._tx.write()
+        if camera.id in state.cameras:
+            raise IntegrityViolation(f"camera {camera.id} exists")
+        expires = camera.calibration_expires_at
+        state.cameras[camera.id] = dataclasses.replace(
+            camera, calibration_expires_at=stored_time(expires) if expires else None)
+
+    def get(self, camera_id: str) -> Camera | None:
+        return self._tx.read().cameras.get(camera_id)
+
+    def all_cameras(self) -> list[Camera]:
+        cameras = self._tx.read().cameras
+        return [cameras[k] for k in sorted(cameras)]
+
+    def set_enabled(self, camera_id: str, *, enabled: bool) -> bool:
+        if camera_id not in self._tx.read().cameras:
+            return False
+        cameras = self._tx.write().cameras
+        cameras[camera_id] = dataclasses.replace(cameras[camera_id], enabled=enabled)
+        return True
+
+    def add_section(self, section: Section) -> None:
+        state = self._tx.write()
+        if section.id in state.sections:
+            raise IntegrityViolation(f"section {section.id} exists")
+        for camera_id in (section.entry_camera_id, section.exit_camera_id):
+            if camera_id not in state.cameras:
+                raise IntegrityViolation(f"camera {camera_id} does not exist")
+        state.sections[section.id] = dataclasses.replace(
+            section, class_limits_kmh=dict(section.class_limits_kmh))
+
+    def get_section(self, section_id: str) -> Section | None:
+        return self._tx.read().sections.get(section_id)
+
+    def sections_for(self, camera_id: str) -> list[Section]:
+        return [s for s in self.list_sections()
+                if camera_id in (s.entry_camera_id, s.exit_camera_id)]
+
+    def list_sections(self) -> list[Section]:
+        sections = self._tx.read().sections
+        return [sections[k] for k in sorted(sections)]
+
+
+def _as_stored(read: PlateRead) -> PlateRead:
+    # The SQL adapter returns times in UTC to the microsecond and images sorted by role and
+    # hash; returning the same keeps tests that compare objects valid against both.
+    return dataclasses.replace(read, captured_at=stored_time(read.captured_at),
+                               images=tuple(sorted(read.images,
+                                                   key=lambda i: (i.role, i.sha256))))
+
+
+class MemoryReads:
+    """Reads, their images, nonces and uploaded blobs."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def payload_digest(self, read_pk: str) -> str | None:
+        record = self._tx.read().reads.get(read_pk)
+        return record.stored.payload_sha256 if record else None
+
+    def add(self, read: PlateRead, *, payload_sha256: str, received_at: datetime,
+            duplicate_of: str | None) -> None:
+        state = self._tx.write()
+        if read.id in state.reads:
+            raise IntegrityViolation(f"read {read.id} exists")
+        if read.camera_id not in state.cameras:
+            raise IntegrityViolation(f"camera {read.camera_id} does not exist")
+        state.read_sequence += 1
+        state.reads[read.id] = ReadRecord(
+            stored=StoredRead(read=_as_stored(read), payload_sha256=payload_sha256,
+                              duplicate_of=duplicate_of, evaluated=False),
+            received_at=stored_time(received_at), sequence=state.read_sequence)
+
+    def find_repeat(self, *, camera_id: str, plate_key: str, captured_at: datetime,
+                    window_s: float) -> str | None:
+        span = timedelta(microseconds=int(window_s * 1_000_000))
+        low, high = captured_at - span, captured_at + span
+        found = [r.stored.read for r in self._tx.read().reads.values()
+                 if r.stored.read.camera_id == camera_id and r.stored.read.plate_key == plate_key
+                 and r.stored.duplicate_of is None and low <= r.stored.read.captured_at <= high]
+        if not found:
+            return None
+        return min(found, key=lambda r: (r.captured_at, r.id)).id
+
+    def get(self, read_pk: str) -> StoredRead | None:
+        record = self._tx.read().reads.get(read_pk)
+        return record.stored if record else None
+
+    def unevaluated(self, *, limit: int) -> list[str]:
+        pending = [r for r in self._tx.read().reads.values() if not r.stored.evaluated]
+        pending.sort(key=lambda r: (to_us(r.received_at), r.sequence))
+        return [r.stored.read.id for r in pending[:limit]]
+
+    def mark_evaluated(self, read_pks: Sequence[str]) -> None:
+        wanted = [pk for pk in read_pks if pk in self._tx.read().reads]
+        if not wanted:
+            return
+        reads = self._tx.write().reads
+        for pk in wanted:
+            record = reads[pk]
+            reads[pk] = dataclasses.replace(
+                record, stored=dataclasses.replace(record.stored, evaluated=True))
+
+    def for_plate(self, *, plate_key: str, camera_ids: Iterable[str], start: datetime,
+                  end: datetime) -> list[PlateRead]:
+        cameras = set(camera_ids)
+        found = [r.stored.read for r in self._tx.read().reads.values()
+                 if r.stored.read.plate_key == plate_key and r.stored.read.camera_id in cameras
+                 and r.stored.duplicate_of is None
+                 and start <= r.stored.read.captured_at <= end]
+        return sorted(found, key=lambda r: (r.captured_at, r.id))
+
+    def nonce_digest(self, camera_id: str, nonce: str) -> str | None:
+        record = self._tx.read().nonces.get((camera_id, nonce))
+        return record.envelope_sha256 if record else None
+
+    def add_nonce(self, camera_id: str, nonce: str, *, envelope_sha256: str,
+                  seen_at: datetime) -> None:
+        nonces = self._tx.write().nonces
+        if (camera_id, nonce) in nonces:
+            raise IntegrityViolation("nonce already recorded")
+        nonces[(camera_id, nonce)] = NonceRecord(envelope_sha256=envelope_sha256,
+                                                 seen_at=stored_time(seen_at))
+
+    def prune_nonces(self, *, before: datetime) -> int:
+        stale = [k for k, v in self._tx.read().nonces.items() if v.seen_at < before]
+        if stale:
+            nonces = self._tx.write().nonces
+            for key in stale:
+                del nonces[key]
+        return len(stale)
+
+    def add_blob(self, camera_id: str, ref: ImageRef, *, created_at: datetime) -> None:
+        if self.has_blob(camera_id, ref.sha256):
+            return
+        state = self._tx.write()
+        if camera_id not in state.cameras:
+            raise IntegrityViolation(f"camera {camera_id} does not exist")
+        state.blobs[(camera_id, ref.sha256)] = ref
+
+    def has_blob(self, camera_id: str, sha256: str) -> bool:
+        return (camera_id, sha256) in self._tx.read().blobs
+
+    def image_is_evidence(self, sha256: str) -> bool:
+        """Whether the object belongs to a read behind a violation or an alert."""
+        state = self._tx.read()
+        read_pks = {pk for pk, r in state.reads.items()
+                    if any(i.sha256 == sha256 for i in r.stored.read.images)}
+        if not read_pks:
+            return False
+        return (any(a.read_id in read_pks for a in state.alerts.values())
+                or any(not read_pks.isdisjoint(v.read_ids) for v in state.violations.values()))
