@@ -166,6 +166,9 @@ class CameraClient:
     def send_reads(self, reads: Sequence[ReadPayload]) -> IngestResult:
         """Send reads: ``/ingest/read`` for one, ``/ingest/batch`` in chunks of 500 otherwise.
 
+        A batch the server finds too large (413 ``body_too_large``) is split in halves and
+        sent again, down to single reads.
+
         Raises:
             IngestRejected: A 4xx answer (its ``code`` is the contract's machine code).
             IngestUnavailable: Connection failure, timeout, 429 or 5xx.
@@ -176,9 +179,19 @@ class CameraClient:
             return IngestResult(statuses=self._post("/ingest/read", reads, IngestResult()))
         statuses: list[ReadStatus] = []
         for start in range(0, len(reads), MAX_BATCH_READS):
-            chunk = reads[start:start + MAX_BATCH_READS]
-            statuses += self._post("/ingest/batch", chunk, IngestResult(statuses=tuple(statuses)))
+            self._post_batch(reads[start:start + MAX_BATCH_READS], statuses)
         return IngestResult(statuses=tuple(statuses))
+
+    def _post_batch(self, reads: Sequence[ReadPayload], statuses: list[ReadStatus]) -> None:
+        """Post a batch, halving it while the server finds the body too large."""
+        try:
+            statuses += self._post("/ingest/batch", reads, IngestResult(statuses=tuple(statuses)))
+        except IngestRejected as exc:
+            if exc.code != "body_too_large" or len(reads) == 1:
+                raise
+            middle = len(reads) // 2
+            self._post_batch(reads[:middle], statuses)
+            self._post_batch(reads[middle:], statuses)
 
     def _post(self, path: str, reads: Sequence[ReadPayload],
               partial: IngestResult) -> tuple[ReadStatus, ...]:

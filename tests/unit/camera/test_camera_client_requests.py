@@ -147,3 +147,26 @@ def test_upload_blob_streams_a_file_with_a_signature(tmp_path: Path) -> None:
 def test_upload_blob_of_bytes_already_stored() -> None:
     upload = make_client(lambda r: httpx.Response(200)).upload_blob(b"abc", "video/mp4")
     assert not upload.created
+
+
+def test_a_batch_too_large_is_halved_until_it_fits() -> None:
+    sizes: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        reads = json.loads(request.content)["reads"]
+        sizes.append(len(reads))
+        if len(reads) > 3:
+            return httpx.Response(413, json={"error": {"code": "body_too_large",
+                                                       "message": "too big"}})
+        return accept_all([])(request)
+    result = make_client(handler).send_reads(make_reads(10))
+    assert [s.read_id for s in result.statuses] == [f"{i:06d}" for i in range(10)]
+    assert sizes == [10, 5, 2, 3, 5, 2, 3]
+
+
+def test_a_single_read_too_large_is_rejected() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(413, json={"error": {"code": "body_too_large", "message": "m"}})
+    with pytest.raises(IngestRejected) as info:
+        make_client(handler).send_reads(make_reads(2))
+    assert info.value.code == "body_too_large"
