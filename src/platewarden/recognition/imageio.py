@@ -18,6 +18,7 @@ from platewarden.recognition.errors import ImageError
 Frame = npt.NDArray[Any]  # H x W x 3, uint8, BGR (OpenCV order)
 
 MAX_PIXELS = 40_000_000  # a 8K frame is 33 MP; more is a mistake or an attack
+IMAGE_SUFFIXES_READ = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".ts", ".mpg"})
 
 
