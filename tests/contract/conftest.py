@@ -1,0 +1,40 @@
+"""The unit-of-work factories every contract test runs against: the fake and SQLite."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from platewarden.adapters.db.engine import make_engine, migrate
+from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
+from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
+from platewarden.services.unit_of_work import UnitOfWorkFactory
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating each time costs ~0.15 s)."""
+    path = tmp_path_factory.mktemp("template") / "platewarden.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()  # closing the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(params=["memory", pytest.param("sql", marks=pytest.mark.integration)])
+def uow_factory(request: pytest.FixtureRequest, migrated_template: Path,
+                tmp_path: Path) -> Iterator[UnitOfWorkFactory]:
+    """A fresh, empty store of each kind."""
+    if request.param == "memory":
+        yield InMemoryUnitOfWorkFactory()
+        return
+    path = tmp_path / "platewarden.sqlite"
+    shutil.copyfile(migrated_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        yield SqlUnitOfWorkFactory(engine)
+    finally:
+        engine.dispose()
