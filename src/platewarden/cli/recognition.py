@@ -169,6 +169,70 @@ def _print_report(report: dict[str, dict[str, dict[str, float]]]) -> None:
             sys.stdout.write(f"{name}\t{country}\t" + "\t".join(cells) + "\n")
 
 
-def camera_agent() -> None:
-    """Placeholder replaced below once the agent module is wired."""
-    raise typer.Exit(2)
+def _camera_key(keys_file: Path | None, key_b64: str | None, camera_id: str) -> bytes:
+    from platewarden.camera.keys import decode_key, load_keys
+
+    if key_b64:
+        return decode_key(key_b64)
+    if keys_file is None:
+        raise typer.BadParameter("give --keys-file or --key")
+    keys = load_keys(keys_file)
+    if camera_id not in keys:
+        raise typer.BadParameter(f"camera {camera_id!r} not in {keys_file}")
+    return keys[camera_id]
+
+
+def camera_agent(
+    source: Annotated[str, typer.Argument(help="Image folder, video file or rtsp:// URL.")],
+    camera_id: Annotated[str, typer.Option(help="Registered camera id.")],
+    server: Annotated[str, typer.Option(help="Platewarden base URL.")] = "http://127.0.0.1:8000",
+    keys_file: Annotated[Path | None, typer.Option(help="Camera keys JSON file.")] = None,
+    key: Annotated[str | None, typer.Option(help="Raw private key, base64.")] = None,
+    queue: Annotated[Path, typer.Option(help="Durable queue file.")] = Path(
+        "camera-agent-queue.sqlite"),
+    preset: Annotated[str | None, typer.Option(help="Recognition preset.")] = None,
+    fps: Annotated[float, typer.Option(help="Frame rate of an image folder (0: mtimes).")] = 0.0,
+    stride: Annotated[int, typer.Option(min=1, help="Use every n-th video frame.")] = 1,
+    min_support: Annotated[int, typer.Option(min=1, help="Frames that must agree.")] = 2,
+    retry_s: Annotated[float, typer.Option(help="Wait after a failed send.")] = 5.0,
+    drain_timeout_s: Annotated[float, typer.Option(
+        help="At the end of a file source, keep retrying the backlog this long.")] = 0.0,
+) -> None:
+    """Recognise plates from a camera source and send one signed read per vehicle pass.
+
+    Reads are queued on disk first (``--queue``) and sent oldest first; when the server is
+    down they wait, across restarts of the agent too. Exit status 0 when the queue is empty
+    at the end, 3 when reads are still waiting for the server.
+    """
+    import time
+
+    from platewarden.agent.queue import DurableQueue
+    from platewarden.agent.runner import AgentOptions, CameraAgent
+    from platewarden.agent.sources import open_source
+    from platewarden.camera.client import CameraClient
+    from platewarden.recognition.presets import load_recognizer
+
+    raw = _camera_key(keys_file, key, camera_id)
+    try:
+        frames = open_source(source, fps=fps, stride=stride)
+        recognizer = load_recognizer(preset)
+    except RecognitionError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    store = DurableQueue(queue)
+    options = AgentOptions(camera_id=camera_id, source_id=source, min_support=min_support,
+                           retry_s=retry_s)
+    with CameraClient(base_url=server, camera_id=camera_id, private_key=raw) as client:
+        agent = CameraAgent(options=options, recognizer=recognizer, queue=store, sender=client)
+        agent.drain(force=True)  # a backlog from an earlier run goes first
+        agent.process(frames)
+        deadline = time.monotonic() + drain_timeout_s
+        while store.pending() and time.monotonic() < deadline:
+            time.sleep(min(retry_s, max(0.0, deadline - time.monotonic())))
+            agent.drain(force=True)
+    left = store.pending()
+    typer.echo(json.dumps({"passes": agent.passes, "pending": left,
+                           "rejected": len(store.rejected())}))
+    store.close()
+    if left:
+        raise typer.Exit(3)

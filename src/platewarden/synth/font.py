@@ -54,15 +54,34 @@ def text_mask(
     size = max(4, round(cap_px / _cap_ratio(font_file)))
     font = load_font(size, font_file)
     gap = round(tracking * cap_px)
-    widths = [round(font.getlength(ch)) for ch in text]
-    total = sum(widths) + gap * max(0, len(text) - 1)
-    ascent, descent = font.getmetrics()
-    canvas = Image.new("L", (max(1, total), ascent + descent), 0)
-    draw = ImageDraw.Draw(canvas)
+    glyphs = [_glyph(ch, font, cap_px) for ch in text]
+    total = sum(g.width for g in glyphs) + gap * max(0, len(text) - 1)
+    canvas = Image.new("L", (max(1, total), cap_px), 0)
     x = 0
-    for ch, width in zip(text, widths, strict=True):
-        if ch != " ":
-            draw.text((x, 0), ch, font=font, fill=255)
-        x += width + gap
-    _, top, _, bottom = font.getbbox("H")
-    return canvas.crop((0, top, canvas.width, bottom))
+    for glyph in glyphs:
+        canvas.paste(glyph, (x, 0))
+        x += glyph.width + gap
+    return canvas
+
+
+def _glyph(ch: str, font: ImageFont.FreeTypeFont, cap_px: int) -> Image.Image:
+    """One character as a mask exactly ``cap_px`` tall, its advance wide.
+
+    Letters with a descender in this face (``J``, ``Q``) are squeezed onto the baseline, as
+    FE-Schrift draws them: on a plate every character stands between the same two lines.
+    """
+    width = max(1, round(font.getlength(ch)))
+    if ch == " ":
+        return Image.new("L", (width, cap_px), 0)
+    ascent, descent = font.getmetrics()
+    cell = Image.new("L", (width, ascent + descent), 0)
+    ImageDraw.Draw(cell).text((0, 0), ch, font=font, fill=255)
+    _, cap_top, _, cap_bottom = font.getbbox("H")
+    box = cell.getbbox()
+    top, bottom = cap_top, cap_bottom
+    if box is not None:
+        top, bottom = min(cap_top, box[1]), max(cap_bottom, box[3])
+    band = cell.crop((0, top, width, bottom))
+    if band.height != cap_px:
+        band = band.resize((width, cap_px), Image.Resampling.LANCZOS)
+    return band
