@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -286,3 +287,25 @@ def test_the_earliest_captured_of_two_close_reads_is_kept(world: World) -> None:
     world.ingest.submit(command(envelope("cam-1", key, payload("r1"))))
     duplicates = {pk: s.duplicate_of for pk, s in stored(world).items()}
     assert duplicates == {"cam-1:r1": None, "cam-1:r2": "cam-1:r1"}
+
+
+def test_cameras_submitting_at_once_are_all_stored(world: World) -> None:
+    keys = {f"cam-{n}": world.register(f"cam-{n}") for n in range(6)}
+    messages = [envelope(cid, key, payload("r1"), payload("r2", seconds=60))
+                for cid, key in keys.items()]
+    errors: list[BaseException] = []
+
+    def submit(message: dict[str, object]) -> None:
+        try:
+            world.ingest.submit(command(message))
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(m,)) for m in messages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert errors == []
+    assert len(stored(world)) == 12
+    assert len(world.publisher.of(ReadAccepted)) == 12

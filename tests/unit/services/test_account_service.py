@@ -1,0 +1,112 @@
+"""AccountService: strong passwords, one error for every failed login, expiring sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from platewarden.adapters.crypto import Argon2PasswordHasher
+from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
+from platewarden.domain.access import Permission, Role
+from platewarden.services.accounts import AccountService
+from platewarden.services.errors import ServiceError
+from platewarden.services.unit_of_work import User
+from unit.rules.factories import T0
+
+from .factories import FakeHasher, FixedClock
+
+PASSWORD = "correct-horse-battery"
+TTL_S = 3600
+
+
+def make_accounts(*, hasher: FakeHasher | Argon2PasswordHasher | None = None,
+                  ) -> tuple[AccountService, InMemoryUnitOfWorkFactory, FixedClock]:
+    factory, clock = InMemoryUnitOfWorkFactory(), FixedClock()
+    service = AccountService(uow_factory=factory, hasher=hasher or FakeHasher(), clock=clock,
+                             session_ttl_s=TTL_S)
+    return service, factory, clock
+
+
+def code_of(error: pytest.ExceptionInfo[ServiceError]) -> str:
+    return error.value.code
+
+
+def test_create_login_and_resolve() -> None:
+    accounts, _, _ = make_accounts()
+    user = accounts.create_user(username="ann", password=PASSWORD,
+                                roles=frozenset({Role.REVIEWER}))
+    assert user.password_hash != PASSWORD
+    assert accounts.exists("ann")
+    assert not accounts.exists("bob")
+    token = accounts.login(username="ann", password=PASSWORD)
+    principal = accounts.resolve(token.token)
+    assert principal is not None
+    assert (principal.user_id, principal.username) == (user.id, "ann")
+    assert Permission.VIOLATIONS_REVIEW in principal.permissions
+    assert Permission.CAMERAS_WRITE not in principal.permissions
+
+
+def test_with_the_real_hasher() -> None:
+    accounts, _, _ = make_accounts(hasher=Argon2PasswordHasher(fast_for_tests=True))
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset({Role.ADMIN}))
+    assert accounts.resolve(accounts.login(username="ann", password=PASSWORD).token)
+    with pytest.raises(ServiceError):
+        accounts.login(username="ann", password=PASSWORD + "!")
+
+
+@pytest.mark.parametrize("password", ["changeme", "Password", "  admin ", "my-changeme-2026",
+                                      "short-pass1"])
+def test_weak_passwords_are_refused(password: str) -> None:
+    accounts, _, _ = make_accounts()
+    with pytest.raises(ServiceError) as caught:
+        accounts.create_user(username="ann", password=password, roles=frozenset())
+    assert code_of(caught) == "weak_password"
+    assert not accounts.exists("ann")
+
+
+def test_a_taken_user_name_is_a_conflict() -> None:
+    accounts, _, _ = make_accounts()
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
+    with pytest.raises(ServiceError) as caught:
+        accounts.create_user(username="ann", password=PASSWORD + "x", roles=frozenset())
+    assert code_of(caught) == "conflict"
+
+
+@pytest.mark.parametrize(("username", "password"), [("ann", "wrong-password-123"),
+                                                    ("bob", PASSWORD), ("off", PASSWORD)])
+def test_every_failed_login_gets_the_same_error(username: str, password: str) -> None:
+    accounts, factory, _ = make_accounts()
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
+    with factory() as uow:
+        uow.accounts.add_user(User(id="u-off", username="off", password_hash=f"hashed:{PASSWORD}",
+                                   roles=frozenset({"admin"}), enabled=False), created_at=T0)
+        uow.commit()
+    with pytest.raises(ServiceError) as caught:
+        accounts.login(username=username, password=password)
+    assert (code_of(caught), caught.value.message) == ("invalid_credentials",
+                                                       "Wrong user name or password.")
+
+
+def test_sessions_expire() -> None:
+    accounts, _, clock = make_accounts()
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
+    token = accounts.login(username="ann", password=PASSWORD)
+    assert token.expires_at == clock.now + timedelta(seconds=TTL_S)
+    clock.advance(TTL_S - 1)
+    assert accounts.resolve(token.token) is not None
+    clock.advance(1)
+    assert accounts.resolve(token.token) is None
+
+
+def test_logout_and_unknown_tokens() -> None:
+    accounts, _, _ = make_accounts()
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
+    token = accounts.login(username="ann", password=PASSWORD).token
+    other = accounts.login(username="ann", password=PASSWORD).token
+    assert token != other
+    accounts.logout(token)
+    assert accounts.resolve(token) is None
+    assert accounts.resolve(other) is not None
+    assert accounts.resolve("made-up") is None
+
