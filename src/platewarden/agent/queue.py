@@ -4,7 +4,8 @@ SQLite in WAL mode with ``synchronous=FULL``: an enqueue that returned survives 
 a crash and a restart. Rows keep their insertion order (``seq``) and their camera-assigned
 ``read_id``, so the backlog goes out oldest first and a resend after a crash carries the same
 id, which the server deduplicates. Evidence bytes are stored in the same row, so a read and
-its images are committed together or not at all. Reads the server refuses outright (4xx)
+its images are committed together or not at all. Sent ids are remembered (up to a bound)
+so a pass seen again is not sent twice. Reads the server refuses outright (4xx)
 move to a ``rejected`` state instead of blocking the queue forever; nothing is deleted until
 the server acknowledged it.
 """
@@ -69,7 +70,7 @@ class DurableQueue:
         self._db.execute("COMMIT")
 
     def put(self, read: QueuedRead) -> bool:
-        """Store ``read`` durably; ``False`` when its id is already queued (no duplicate)."""
+        """Store ``read`` durably; ``False`` when its id is already queued or was sent."""
         with self._tx() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO reads (read_id, body, plate_jpeg, overview_jpeg) "
@@ -88,9 +89,24 @@ class DurableQueue:
         return [QueuedRead(r[0], json.loads(r[1]), r[2], r[3]) for r in rows]
 
     def ack(self, read_ids: list[str]) -> None:
-        """Forget reads the server acknowledged (accepted or duplicate)."""
+        """Mark reads the server acknowledged (accepted or duplicate) as sent.
+
+        Their evidence is dropped but the id stays, so a pass seen again (the same video
+        re-read after a restart) is recognised by :meth:`put` and not sent twice.
+        """
         with self._tx() as db:
-            db.executemany("DELETE FROM reads WHERE read_id = ?", [(i,) for i in read_ids])
+            db.executemany(
+                "UPDATE reads SET state = 'sent', plate_jpeg = NULL, overview_jpeg = NULL "
+                "WHERE read_id = ? AND state = 'pending'", [(i,) for i in read_ids])
+
+    def prune_sent(self, *, keep: int = 100_000) -> int:
+        """Forget all but the newest ``keep`` sent ids; returns how many were dropped."""
+        with self._tx() as db:
+            cursor = db.execute(
+                "DELETE FROM reads WHERE state = 'sent' AND seq NOT IN "
+                "(SELECT seq FROM reads WHERE state = 'sent' ORDER BY seq DESC LIMIT ?)",
+                (keep,))
+            return cursor.rowcount
 
     def note_attempt(self, read_ids: list[str]) -> None:
         """Count a failed delivery attempt for these reads."""

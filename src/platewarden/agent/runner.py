@@ -170,6 +170,7 @@ class CameraAgent:
         for track in self.tracker.flush():
             self.enqueue_pass(track)
         self.drain(force=True)
+        self.queue.prune_sent()
 
     def drain(self, *, force: bool = False) -> int:
         """Send queued reads oldest first until empty or the server fails; returns sent."""

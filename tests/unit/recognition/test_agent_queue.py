@@ -49,3 +49,14 @@ def test_rejected_reads_are_parked_not_lost(tmp_path: Path) -> None:
     q.reject("r1", "400 bad_read")
     assert [r.read_id for r in q.peek(10)] == ["r2"]
     assert q.rejected() == [("r1", "400 bad_read")]
+
+
+def test_sent_ids_are_remembered_and_pruned(tmp_path: Path) -> None:
+    q = DurableQueue(tmp_path / "q.sqlite")
+    for i in range(4):
+        q.put(_item(i))
+    q.ack(["r0", "r1", "r2"])
+    assert not q.put(_item(0))  # already sent: not queued again
+    assert q.prune_sent(keep=1) == 2
+    assert q.put(_item(0))  # forgotten after pruning
+    assert [r.read_id for r in q.peek(10)] == ["r3", "r0"]
