@@ -54,6 +54,14 @@ def test_commit_makes_the_changes_visible(uow_factory: UnitOfWorkFactory) -> Non
     assert camera_ids(uow_factory) == ["cam-1", "cam-2"]
 
 
+def test_writes_after_the_commit_are_discarded(uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        add_cameras(uow, "cam-1")
+        uow.commit()
+        add_cameras(uow, "cam-2")
+    assert camera_ids(uow_factory) == ["cam-1"]
+
+
 def test_uncommitted_writes_are_invisible_to_a_concurrent_reader(
         uow_factory: UnitOfWorkFactory) -> None:
     with uow_factory() as writer:

@@ -55,14 +55,12 @@ def test_a_reader_keeps_the_snapshot_it_began_with() -> None:
     assert factory.commits == 1
 
 
-def test_writes_after_a_commit_need_another_commit() -> None:
+def test_a_second_commit_is_refused() -> None:
     factory = InMemoryUnitOfWorkFactory()
     with factory() as uow:
-        uow.cameras.add(make_camera(id="cam-1"), created_at=T0)
         uow.commit()
-        uow.cameras.add(make_camera(id="cam-2"), created_at=T0)
-    with factory(read_only=True) as uow:
-        assert [c.id for c in uow.cameras.all_cameras()] == ["cam-1"]
+        with pytest.raises(RuntimeError, match="commits once"):
+            uow.commit()
 
 
 def test_a_writer_on_another_thread_waits_for_the_first() -> None:

@@ -51,6 +51,7 @@ class InMemoryUnitOfWork:
         self._factory = factory
         self._read_only = read_only
         self._tx: Transaction | None = None
+        self._committed = False
 
     def __enter__(self) -> Self:
         if self._tx is not None:
@@ -74,10 +75,14 @@ class InMemoryUnitOfWork:
             self._factory.release_writer()
 
     def commit(self) -> None:
-        """Make every change so far visible to units of work that begin after this."""
+        """Make every change so far visible to units of work that begin after this; once."""
         tx = self._tx
         if tx is None or not tx.open:
             raise RuntimeError("commit outside the unit of work's with-block")
+        if self._committed:
+            # As in the SQL adapter, whose transaction is inactive after its commit.
+            raise RuntimeError("a unit of work commits once; later writes are discarded")
+        self._committed = True
         if tx.owned:
             self._factory.publish(tx.state)
             # The committed state is shared from now on: the next write copies it again.
