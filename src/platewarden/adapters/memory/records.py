@@ -25,9 +25,11 @@ class MemoryViolations:
     def add_if_absent(self, violation: Violation, *, created_at: datetime) -> bool:
         if violation.id in self._tx.read().violations:
             return False
+        # Normalised as a round trip through the SQL columns would normalise them.
         self._tx.write().violations[violation.id] = dataclasses.replace(
             violation, occurred_at=stored_time(violation.occurred_at),
-            details=dict(violation.details))
+            read_ids=tuple(violation.read_ids), measured=float(violation.measured),
+            limit=float(violation.limit), details=dict(violation.details))
         return True
 
     def get(self, violation_id: str) -> Violation | None:
