@@ -11,7 +11,7 @@ _YOLO = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n.onnx"}
 PRESETS: dict[str, RecognizerConfig] = {
     "platewarden": RecognizerConfig(
         detector=_YOLO, reader={"type": "crnn-onnx", "model": "plate-reader-crnn.onnx"},
-        margin_x=0.04, margin_y=0.10, rectify=False, name="platewarden",
+        margin_x=0.0, margin_y=0.0, rectify=False, name="platewarden",
     ),
     "baseline": RecognizerConfig(
         detector=_YOLO, reader={"type": "ppocr-onnx"},

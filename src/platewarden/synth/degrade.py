@@ -45,8 +45,9 @@ def _geometry(img: Array, rng: random.Random, strength: float) -> Array:
         dtype=np.float32,
     )
     # The output box is the nominal plate plus a random margin, as a loose detector box.
-    mx0, mx1 = (rng.uniform(-0.02, 0.08) * w for _ in range(2))
-    my0, my1 = (rng.uniform(-0.05, 0.30) * h for _ in range(2))
+    # Detector boxes are 1.0-1.3 x the plate's width and 1.1-1.9 x its height.
+    mx0, mx1 = (rng.uniform(-0.02, 0.12) * w for _ in range(2))
+    my0, my1 = (rng.uniform(-0.03, 0.45) * h for _ in range(2))
     matrix = _translate(-(pad_x - mx0), -(pad_y - my0)) @ cv2.getPerspectiveTransform(src, dst)
     size = (max(8, round(w + mx0 + mx1)), max(8, round(h + my0 + my1)))
     out: Array = cv2.warpPerspective(canvas, matrix, size, flags=cv2.INTER_LINEAR,

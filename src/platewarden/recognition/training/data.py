@@ -99,10 +99,12 @@ def jitter_crop(crop: Frame, rng: random.Random, *, context: float) -> Frame:
         cx, cy = w / 2, h / 2
     else:
         pw, ph, cx, cy = float(w), float(h), w / 2, h / 2
-    gw = pw * rng.uniform(0.95, 1.3)
-    gh = ph * rng.uniform(0.9, 1.6)
-    cx += rng.uniform(-0.06, 0.06) * pw
-    cy += rng.uniform(-0.12, 0.12) * ph
+    # The shipped detector's boxes on the train split: 1.0-1.3 x the labelled width and
+    # 1.1-1.9 x its height (5th-95th percentile), centres within 4 % / 10 %.
+    gw = pw * rng.uniform(0.97, 1.35)
+    gh = ph * rng.uniform(1.0, 1.95)
+    cx += rng.uniform(-0.04, 0.04) * pw
+    cy += rng.uniform(-0.1, 0.1) * ph
     x0, x1 = max(0, round(cx - gw / 2)), min(w, round(cx + gw / 2))
     y0, y1 = max(0, round(cy - gh / 2)), min(h, round(cy + gh / 2))
     if x1 - x0 < 4 or y1 - y0 < 4:

@@ -1,0 +1,62 @@
+"""Re-create ``plate-detector-yolov8n.onnx`` from the ``fastanpr`` wheel (run once, offline).
+
+Needs a separate environment with ``ultralytics`` (any 8.x), ``torch`` and ``onnx``; the
+project itself never imports ultralytics. Steps, as run for the shipped file:
+
+    pip download fastanpr==0.1.13 --no-deps -d dl && unzip dl/fastanpr-*.whl -d dl/x
+    python bench/recognition/export_detector.py dl/x/fastanpr/best.pt \
+        src/platewarden/recognition/models/plate-detector-yolov8n.onnx
+
+The export is YOLOv8 at 640 x 640, opset 17, output ``1 x 5 x 8400``; weights are then
+stored as float16 with Cast nodes in front (compute stays float32), halving the file to
+about 6 MB so it ships in the repository.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+
+def fp16_storage(src: Path, dst: Path) -> None:
+    """Store float32 initializers as float16 followed by a Cast back to float32."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(str(src))
+    graph = model.graph
+    inits, casts = [], []
+    for init in graph.initializer:
+        arr = numpy_helper.to_array(init)
+        if arr.dtype == np.float32 and arr.size > 16:
+            inits.append(numpy_helper.from_array(arr.astype(np.float16), init.name + "_fp16"))
+            casts.append(helper.make_node("Cast", [init.name + "_fp16"], [init.name],
+                                          to=TensorProto.FLOAT))
+        else:
+            inits.append(init)
+    del graph.initializer[:]
+    graph.initializer.extend(inits)
+    nodes = list(graph.node)
+    del graph.node[:]
+    graph.node.extend(casts + nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, str(dst))
+
+
+def main() -> None:
+    """``export_detector.py BEST_PT OUT_ONNX``."""
+    from ultralytics import YOLO
+
+    best, out = Path(sys.argv[1]), Path(sys.argv[2])
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "best.pt"
+        copy.write_bytes(best.read_bytes())
+        exported = YOLO(str(copy)).export(format="onnx", imgsz=640, opset=17, simplify=False,
+                                          dynamic=False)
+        fp16_storage(Path(exported), out)
+
+
+if __name__ == "__main__":
+    main()
