@@ -20,6 +20,7 @@ from platewarden.domain.messages import ReadAccepted
 from platewarden.domain.tolerance import SpeedTolerance
 from platewarden.services.accounts import AccountService
 from platewarden.services.blobs import BlobService
+from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.cameras import CameraService
 from platewarden.services.evaluation import RuleEngine, RulePolicy
 from platewarden.services.group_commit import GroupCommitter
@@ -63,6 +64,7 @@ class Container:
 
     def stop(self) -> None:
         """Drain the workers and close the database."""
+        self.ingest.stop()
         self.committer.stop()
         self.bus.wait_idle()
         self.bus.stop()
@@ -80,20 +82,22 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     evidence = build_evidence_store(settings.evidence, data_dir=settings.data_dir,
                                     master_key=master_key)
     bus = InProcessBus()
+    directory = CameraDirectory(uow_factory=uow_factory, ttl_s=settings.camera_cache_ttl_s)
     committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync,
                                max_jobs=settings.group_commit_max_reads)
     ingest = IngestService(
-        uow_factory=uow_factory, committer=committer, evidence=evidence,
-        verifier=Ed25519Verifier(), publisher=bus, clock=clock,
+        uow_factory=uow_factory, evidence=evidence,
+        verifier=Ed25519Verifier(), publisher=bus, clock=clock, cameras=directory,
         policy=IngestPolicy(max_clock_skew_s=settings.max_clock_skew_s,
                             max_batch_reads=settings.max_batch_reads,
                             max_image_bytes=settings.max_image_bytes,
-                            dedupe_window_s=settings.dedupe_window_s))
+                            max_group_envelopes=settings.group_commit_max_reads))
     tolerance = SpeedTolerance(absolute_kmh=settings.speed_tolerance.absolute_kmh,
                                percent=settings.speed_tolerance.percent)
     rules = RuleEngine(uow_factory=uow_factory, publisher=bus, clock=clock,
                        policy=RulePolicy(tolerance=tolerance,
-                                         section_window_s=settings.section_window_s))
+                                         section_window_s=settings.section_window_s,
+                                         dedupe_window_s=settings.dedupe_window_s))
     bus.subscribe(ReadAccepted, rules.on_reads_accepted)
     return Container(
         settings=settings, engine=engine, evidence=evidence, bus=bus, committer=committer,
@@ -101,7 +105,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         blobs=BlobService(ingest=ingest, committer=committer, evidence=evidence,
                           max_clip_bytes=settings.max_clip_bytes, clock=clock),
         cameras=CameraService(uow_factory=uow_factory, keys=Ed25519KeyPairs(), publisher=bus,
-                              clock=clock),
+                              clock=clock, directory=directory),
         accounts=AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
                                 clock=clock, session_ttl_s=settings.session_ttl_s),
         queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock),

@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     max_clip_bytes: Annotated[int, Field(ge=1024)] = 64 * 1024 * 1024
     max_batch_reads: Annotated[int, Field(ge=1, le=5000)] = 500
     max_clock_skew_s: Annotated[float, Field(gt=0, le=3600)] = 300.0
+    camera_cache_ttl_s: Annotated[float, Field(ge=0, le=60)] = 2.0
     dedupe_window_s: Annotated[float, Field(ge=0, le=600)] = 10.0
     section_window_s: Annotated[float, Field(gt=0)] = 3 * 3600.0
     speed_tolerance: SpeedToleranceSettings = SpeedToleranceSettings()

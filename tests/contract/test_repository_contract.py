@@ -12,7 +12,7 @@ import pytest
 
 from platewarden.domain.cameras import LaneRestriction
 from platewarden.services.unit_of_work import UnitOfWorkFactory
-from unit.rules.factories import at, make_camera, make_section
+from unit.rules.factories import at, make_camera, make_read, make_section
 
 from .helpers import T0, add_cameras, add_read, image, make_alert, make_violation, us
 
@@ -204,26 +204,59 @@ def test_unevaluated_and_mark_evaluated(uow_factory: UnitOfWorkFactory) -> None:
         assert stored.evaluated
 
 
-def test_find_repeat_window_is_inclusive(uow_factory: UnitOfWorkFactory) -> None:
+def test_find_repeat_looks_back_over_the_window_only(uow_factory: UnitOfWorkFactory) -> None:
+    window = 10.0
     with uow_factory() as uow:
         add_cameras(uow, "cam-1", "cam-2")
-        add_read(uow, read_id="late", captured_at=at(4))
         first = add_read(uow, read_id="first", captured_at=at(0))
-        add_read(uow, read_id="dup", captured_at=at(-1), duplicate_of="cam-1:first")
-        add_read(uow, read_id="other-plate", plate="01B999CC", captured_at=at(-2))
+        add_read(uow, read_id="other-plate", plate="01B999CC", captured_at=at(1))
+        add_read(uow, camera_id="cam-2", read_id="elsewhere", captured_at=at(1))
         uow.commit()
-    window = 10.0
-    with uow_factory(read_only=True) as uow:
-        def repeat(when: timedelta, camera_id: str = "cam-1") -> str | None:
-            return uow.reads.find_repeat(camera_id=camera_id, plate_key=first.plate_key,
-                                         captured_at=T0 + when, window_s=window)
 
-        assert repeat(timedelta(seconds=-window)) == first.id  # lower bound, earliest first
-        assert repeat(timedelta(seconds=-window) - us(1)) is None
-        assert repeat(timedelta(seconds=4 + window)) == "cam-1:late"  # upper bound
-        assert repeat(timedelta(seconds=4 + window) + us(1)) is None
-        assert repeat(timedelta(seconds=-1 - window)) is None  # the duplicate does not count
-        assert repeat(timedelta(0), camera_id="cam-2") is None
+    def probe(read_id: str, when: timedelta, camera_id: str = "cam-1") -> str | None:
+        read = make_read(read_id=read_id, camera_id=camera_id, captured_at=T0 + when)
+        with uow_factory(read_only=True) as uow:
+            return uow.reads.find_repeat(read=read, window_s=window)
+
+    assert probe("x", timedelta(seconds=window)) == first.id  # inclusive upper bound
+    assert probe("x", timedelta(seconds=window) + us(1)) is None
+    assert probe("x", timedelta(seconds=-1)) is None  # only earlier reads count
+    assert probe("first", timedelta(0)) is None  # a read is not its own repeat
+    assert probe("a", timedelta(0)) is None  # same instant: the lower id is the first
+    assert probe("z", timedelta(0)) == first.id
+    assert probe("x", timedelta(seconds=2), camera_id="cam-2") == "cam-2:elsewhere"
+
+
+def test_a_queue_of_repeats_points_at_its_first_read(uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        add_cameras(uow, "cam-1")
+        first = add_read(uow, read_id="first", captured_at=at(0))
+        second = add_read(uow, read_id="second", captured_at=at(8))
+        uow.reads.mark_duplicate(second.id, duplicate_of=first.id)
+        uow.commit()
+    third = make_read(read_id="third", captured_at=at(16))
+    with uow_factory(read_only=True) as uow:
+        assert uow.reads.find_repeat(read=third, window_s=10) == first.id
+        assert uow.reads.get(second.id).duplicate_of == first.id  # type: ignore[union-attr]
+
+
+def test_batched_reads_and_nonces(uow_factory: UnitOfWorkFactory) -> None:
+    a = make_read(read_id="a", captured_at=at(0))
+    b = make_read(read_id="b", captured_at=at(1), images=(image("plate", 1),))
+    with uow_factory() as uow:
+        add_cameras(uow, "cam-1")
+        uow.reads.add_many([(a, "1" * 64), (b, "2" * 64)], received_at=T0)
+        uow.reads.add_nonces([("cam-1", "n" * 16, "3" * 64)], seen_at=T0)
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        assert uow.reads.payload_digests([a.id, b.id, "cam-1:none"]) == {
+            a.id: "1" * 64, b.id: "2" * 64}
+        assert uow.reads.nonce_digests([("cam-1", "n" * 16), ("cam-1", "m" * 16)]) == {
+            ("cam-1", "n" * 16): "3" * 64}
+        stored = {s.read.id: s for s in uow.reads.get_many([a.id, b.id, "cam-1:none"])}
+        assert set(stored) == {a.id, b.id}
+        assert stored[b.id].read.images == (image("plate", 1),)
+        assert not stored[a.id].evaluated
 
 
 def test_for_plate_bounds_and_duplicates(uow_factory: UnitOfWorkFactory) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from platewarden.domain.media import CLIP_TYPES, IMAGE_TYPES, sniff_content_type
+from platewarden.domain.media import CLIP_TYPES, IMAGE_TYPES, SNIFF_BYTES, sniff_content_type
 from platewarden.domain.reads import ImageRef
 from platewarden.domain.signing import blob_signing_bytes
 from platewarden.services.errors import IngestError
@@ -34,14 +34,26 @@ class UploadBlob:
 
 
 def _sniffed(chunks: Iterable[bytes], content_type: str) -> Iterator[bytes]:
-    head_checked = False
+    """Pass ``chunks`` on, once their first ``SNIFF_BYTES`` show the declared type."""
+    head = b""
     for chunk in chunks:
-        if not head_checked and chunk:
-            if sniff_content_type(chunk[:32]) != content_type:
-                raise IngestError("not_an_image", f"The upload is not the {content_type} "
-                                  "it claims to be.")
-            head_checked = True
-        yield chunk
+        if len(head) >= SNIFF_BYTES:
+            yield chunk
+            continue
+        head += chunk
+        if len(head) >= SNIFF_BYTES:
+            _check_head(head, content_type)
+            yield head
+    if len(head) < SNIFF_BYTES:
+        _check_head(head, content_type)
+        if head:
+            yield head
+
+
+def _check_head(head: bytes, content_type: str) -> None:
+    if sniff_content_type(head[:32]) != content_type:
+        raise IngestError("not_an_image", f"The upload is not the {content_type} it claims "
+                          "to be.")
 
 
 class BlobService:

@@ -14,6 +14,7 @@ from platewarden.domain.messages import (
     RegisterCamera,
     RegisterSection,
 )
+from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.ports import EventPublisher, KeyPairFactory
 from platewarden.services.unit_of_work import UnitOfWorkFactory
@@ -31,8 +32,10 @@ class CameraService:
     """Admin operations on the camera network."""
 
     def __init__(self, *, uow_factory: UnitOfWorkFactory, keys: KeyPairFactory,
-                 publisher: EventPublisher, clock: Callable[[], datetime]) -> None:
+                 publisher: EventPublisher, clock: Callable[[], datetime],
+                 directory: CameraDirectory | None = None) -> None:
         self._uow_factory = uow_factory
+        self._directory = directory
         self._keys = keys
         self._publisher = publisher
         self._clock = clock
@@ -59,6 +62,8 @@ class CameraService:
                 raise ServiceError("conflict", f"Camera {camera.id} is already registered.")
             uow.cameras.add(camera, created_at=self._clock())
             uow.commit()
+        if self._directory is not None:
+            self._directory.invalidate(camera.id)
         self._publisher.publish([CameraRegistered(camera_id=camera.id)])
         return RegisteredCamera(camera=camera, private_key=private_key)
 
@@ -88,6 +93,8 @@ class CameraService:
             if not uow.cameras.set_enabled(command.camera_id, enabled=False):
                 raise NotFound(f"Camera {command.camera_id} is not registered.")
             uow.commit()
+        if self._directory is not None:
+            self._directory.invalidate(command.camera_id)
         self._publisher.publish([CameraDisabled(camera_id=command.camera_id)])
 
     def all_cameras(self) -> list[Camera]:

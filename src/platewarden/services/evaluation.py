@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from platewarden.domain.cameras import Camera
+from platewarden.domain.cameras import Camera, Section
 from platewarden.domain.clock import EPOCH
 from platewarden.domain.messages import (
     AlertRaised,
@@ -39,6 +39,7 @@ class RulePolicy:
 
     tolerance: SpeedTolerance
     section_window_s: float
+    dedupe_window_s: float = 10.0
 
 
 @dataclass(slots=True)
@@ -47,11 +48,17 @@ class _Pass:
     now: datetime
     events: list[Event] = field(default_factory=list)
     cameras: dict[str, Camera | None] = field(default_factory=dict)
+    sections: dict[str, list[Section]] = field(default_factory=dict)
 
     def camera(self, camera_id: str) -> Camera | None:
         if camera_id not in self.cameras:
             self.cameras[camera_id] = self.uow.cameras.get(camera_id)
         return self.cameras[camera_id]
+
+    def sections_for(self, camera_id: str) -> list[Section]:
+        if camera_id not in self.sections:
+            self.sections[camera_id] = self.uow.cameras.sections_for(camera_id)
+        return self.sections[camera_id]
 
 
 class RuleEngine:
@@ -88,9 +95,17 @@ class RuleEngine:
         with self._uow_factory() as uow:
             run = _Pass(uow=uow, now=self._clock())
             self._refresh_hotlist(uow)
-            for pk in read_pks:
-                stored = uow.reads.get(pk)
+            found = {s.read.id: s for s in uow.reads.get_many(read_pks)}
+            for pk in dict.fromkeys(read_pks):
+                stored = found.get(pk)
                 if stored is None or stored.evaluated or stored.duplicate_of is not None:
+                    continue
+                original = uow.reads.find_repeat(read=stored.read,
+                                                 window_s=self._policy.dedupe_window_s)
+                if original is not None:
+                    # One vehicle passing one camera is one read: repeats are kept (they
+                    # were acknowledged) but never evaluated.
+                    uow.reads.mark_duplicate(pk, duplicate_of=original)
                     continue
                 self._evaluate_read(run, stored.read)
             uow.reads.mark_evaluated(list(read_pks))
@@ -130,7 +145,7 @@ class RuleEngine:
 
     def _evaluate_sections(self, run: _Pass, read: PlateRead) -> None:
         window = self._policy.section_window_s
-        for section in run.uow.cameras.sections_for(read.camera_id):
+        for section in run.sections_for(read.camera_id):
             scope = scope_for([read], window_s=window)
             reads = run.uow.reads.for_plate(
                 plate_key=read.plate_key,

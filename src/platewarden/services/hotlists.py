@@ -47,7 +47,8 @@ def _entry(row: dict[str, str], line: int) -> HotlistEntry:
 
 def parse_csv(text: str) -> list[HotlistEntry]:
     """Entries from CSV text with the columns in ``COLUMNS``; all or nothing."""
-    reader = csv.DictReader(io.StringIO(text))
+    # Spreadsheets write a byte-order mark that would otherwise stick to the first header.
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     header = set(reader.fieldnames or [])
     absent = [c for c in COLUMNS[:-1] if c not in header]
     if absent:

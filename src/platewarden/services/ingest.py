@@ -23,6 +23,7 @@ from platewarden.domain.reads import (
     SignalPhase,
     SpeedMethod,
 )
+from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.errors import IngestError
 from platewarden.services.group_commit import GroupCommitter
 from platewarden.services.ports import EventPublisher, EvidenceStore, SignatureVerifier
@@ -78,35 +79,55 @@ class IngestPolicy:
     max_clock_skew_s: float
     max_batch_reads: int
     max_image_bytes: int
-    dedupe_window_s: float
+    max_group_envelopes: int = 500
 
 
-@dataclass(slots=True)
-class _Prepared:
-    camera: Camera
+@dataclass(slots=True, kw_only=True)
+class Envelope:
+    """One checked envelope waiting for the group commit."""
+
+    command: SubmitReads
+    envelope_sha256: str
     reads: list[tuple[PlateRead, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True)
+class _Staged:
+    """What the group has seen and will write, so envelopes in one group see each other."""
+
+    nonces: dict[tuple[str, str], str]
+    digests: dict[str, str]
+    new_nonces: list[tuple[str, str, str]] = field(default_factory=list)
+    new_reads: list[tuple[PlateRead, str]] = field(default_factory=list)
 
 
 class IngestService:
     """Accepts signed reads from cameras."""
 
-    def __init__(self, *, uow_factory: UnitOfWorkFactory, committer: GroupCommitter,
+    def __init__(self, *, uow_factory: UnitOfWorkFactory,
                  evidence: EvidenceStore, verifier: SignatureVerifier,
                  publisher: EventPublisher, policy: IngestPolicy,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], cameras: CameraDirectory) -> None:
         self._uow_factory = uow_factory
-        self._committer = committer
+        self._cameras = cameras
+        self._committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync,
+                                         apply=self.apply_group,
+                                         max_jobs=policy.max_group_envelopes,
+                                         name="ingest-commit")
         self._evidence = evidence
         self._verifier = verifier
         self._publisher = publisher
         self._policy = policy
         self._clock = clock
 
+    def stop(self) -> None:
+        """Finish the envelopes already queued and stop the writer thread."""
+        self._committer.stop()
+
     def authenticate(self, *, camera_id: str, signed_bytes: bytes, signature: bytes,
                      sent_at: datetime) -> Camera:
         """The enabled camera that signed ``signed_bytes`` recently, or an ``IngestError``."""
-        with self._uow_factory(read_only=True) as uow:
-            camera = uow.cameras.get(camera_id)
+        camera = self._cameras.get(camera_id)
         if camera is None:
             raise IngestError("unknown_camera", "No camera is registered under this id.")
         if not self._verifier.verify(public_key=camera.public_key, message=signed_bytes,
@@ -133,24 +154,30 @@ class IngestService:
         camera = self.authenticate(camera_id=command.camera_id,
                                    signed_bytes=command.signed_bytes,
                                    signature=command.signature, sent_at=command.sent_at)
-        prepared = _Prepared(camera=camera)
+        envelope = Envelope(command=command,
+                            envelope_sha256=hashlib.sha256(command.signed_bytes).hexdigest())
+        referenced: set[str] = set()
         for submission in command.reads:
-            self._check_images(command, submission)
-            prepared.reads.append((self._to_read(camera, submission), submission.payload_sha256))
-        for sha256, data in command.blobs.items():
-            self._evidence.put(data, expected_sha256=sha256)
-        envelope_sha256 = hashlib.sha256(command.signed_bytes).hexdigest()
-        outcomes: list[ReadOutcome] = self._committer.run(
-            lambda uow: self._persist(uow, command, prepared, envelope_sha256))
+            referenced |= self._check_images(command, submission)
+            envelope.reads.append((self._to_read(camera, submission), submission.payload_sha256))
+        unreferenced = set(command.blobs) - referenced
+        if unreferenced:
+            raise IngestError("invalid_field", f"{len(unreferenced)} attached object(s) are "
+                              "not listed by any read.")
+        for sha256 in referenced:
+            self._evidence.put(command.blobs[sha256], expected_sha256=sha256)
+        outcomes: list[ReadOutcome] = self._committer.run(envelope)
         self._publisher.publish([
             ReadAccepted(read_id=read.id, camera_id=read.camera_id,
                          captured_at=read.captured_at)
-            for (read, _), outcome in zip(prepared.reads, outcomes, strict=True)
+            for (read, _), outcome in zip(envelope.reads, outcomes, strict=True)
             if outcome.status == "accepted"])
         return outcomes
 
-    def _check_images(self, command: SubmitReads, submission: ReadSubmission) -> None:
+    def _check_images(self, command: SubmitReads, submission: ReadSubmission) -> set[str]:
+        """Check every image of a read; returns the inline objects it refers to."""
         seen_roles: set[str] = set()
+        inline: set[str] = set()
         for ref in submission.images:
             if ref.role in seen_roles:
                 raise IngestError("invalid_field", f"Read {submission.read_id} lists two "
@@ -163,6 +190,8 @@ class IngestService:
                 raise IngestError("image_missing", f"Image {ref.sha256[:12]}… of read "
                                   f"{submission.read_id} was neither attached nor uploaded.")
             self._check_blob(ref, data)
+            inline.add(ref.sha256)
+        return inline
 
     def _check_blob(self, ref: ImageRef, data: bytes) -> None:
         if hashlib.sha256(data).hexdigest() != ref.sha256:
@@ -196,28 +225,53 @@ class IngestService:
             speed_kmh=s.speed_kmh, speed_method=s.speed_method, signal_phase=s.signal_phase,
             time_into_red_s=s.time_into_red_s, images=s.images)
 
-    def _persist(self, uow: UnitOfWork, command: SubmitReads, prepared: _Prepared,
-                 envelope_sha256: str) -> list[ReadOutcome]:
-        seen = uow.reads.nonce_digest(command.camera_id, command.nonce)
-        if seen is not None and seen != envelope_sha256:
+    def apply_group(self, uow: UnitOfWork, envelopes: list[Envelope]) -> list[object]:
+        """Store a group of envelopes with a handful of set-based statements.
+
+        Returns, per envelope, its outcomes or the ``IngestError`` that refuses it; a refused
+        envelope leaves nothing behind and does not affect the others.
+        """
+        now = self._clock()
+        nonces = uow.reads.nonce_digests([(e.command.camera_id, e.command.nonce)
+                                          for e in envelopes])
+        digests = uow.reads.payload_digests([read.id for e in envelopes for read, _ in e.reads])
+        staged = _Staged(nonces=nonces, digests=digests)
+        results: list[object] = []
+        for envelope in envelopes:
+            try:
+                results.append(self._decide(envelope, staged))
+            except IngestError as exc:
+                results.append(exc)
+        uow.reads.add_nonces(staged.new_nonces, seen_at=now)
+        uow.reads.add_many(staged.new_reads, received_at=now)
+        return results
+
+    @staticmethod
+    def _decide(envelope: Envelope, staged: _Staged) -> list[ReadOutcome]:
+        command = envelope.command
+        key = (command.camera_id, command.nonce)
+        seen = staged.nonces.get(key)
+        if seen is not None and seen != envelope.envelope_sha256:
             raise IngestError("replayed_nonce", "This nonce was already used by this camera "
                               "for a different message.")
-        now = self._clock()
-        if seen is None:
-            uow.reads.add_nonce(command.camera_id, command.nonce,
-                                envelope_sha256=envelope_sha256, seen_at=now)
-        return [self._persist_read(uow, read, digest, now) for read, digest in prepared.reads]
-
-    def _persist_read(self, uow: UnitOfWork, read: PlateRead, digest: str,
-                      now: datetime) -> ReadOutcome:
-        existing = uow.reads.payload_digest(read.id)
-        if existing is not None:
-            if existing != digest:
+        outcomes: list[ReadOutcome] = []
+        fresh: dict[str, str] = {}
+        for read, digest in envelope.reads:
+            existing = staged.digests.get(read.id) or fresh.get(read.id)
+            if existing is not None and existing != digest:
                 raise IngestError("read_id_conflict", f"Read id {read.read_id} was already "
                                   "stored with different content.")
-            return ReadOutcome(read_id=read.read_id, status="duplicate")
-        repeat = uow.reads.find_repeat(camera_id=read.camera_id, plate_key=read.plate_key,
-                                       captured_at=read.captured_at,
-                                       window_s=self._policy.dedupe_window_s)
-        uow.reads.add(read, payload_sha256=digest, received_at=now, duplicate_of=repeat)
-        return ReadOutcome(read_id=read.read_id, status="accepted")
+            if existing is not None:
+                outcomes.append(ReadOutcome(read_id=read.read_id, status="duplicate"))
+                continue
+            fresh[read.id] = digest
+            outcomes.append(ReadOutcome(read_id=read.read_id, status="accepted"))
+        # Only an envelope that is accepted whole leaves a trace.
+        if seen is None:
+            staged.nonces[key] = envelope.envelope_sha256
+            staged.new_nonces.append((*key, envelope.envelope_sha256))
+        for read, digest in envelope.reads:
+            if fresh.pop(read.id, None) is not None:
+                staged.digests[read.id] = digest
+                staged.new_reads.append((read, digest))
+        return outcomes

@@ -19,6 +19,7 @@ from platewarden.camera.payloads import Attachment, ReadPayload, build_envelope
 from platewarden.domain.messages import Event, RegisterCamera
 from platewarden.domain.reads import ImageRef
 from platewarden.domain.tolerance import SpeedTolerance
+from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.cameras import CameraService
 from platewarden.services.evaluation import RuleEngine, RulePolicy
 from platewarden.services.group_commit import GroupCommitter
@@ -127,7 +128,8 @@ class World:
         return Ed25519PrivateKey.from_private_bytes(registered.private_key)
 
     def close(self) -> None:
-        """Stop the group-commit thread."""
+        """Stop the group-commit threads."""
+        self.ingest.stop()
         self.committer.stop()
 
 
@@ -138,17 +140,19 @@ def make_world(*, max_clock_skew_s: float = 300, max_batch_reads: int = 5,
     uow_factory = InMemoryUnitOfWorkFactory()
     clock, publisher, evidence = FixedClock(), CollectingPublisher(), FakeEvidenceStore()
     committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync)
+    directory = CameraDirectory(uow_factory=uow_factory, ttl_s=60)
     policy = IngestPolicy(max_clock_skew_s=max_clock_skew_s, max_batch_reads=max_batch_reads,
-                          max_image_bytes=max_image_bytes, dedupe_window_s=dedupe_window_s)
+                          max_image_bytes=max_image_bytes)
     return World(
         uow_factory=uow_factory, clock=clock, publisher=publisher, evidence=evidence,
         committer=committer,
         cameras=CameraService(uow_factory=uow_factory, keys=Ed25519KeyPairs(),
-                              publisher=publisher, clock=clock),
-        ingest=IngestService(uow_factory=uow_factory, committer=committer, evidence=evidence,
+                              publisher=publisher, clock=clock, directory=directory),
+        ingest=IngestService(uow_factory=uow_factory, evidence=evidence,
                              verifier=Ed25519Verifier(), publisher=publisher, policy=policy,
-                             clock=clock),
+                             clock=clock, cameras=directory),
         rules=RuleEngine(uow_factory=uow_factory, publisher=publisher,
                          policy=RulePolicy(tolerance=SpeedTolerance(),
-                                           section_window_s=section_window_s),
+                                           section_window_s=section_window_s,
+                                           dedupe_window_s=dedupe_window_s),
                          clock=clock))

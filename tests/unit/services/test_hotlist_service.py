@@ -95,8 +95,6 @@ def test_an_empty_file_is_refused() -> None:
     assert caught.value.code == "invalid_csv"
 
 
-@pytest.mark.xfail(strict=True, reason="a UTF-8 byte-order mark (as Excel writes) sticks to "
-                   "the first header: 'Missing column(s): plate'")
 def test_a_byte_order_mark_is_ignored() -> None:
     service, _ = make_service()
     assert service.import_csv("\ufeff" + csv_text(GOOD)) == 1

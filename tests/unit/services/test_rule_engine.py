@@ -141,7 +141,8 @@ def test_hotlist_hit_and_possible_hit(world: World) -> None:
     events = world.rules.evaluate(store(
         world, make_camera(),
         make_read(read_id="exact", plate="01A123BC"),
-        make_read(read_id="confusable", plate="01A1238C", captured_at=at(1)),
+        # A minute later: within the dedupe window it would be the same pass.
+        make_read(read_id="confusable", plate="01A1238C", captured_at=at(60)),
         make_read(read_id="expired", plate="01X777XX", captured_at=at(5)),
         make_read(read_id="other", plate="01B999CC", captured_at=at(2))))
     assert alerts(world) == [("cam-1:confusable", AlertKind.POSSIBLE_HIT),

@@ -36,7 +36,7 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url`` with the pragmas the embedded default relies on."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False},
-                               pool_size=8, max_overflow=8)
+                               pool_size=48, max_overflow=16)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

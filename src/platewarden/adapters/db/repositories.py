@@ -6,7 +6,17 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
 from platewarden.adapters.db import tables as t
 from platewarden.adapters.db.mapping import (
@@ -29,6 +39,47 @@ from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
 from platewarden.services.unit_of_work import Session, StoredRead, User, ViolationFilter
 
+# Statements are built once: building and hashing SQLAlchemy constructs per call cost more
+# CPU than the database work on the ingest path.
+_r, _img, _v, _a = t.reads, t.read_images, t.violations, t.alerts
+_CAMERA = select(t.cameras).where(t.cameras.c.id == bindparam("id"))
+_SECTIONS_FOR = select(t.sections).where(or_(t.sections.c.entry_camera_id == bindparam("id"),
+                                             t.sections.c.exit_camera_id == bindparam("id")))
+_READ_DIGEST = select(_r.c.payload_sha256).where(_r.c.id == bindparam("pk"))
+_INSERT_READ = insert(_r)
+_INSERT_IMAGES = insert(_img)
+_REPEAT = (select(_r.c.id, _r.c.duplicate_of)
+           .where(_r.c.camera_id == bindparam("camera_id"), _r.c.plate_key == bindparam("key"),
+                  _r.c.captured_us.between(bindparam("low"), bindparam("high")),
+                  _r.c.id != bindparam("pk"),
+                  or_(_r.c.captured_us < bindparam("high"), _r.c.id < bindparam("pk")))
+           .order_by(_r.c.captured_us, _r.c.id).limit(1))
+_MARK_DUPLICATE = (update(_r).where(_r.c.id == bindparam("pk"))
+                   .values(duplicate_of=bindparam("original")))
+_READ_DIGESTS = select(_r.c.id, _r.c.payload_sha256).where(
+    _r.c.id.in_(bindparam("pks", expanding=True)))
+_NONCES = select(t.nonces.c.camera_id, t.nonces.c.nonce, t.nonces.c.envelope_sha256).where(
+    tuple_(t.nonces.c.camera_id, t.nonces.c.nonce).in_(bindparam("keys", expanding=True)))
+_IMAGES = select(_img).where(_img.c.read_pk.in_(bindparam("pks", expanding=True)))
+_READ = select(_r).where(_r.c.id == bindparam("pk"))
+_READS = select(_r).where(_r.c.id.in_(bindparam("pks", expanding=True)))
+_MARK_EVALUATED = (update(_r).where(_r.c.id.in_(bindparam("pks", expanding=True)))
+                   .values(evaluated=True))
+_FOR_PLATE = select(_r).where(
+    _r.c.plate_key == bindparam("key"), _r.c.camera_id.in_(bindparam("cams", expanding=True)),
+    _r.c.captured_us.between(bindparam("low"), bindparam("high")), _r.c.duplicate_of.is_(None))
+_NONCE = select(t.nonces.c.envelope_sha256).where(t.nonces.c.camera_id == bindparam("cam"),
+                                                  t.nonces.c.nonce == bindparam("nonce"))
+_INSERT_NONCE = insert(t.nonces)
+_VIOLATION_EXISTS = select(_v.c.id).where(_v.c.id == bindparam("id"))
+_INSERT_VIOLATION = insert(_v)
+_INSERT_VIOLATION_READS = insert(t.violation_reads)
+_FOR_SECTION_PLATE = select(_v).where(_v.c.section_id == bindparam("section"),
+                                      _v.c.plate_key == bindparam("key"))
+_ALERT_EXISTS = select(_a.c.id).where(_a.c.id == bindparam("id"))
+_INSERT_ALERT = insert(_a)
+_HOTLIST_VERSION = select(t.system_state.c.value).where(t.system_state.c.key == "hotlist_version")
+
 
 class SqlCameras:
     """Cameras and sections in SQL."""
@@ -41,7 +92,7 @@ class SqlCameras:
                                                  created_us=to_us(created_at)))
 
     def get(self, camera_id: str) -> Camera | None:
-        row = self._c.execute(select(t.cameras).where(t.cameras.c.id == camera_id)).first()
+        row = self._c.execute(_CAMERA, {"id": camera_id}).first()
         return camera_from(row) if row else None
 
     def all_cameras(self) -> list[Camera]:
@@ -61,10 +112,7 @@ class SqlCameras:
         return section_from(row) if row else None
 
     def sections_for(self, camera_id: str) -> list[Section]:
-        s = t.sections
-        rows = self._c.execute(select(s).where(or_(s.c.entry_camera_id == camera_id,
-                                                   s.c.exit_camera_id == camera_id)))
-        return [section_from(r) for r in rows]
+        return [section_from(r) for r in self._c.execute(_SECTIONS_FOR, {"id": camera_id})]
 
     def list_sections(self) -> list[Section]:
         return [section_from(r) for r in self._c.execute(select(t.sections))]
@@ -77,34 +125,62 @@ class SqlReads:
         self._c = conn
 
     def payload_digest(self, read_pk: str) -> str | None:
-        return self._c.execute(select(t.reads.c.payload_sha256)
-                               .where(t.reads.c.id == read_pk)).scalar()
+        return self._c.execute(_READ_DIGEST, {"pk": read_pk}).scalar()
 
     def add(self, read: PlateRead, *, payload_sha256: str, received_at: datetime,
             duplicate_of: str | None) -> None:
-        self._c.execute(insert(t.reads).values(
-            **read_row(read), payload_sha256=payload_sha256, received_us=to_us(received_at),
-            duplicate_of=duplicate_of, evaluated=False))
+        self._c.execute(_INSERT_READ, {
+            **read_row(read), "payload_sha256": payload_sha256,
+            "received_us": to_us(received_at), "duplicate_of": duplicate_of,
+            "evaluated": False})
         if read.images:
-            self._c.execute(insert(t.read_images), [
+            self._c.execute(_INSERT_IMAGES, [
                 {"read_pk": read.id, "role": i.role, "sha256": i.sha256,
                  "content_type": i.content_type, "size_bytes": i.size_bytes}
                 for i in read.images])
 
-    def find_repeat(self, *, camera_id: str, plate_key: str, captured_at: datetime,
-                    window_s: float) -> str | None:
-        centre, span = to_us(captured_at), int(window_s * 1_000_000)
-        r = t.reads
-        return self._c.execute(
-            select(r.c.id).where(r.c.camera_id == camera_id, r.c.plate_key == plate_key,
-                                 r.c.captured_us.between(centre - span, centre + span),
-                                 r.c.duplicate_of.is_(None))
-            .order_by(r.c.captured_us).limit(1)).scalar()
+    def add_many(self, reads: Sequence[tuple[PlateRead, str]], *,
+                 received_at: datetime) -> None:
+        """Insert reads with their payload digests in two statements (executemany)."""
+        if not reads:
+            return
+        received = to_us(received_at)
+        self._c.execute(_INSERT_READ, [
+            {**read_row(read), "payload_sha256": digest, "received_us": received,
+             "duplicate_of": None, "evaluated": False} for read, digest in reads])
+        images = [{"read_pk": read.id, "role": i.role, "sha256": i.sha256,
+                   "content_type": i.content_type, "size_bytes": i.size_bytes}
+                  for read, _ in reads for i in read.images]
+        if images:
+            self._c.execute(_INSERT_IMAGES, images)
+
+    def payload_digests(self, read_pks: Sequence[str]) -> dict[str, str]:
+        if not read_pks:
+            return {}
+        rows = self._c.execute(_READ_DIGESTS, {"pks": list(dict.fromkeys(read_pks))})
+        return {row.id: row.payload_sha256 for row in rows}
+
+    def find_repeat(self, *, read: PlateRead, window_s: float) -> str | None:
+        """The first earlier read of the same plate at the same camera within the window.
+
+        "Earlier" orders by ``(captured_at, id)``, as the domain's dedupe rule does, and
+        reads already marked as repeats count, so a queue collapses onto its first read.
+        """
+        at, span = to_us(read.captured_at), int(window_s * 1_000_000)
+        row = self._c.execute(_REPEAT, {"camera_id": read.camera_id, "key": read.plate_key,
+                                        "low": at - span, "high": at, "pk": read.id}).first()
+        if row is None:
+            return None
+        return str(row.duplicate_of or row.id)
+
+    def mark_duplicate(self, read_pk: str, *, duplicate_of: str) -> None:
+        self._c.execute(_MARK_DUPLICATE, {"pk": read_pk, "original": duplicate_of})
 
     def _images(self, read_pks: Sequence[str]) -> dict[str, tuple[ImageRef, ...]]:
         found: dict[str, list[ImageRef]] = {}
-        rows = self._c.execute(select(t.read_images)
-                               .where(t.read_images.c.read_pk.in_(read_pks)))
+        if not read_pks:
+            return {}
+        rows = self._c.execute(_IMAGES, {"pks": list(read_pks)})
         for row in rows:
             found.setdefault(row.read_pk, []).append(ImageRef(
                 role=row.role, sha256=row.sha256, content_type=row.content_type,
@@ -112,12 +188,22 @@ class SqlReads:
         return {k: tuple(sorted(v, key=lambda i: (i.role, i.sha256))) for k, v in found.items()}
 
     def get(self, read_pk: str) -> StoredRead | None:
-        row = self._c.execute(select(t.reads).where(t.reads.c.id == read_pk)).first()
+        row = self._c.execute(_READ, {"pk": read_pk}).first()
         if row is None:
             return None
         images = self._images([read_pk]).get(read_pk, ())
         return StoredRead(read=read_from(row, images), payload_sha256=row.payload_sha256,
                           duplicate_of=row.duplicate_of, evaluated=bool(row.evaluated))
+
+    def get_many(self, read_pks: Sequence[str]) -> list[StoredRead]:
+        """The reads found among ``read_pks`` (in no particular order)."""
+        if not read_pks:
+            return []
+        rows = list(self._c.execute(_READS, {"pks": list(dict.fromkeys(read_pks))}))
+        images = self._images([row.id for row in rows])
+        return [StoredRead(read=read_from(row, images.get(row.id, ())),
+                           payload_sha256=row.payload_sha256, duplicate_of=row.duplicate_of,
+                           evaluated=bool(row.evaluated)) for row in rows]
 
     def unevaluated(self, *, limit: int) -> list[str]:
         r = t.reads
@@ -127,28 +213,37 @@ class SqlReads:
 
     def mark_evaluated(self, read_pks: Sequence[str]) -> None:
         if read_pks:
-            self._c.execute(update(t.reads).where(t.reads.c.id.in_(read_pks))
-                            .values(evaluated=True))
+            self._c.execute(_MARK_EVALUATED, {"pks": list(read_pks)})
 
     def for_plate(self, *, plate_key: str, camera_ids: Iterable[str], start: datetime,
                   end: datetime) -> list[PlateRead]:
-        r = t.reads
-        rows = list(self._c.execute(select(r).where(
-            r.c.plate_key == plate_key, r.c.camera_id.in_(list(camera_ids)),
-            r.c.captured_us.between(to_us(start), to_us(end)), r.c.duplicate_of.is_(None))))
+        rows = list(self._c.execute(_FOR_PLATE, {
+            "key": plate_key, "cams": list(camera_ids), "low": to_us(start),
+            "high": to_us(end)}))
         images = self._images([row.id for row in rows])
         return [read_from(row, images.get(row.id, ())) for row in rows]
 
     def nonce_digest(self, camera_id: str, nonce: str) -> str | None:
-        n = t.nonces
-        return self._c.execute(select(n.c.envelope_sha256).where(
-            n.c.camera_id == camera_id, n.c.nonce == nonce)).scalar()
+        return self._c.execute(_NONCE, {"cam": camera_id, "nonce": nonce}).scalar()
 
     def add_nonce(self, camera_id: str, nonce: str, *, envelope_sha256: str,
                   seen_at: datetime) -> None:
-        self._c.execute(insert(t.nonces).values(camera_id=camera_id, nonce=nonce,
-                                                envelope_sha256=envelope_sha256,
-                                                seen_us=to_us(seen_at)))
+        self._c.execute(_INSERT_NONCE, {"camera_id": camera_id, "nonce": nonce,
+                                        "envelope_sha256": envelope_sha256,
+                                        "seen_us": to_us(seen_at)})
+
+    def nonce_digests(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        if not keys:
+            return {}
+        rows = self._c.execute(_NONCES, {"keys": list(dict.fromkeys(keys))})
+        return {(row.camera_id, row.nonce): row.envelope_sha256 for row in rows}
+
+    def add_nonces(self, rows: Sequence[tuple[str, str, str]], *, seen_at: datetime) -> None:
+        if rows:
+            seen = to_us(seen_at)
+            self._c.execute(_INSERT_NONCE, [
+                {"camera_id": cam, "nonce": nonce, "envelope_sha256": digest, "seen_us": seen}
+                for cam, nonce, digest in rows])
 
     def prune_nonces(self, *, before: datetime) -> int:
         result = self._c.execute(delete(t.nonces).where(t.nonces.c.seen_us < to_us(before)))
@@ -187,13 +282,11 @@ class SqlViolations:
         self._c = conn
 
     def add_if_absent(self, violation: Violation, *, created_at: datetime) -> bool:
-        exists = self._c.execute(select(t.violations.c.id)
-                                 .where(t.violations.c.id == violation.id)).first()
-        if exists:
+        if self._c.execute(_VIOLATION_EXISTS, {"id": violation.id}).first():
             return False
-        self._c.execute(insert(t.violations).values(**violation_row(violation),
-                                                    created_us=to_us(created_at)))
-        self._c.execute(insert(t.violation_reads), [
+        self._c.execute(_INSERT_VIOLATION, {**violation_row(violation),
+                                            "created_us": to_us(created_at)})
+        self._c.execute(_INSERT_VIOLATION_READS, [
             {"violation_id": violation.id, "read_pk": pk} for pk in set(violation.read_ids)])
         return True
 
@@ -213,9 +306,7 @@ class SqlViolations:
         return [violation_from(r) for r in rows]
 
     def for_section_plate(self, section_id: str, plate_key: str) -> list[Violation]:
-        v = t.violations
-        rows = self._c.execute(select(v).where(v.c.section_id == section_id,
-                                               v.c.plate_key == plate_key))
+        rows = self._c.execute(_FOR_SECTION_PLATE, {"section": section_id, "key": plate_key})
         return [violation_from(r) for r in rows]
 
     def set_status(self, violation_id: str, status: ViolationStatus, *, by: str | None,
@@ -226,10 +317,9 @@ class SqlViolations:
         return result.rowcount > 0
 
     def add_alert_if_absent(self, alert: Alert, *, created_at: datetime) -> bool:
-        if self._c.execute(select(t.alerts.c.id).where(t.alerts.c.id == alert.id)).first():
+        if self._c.execute(_ALERT_EXISTS, {"id": alert.id}).first():
             return False
-        self._c.execute(insert(t.alerts).values(**alert_row(alert),
-                                                created_us=to_us(created_at)))
+        self._c.execute(_INSERT_ALERT, {**alert_row(alert), "created_us": to_us(created_at)})
         return True
 
     def get_alert(self, alert_id: str) -> Alert | None:
@@ -267,9 +357,7 @@ class SqlHotlist:
         return [hotlist_from(r) for r in rows]
 
     def version(self) -> str:
-        state = t.system_state
-        value = self._c.execute(select(state.c.value)
-                                .where(state.c.key == "hotlist_version")).scalar()
+        value = self._c.execute(_HOTLIST_VERSION).scalar()
         return value or "empty"
 
 

@@ -100,20 +100,42 @@ class MemoryReads:
                               duplicate_of=duplicate_of, evaluated=False),
             received_at=stored_time(received_at), sequence=state.read_sequence)
 
-    def find_repeat(self, *, camera_id: str, plate_key: str, captured_at: datetime,
-                    window_s: float) -> str | None:
+    def add_many(self, reads: Sequence[tuple[PlateRead, str]], *,
+                 received_at: datetime) -> None:
+        for read, digest in reads:
+            self.add(read, payload_sha256=digest, received_at=received_at, duplicate_of=None)
+
+    def payload_digests(self, read_pks: Sequence[str]) -> dict[str, str]:
+        found = {pk: self.payload_digest(pk) for pk in read_pks}
+        return {pk: digest for pk, digest in found.items() if digest is not None}
+
+    def find_repeat(self, *, read: PlateRead, window_s: float) -> str | None:
         span = timedelta(microseconds=int(window_s * 1_000_000))
-        low, high = captured_at - span, captured_at + span
-        found = [r.stored.read for r in self._tx.read().reads.values()
-                 if r.stored.read.camera_id == camera_id and r.stored.read.plate_key == plate_key
-                 and r.stored.duplicate_of is None and low <= r.stored.read.captured_at <= high]
+        low, order = read.captured_at - span, (read.captured_at, read.id)
+        found = [r.stored for r in self._tx.read().reads.values()
+                 if r.stored.read.camera_id == read.camera_id
+                 and r.stored.read.plate_key == read.plate_key
+                 and r.stored.read.id != read.id
+                 and low <= r.stored.read.captured_at
+                 and (r.stored.read.captured_at, r.stored.read.id) < order]
         if not found:
             return None
-        return min(found, key=lambda r: (r.captured_at, r.id)).id
+        first = min(found, key=lambda s: (s.read.captured_at, s.read.id))
+        return first.duplicate_of or first.read.id
+
+    def mark_duplicate(self, read_pk: str, *, duplicate_of: str) -> None:
+        reads = self._tx.write().reads
+        record = reads[read_pk]
+        reads[read_pk] = dataclasses.replace(
+            record, stored=dataclasses.replace(record.stored, duplicate_of=duplicate_of))
 
     def get(self, read_pk: str) -> StoredRead | None:
         record = self._tx.read().reads.get(read_pk)
         return record.stored if record else None
+
+    def get_many(self, read_pks: Sequence[str]) -> list[StoredRead]:
+        stored = (self.get(pk) for pk in dict.fromkeys(read_pks))
+        return [s for s in stored if s is not None]
 
     def unevaluated(self, *, limit: int) -> list[str]:
         pending = [r for r in self._tx.read().reads.values() if not r.stored.evaluated]
@@ -150,6 +172,14 @@ class MemoryReads:
             raise IntegrityViolation("nonce already recorded")
         nonces[(camera_id, nonce)] = NonceRecord(envelope_sha256=envelope_sha256,
                                                  seen_at=stored_time(seen_at))
+
+    def nonce_digests(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        found = {key: self.nonce_digest(*key) for key in keys}
+        return {key: digest for key, digest in found.items() if digest is not None}
+
+    def add_nonces(self, rows: Sequence[tuple[str, str, str]], *, seen_at: datetime) -> None:
+        for camera_id, nonce, digest in rows:
+            self.add_nonce(camera_id, nonce, envelope_sha256=digest, seen_at=seen_at)
 
     def prune_nonces(self, *, before: datetime) -> int:
         stale = [k for k, v in self._tx.read().nonces.items() if v.seen_at < before]
