@@ -14,7 +14,6 @@ from platewarden.api.app import create_app
 from platewarden.cli.common import (
     DEFAULT_DATA_DIR,
     DataDir,
-    configure_logging,
     console,
     err_console,
     fail,
@@ -41,13 +40,8 @@ CONFIG_TEMPLATE = """\
 """
 
 
-def init(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
-    """Create (or check) an installation: keys, database, config file and the admin user.
-
-    Safe to run again: nothing that exists is replaced. The admin password comes from
-    PLATEWARDEN_ADMIN_PASSWORD, or is generated and printed once.
-    """
-    settings = settings_for(data_dir)
+def ensure_installation(data_dir: Path) -> str | None:
+    """Create (or check) the installation; returns a generated admin password, once."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     config_file = data_dir / CONFIG_FILE_NAME
     if not config_file.exists():
@@ -55,26 +49,38 @@ def init(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
     container = open_container(data_dir, create=True)
     try:
         if container.accounts.exists(ADMIN_USER):
-            console.print(f"Installation in {data_dir} is ready; the admin user exists.")
-            return
-        password = os.environ.get("PLATEWARDEN_ADMIN_PASSWORD") or secrets.token_urlsafe(18)
-        generated = "PLATEWARDEN_ADMIN_PASSWORD" not in os.environ
+            return None
+        from_env = os.environ.get("PLATEWARDEN_ADMIN_PASSWORD")
+        password = from_env or secrets.token_urlsafe(18)
         try:
             # The first admin also reviews, so a pilot can run with one account.
             container.accounts.create_user(username=ADMIN_USER, password=password,
                                            roles=frozenset({Role.ADMIN, Role.REVIEWER}))
         except ServiceError as exc:
             raise fail(exc) from exc
-        console.print(f"Initialised {data_dir} ({settings.resolved_database_url.split('///')[0]}"
-                      "/// embedded database, encrypted evidence store).")
-        if generated:
-            console.print(f"Admin user: [bold]{ADMIN_USER}[/bold]  password: "
-                          f"[bold]{password}[/bold]  (shown once: keep it safe)")
-        else:
-            console.print(f"Admin user: [bold]{ADMIN_USER}[/bold] with the password from "
-                          "PLATEWARDEN_ADMIN_PASSWORD.")
+        return None if from_env else password
     finally:
         container.stop()
+
+
+def init(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Create (or check) an installation: keys, database, config file and the admin user.
+
+    Safe to run again: nothing that exists is replaced. The admin password comes from
+    PLATEWARDEN_ADMIN_PASSWORD, or is generated and printed once.
+    """
+    settings_for(data_dir)
+    existed = (data_dir / CONFIG_FILE_NAME).exists()
+    password = ensure_installation(data_dir)
+    if password is not None:
+        console.print(f"Initialised {data_dir}: embedded database, encrypted evidence store.")
+        console.print(f"Admin user: [bold]{ADMIN_USER}[/bold]  password: "
+                      f"[bold]{password}[/bold]  (shown once: keep it safe)", soft_wrap=True)
+    elif existed:
+        console.print(f"Installation in {data_dir} is ready; the admin user exists.")
+    else:
+        console.print(f"Initialised {data_dir}. Admin user: [bold]{ADMIN_USER}[/bold] with "
+                      "the password from PLATEWARDEN_ADMIN_PASSWORD.")
 
 
 def serve(
@@ -94,7 +100,6 @@ def serve(
         raise typer.Exit(2)
     container = open_container(data_dir)
     container.start()
-    configure_logging(settings.log_level)
     try:
         uvicorn.run(create_app(container), host=bind_host, port=bind_port,
                     log_level=settings.log_level.lower(), access_log=False,

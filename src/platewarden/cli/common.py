@@ -35,20 +35,25 @@ def settings_for(data_dir: Path) -> Settings:
         raise typer.Exit(2) from exc
 
 
-def open_container(data_dir: Path, *, create: bool = False) -> Container:
+def open_container(data_dir: Path, *, create: bool = False,
+                   log_level: str | None = None) -> Container:
     """A container for ``data_dir``, which ``init`` (``create=True``) must have created."""
     settings = settings_for(data_dir)
     if not create and not settings.sqlite_path.exists() and not settings.database_url:
         err_console.print(f"[red]No installation in {data_dir}[/red]: run "
                           f"`platewarden init --data-dir {data_dir}` first.")
         raise typer.Exit(2)
-    configure_logging(settings.log_level)
+    configure_logging(log_level or settings.log_level)
     return bootstrap(settings)
 
 
 def configure_logging(level: str) -> None:
     """Plain logs on stderr; plate text is only ever logged at DEBUG."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        force=True)
+    # Library chatter (every HTTP request of the simulator, every migration step) is noise.
+    for noisy in ("httpx", "httpcore", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def fail(exc: ServiceError) -> typer.Exit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from platewarden.cli import admin, cameras, hotlist, simulate
+from platewarden.cli import admin, cameras, demo, hotlist, simulate
 
 app = typer.Typer(name="platewarden", no_args_is_help=True, add_completion=False,
                   help="Platewarden: licence-plate camera platform for traffic enforcement.")
@@ -13,6 +13,7 @@ app.command("serve")(admin.serve)
 app.add_typer(cameras.app, name="camera")
 app.add_typer(hotlist.app, name="hotlist")
 app.command("simulate")(simulate.simulate)
+app.command("demo")(demo.demo)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
