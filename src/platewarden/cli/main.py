@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from platewarden.cli import admin, cameras, demo, hotlist, simulate
+from platewarden.cli.recognition import bench_app, camera_agent, recognize, train_app
 
 app = typer.Typer(name="platewarden", no_args_is_help=True, add_completion=False,
                   help="Platewarden: licence-plate camera platform for traffic enforcement.")
@@ -14,6 +15,10 @@ app.add_typer(cameras.app, name="camera")
 app.add_typer(hotlist.app, name="hotlist")
 app.command("simulate")(simulate.simulate)
 app.command("demo")(demo.demo)
+app.command("recognize")(recognize)
+app.command("camera-agent")(camera_agent)
+app.add_typer(train_app, name="train")
+app.add_typer(bench_app, name="bench")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -73,9 +73,12 @@ def simulate(
         help="Write the expected violations and alerts as JSON.")] = None,
     dry_run: Annotated[bool, typer.Option(help="Write files only; send nothing.")] = False,
 ) -> None:
-    """Drive the demo camera network: vehicles with valid Uzbek plates, some speeding,
-    running red lights, in the bus lane or on a hotlist, each read signed and carrying a
-    rendered plate crop and an overview image."""
+    """Drive signed traffic from the demo camera network into a server.
+
+    Vehicles carry valid Uzbek plates; a share speed, run red lights, use the bus lane in its
+    hours or are on a hotlist. Every read is signed and carries a rendered plate crop and an
+    overview image.
+    """
     scenario = scenario_for(seed=seed, vehicles=vehicles, start=start,
                             duration_min=duration_min)
     if hotlist_out is not None:
