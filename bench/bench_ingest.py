@@ -10,7 +10,6 @@ as the baseline.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import json
 import os
@@ -29,15 +28,14 @@ import httpx
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadgen import LoadResult, build_request, run_load  # noqa: E402
-
-from platewarden.adapters.crypto import Argon2PasswordHasher  # noqa: E402
-from platewarden.bootstrap import bootstrap  # noqa: E402
-from platewarden.camera.keys import private_key_from_raw  # noqa: E402
-from platewarden.camera.payloads import Attachment, ReadPayload, build_envelope  # noqa: E402
-from platewarden.config import Settings  # noqa: E402
-from platewarden.domain.access import Role  # noqa: E402
-from platewarden.domain.messages import RegisterCamera, RegisterSection  # noqa: E402
+from loadgen import LoadResult, build_request, run_load
+from platewarden.adapters.crypto import Argon2PasswordHasher
+from platewarden.bootstrap import bootstrap
+from platewarden.camera.keys import private_key_from_raw
+from platewarden.camera.payloads import Attachment, ReadPayload, build_envelope
+from platewarden.config import Settings
+from platewarden.domain.access import Role
+from platewarden.domain.messages import RegisterCamera, RegisterSection
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-password-long-enough"
@@ -98,10 +96,10 @@ def reads_for(rng: random.Random, count: int, prefix: str) -> list[ReadPayload]:
             for n in range(count)]
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PLATEWARDEN_DATA_DIR=str(data_dir), PLATEWARDEN_LOG_LEVEL="WARNING")
     process = subprocess.Popen([sys.executable, "-m", "platewarden.cli.main", "serve",
-                                "--port", str(port)], env=env)
+                                "--port", str(port), "--workers", str(workers)], env=env)
     for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
@@ -112,10 +110,14 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Peak resident memory of a process and its children (the workers), summed."""
+    total = 0.0
+    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    for one in pids:
+        for line in Path(f"/proc/{one}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
 def section_latency(url: str, keys: dict[str, bytes], rounds: int) -> list[float]:
@@ -153,14 +155,8 @@ def summary(name: str, result: LoadResult, reads_per_request: int) -> dict[str, 
             "p99_ms": round(result.percentile(0.99), 1), "statuses": result.statuses}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reads", type=int, default=6000)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--batch", type=int, default=50)
-    parser.add_argument("--dir", type=Path, default=None)
-    parser.add_argument("--write-docs", action="store_true")
-    args = parser.parse_args()
+def run_server_phases(args: argparse.Namespace, workers: int) -> dict[str, Any]:
+    """A fresh installation and server with ``workers`` processes, and every phase on it."""
     rng = random.Random(7)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         data_dir = Path(tmp) / "data"
@@ -174,17 +170,20 @@ def main() -> None:
                                     batch_reads[s:s + args.batch], "/api/v1/ingest/batch")
                    for i, s in enumerate(range(0, len(batch_reads), args.batch))]
         floor = [build_request(method="GET", path="/healthz")] * 3000
-        port = 18000 + rng.randrange(1000)
-        server = start_server(data_dir, port)
+        port = 18000 + rng.randrange(1000) + workers
+        server = start_server(data_dir, port, workers)
+        label = f"{workers} process{'es' if workers > 1 else ''}"
         try:
-            results = [
-                summary("GET /healthz (HTTP floor, baseline)",
+            phases = [
+                summary(f"{label}: GET /healthz (HTTP floor, baseline)",
                         run_load(host="127.0.0.1", port=port, requests=floor,
                                  concurrency=args.concurrency), 1),
-                summary(f"POST /ingest/read, 1 read + 8 KB crop, {args.concurrency} conns",
+                summary(f"{label}: POST /ingest/read, 1 read + 8 KB crop, "
+                        f"{args.concurrency} conns",
                         run_load(host="127.0.0.1", port=port, requests=singles,
                                  concurrency=args.concurrency), 1),
-                summary(f"POST /ingest/batch, {args.batch} reads + 8 KB crops, 8 conns",
+                summary(f"{label}: POST /ingest/batch, {args.batch} reads + 8 KB crops, "
+                        "8 conns",
                         run_load(host="127.0.0.1", port=port, requests=batches,
                                  concurrency=8), args.batch),
             ]
@@ -194,16 +193,31 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    return {"phases": phases, "latency": latencies, "rss": rss, "workers": workers}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reads", type=int, default=6000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--workers", default="1,2", help="server process counts to compare")
+    parser.add_argument("--dir", type=Path, default=None)
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    runs = [run_server_phases(args, int(n)) for n in args.workers.split(",")]
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"{platform.python_implementation()} {platform.python_version()}, "
                    f"load average {os.getloadavg()[0]:.1f} at the end",
         "command": "python bench/bench_ingest.py " + " ".join(sys.argv[1:]),
-        "phases": results,
+        "phases": [p for run in runs for p in run["phases"]],
         "section_read_to_violation_ms": {
-            "p50": round(latencies[len(latencies) // 2] * 1000, 1),
-            "p99": round(latencies[-1] * 1000, 1)},
-        "server_peak_rss_mib": round(rss, 1),
+            f"{run['workers']} process(es)": {
+                "p50": round(run["latency"][len(run["latency"]) // 2] * 1000, 1),
+                "p99": round(run["latency"][-1] * 1000, 1)} for run in runs},
+        "server_peak_rss_mib": {f"{run['workers']} process(es)": round(run["rss"], 1)
+                                for run in runs},
     }
     print(json.dumps(report, indent=2))
     if args.write_docs:
@@ -220,10 +234,13 @@ def write_docs(report: dict[str, Any]) -> None:
         f"Command: `{report['command']}`\n\n"
         "| phase | reads/s | requests/s | p50 ack ms | p99 ack ms | statuses |\n"
         "|---|---|---|---|---|---|\n" + rows + "\n\n"
-        f"Section read-to-violation (exit read acknowledged → violation listed by the API): "
-        f"p50 {report['section_read_to_violation_ms']['p50']} ms, "
-        f"p99 {report['section_read_to_violation_ms']['p99']} ms over 40 pairs. "
-        f"Server peak RSS {report['server_peak_rss_mib']} MiB.\n"
+        "Section read-to-violation (exit read acknowledged → violation listed by the API, "
+        "40 pairs, after the load phases): "
+        + "; ".join(f"{k}: p50 {v['p50']} ms, p99 {v['p99']} ms"
+                    for k, v in report["section_read_to_violation_ms"].items())
+        + ". Server peak RSS (all processes): "
+        + "; ".join(f"{k}: {v} MiB" for k, v in report["server_peak_rss_mib"].items())
+        + ".\n"
         "<!-- bench_ingest:end -->")
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"

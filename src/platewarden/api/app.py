@@ -2,22 +2,51 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 from fastapi import FastAPI
 
 from platewarden import __version__
 from platewarden.api.errors import install_error_handlers
 from platewarden.api.middleware import SecurityMiddleware
 from platewarden.api.routes import auth, ingest, operator, system
-from platewarden.bootstrap import Container
+from platewarden.bootstrap import Container, bootstrap
+from platewarden.config import load_settings
 
 
-def create_app(container: Container) -> FastAPI:
-    """An app serving ``container``; no docs UI, and the schema only behind a login."""
+def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
+    """An app serving ``container``; no docs UI, and the schema only behind a login.
+
+    With ``own_container`` the app starts the container's workers when it starts and stops
+    them when it stops (one container per server process).
+    """
+    lifespan = None
+    if own_container:
+        @contextlib.asynccontextmanager
+        async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+            container.start()
+            try:
+                yield
+            finally:
+                container.stop()
+
     app = FastAPI(title="Platewarden", version=__version__, openapi_url=None, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, lifespan=lifespan)
     app.state.container = container
     install_error_handlers(app)
     for module in (system, auth, ingest, operator):
         app.include_router(module.router)
     app.add_middleware(SecurityMiddleware)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for multi-process serving: each process builds its own container.
+
+    ``platewarden serve --workers N`` sets ``PLATEWARDEN_DATA_DIR`` for its workers.
+    """
+    settings = load_settings(data_dir=Path(os.environ["PLATEWARDEN_DATA_DIR"]))
+    return create_app(bootstrap(settings), own_container=True)

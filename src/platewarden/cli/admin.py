@@ -89,6 +89,8 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     tls_cert: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
     tls_key: Annotated[Path | None, typer.Option(help="TLS private key (PEM).")] = None,
+    workers: Annotated[int, typer.Option(min=1, max=16, help="Server processes sharing the "
+                                         "data dir (one per core).")] = 1,
 ) -> None:
     """Run the HTTP API (camera ingest and operator API) until interrupted."""
     settings = settings_for(data_dir)
@@ -98,13 +100,19 @@ def serve(
                           "data must not cross a network in clear. Give --tls-cert and "
                           "--tls-key, or listen on 127.0.0.1 behind a TLS proxy.")
         raise typer.Exit(2)
-    container = open_container(data_dir)
+    container = open_container(data_dir)  # migrates once, before any worker starts
+    tls = {"ssl_certfile": str(tls_cert) if tls_cert else None,
+           "ssl_keyfile": str(tls_key) if tls_key else None}
+    common = {"host": bind_host, "port": bind_port, "log_level": settings.log_level.lower(),
+              "access_log": False, "server_header": False, "date_header": False, **tls}
+    if workers > 1:
+        container.stop()
+        os.environ["PLATEWARDEN_DATA_DIR"] = str(data_dir.resolve())
+        uvicorn.run("platewarden.api.app:app_from_environment", factory=True,
+                    workers=workers, **common)  # type: ignore[arg-type]
+        return
     container.start()
     try:
-        uvicorn.run(create_app(container), host=bind_host, port=bind_port,
-                    log_level=settings.log_level.lower(), access_log=False,
-                    server_header=False, date_header=False,
-                    ssl_certfile=str(tls_cert) if tls_cert else None,
-                    ssl_keyfile=str(tls_key) if tls_key else None)
+        uvicorn.run(create_app(container), **common)  # type: ignore[arg-type]
     finally:
         container.stop()
