@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from platewarden.domain import plates
 from platewarden.domain.cameras import Camera
@@ -28,6 +28,9 @@ from platewarden.services.errors import IngestError
 from platewarden.services.group_commit import GroupCommitter
 from platewarden.services.ports import EventPublisher, EvidenceStore, SignatureVerifier
 from platewarden.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+
+_PRUNE_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -110,6 +113,7 @@ class IngestService:
                  clock: Callable[[], datetime], cameras: CameraDirectory) -> None:
         self._uow_factory = uow_factory
         self._cameras = cameras
+        self._nonces_pruned_at: datetime | None = None
         self._committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync,
                                          apply=self.apply_group,
                                          max_jobs=policy.max_group_envelopes,
@@ -232,6 +236,7 @@ class IngestService:
         envelope leaves nothing behind and does not affect the others.
         """
         now = self._clock()
+        self._prune_nonces(uow, now)
         nonces = uow.reads.nonce_digests([(e.command.camera_id, e.command.nonce)
                                           for e in envelopes])
         digests = uow.reads.payload_digests([read.id for e in envelopes for read, _ in e.reads])
@@ -245,6 +250,18 @@ class IngestService:
         uow.reads.add_nonces(staged.new_nonces, seen_at=now)
         uow.reads.add_many(staged.new_reads, received_at=now)
         return results
+
+    def _prune_nonces(self, uow: UnitOfWork, now: datetime) -> None:
+        """Forget nonces older than twice the allowed skew, once a minute.
+
+        A message that old is refused for its timestamp anyway, so its nonce need not be
+        remembered to refuse a replay.
+        """
+        if self._nonces_pruned_at is not None and now - self._nonces_pruned_at < _PRUNE_EVERY:
+            return
+        horizon = timedelta(seconds=2 * self._policy.max_clock_skew_s)
+        uow.reads.prune_nonces(before=now - horizon)
+        self._nonces_pruned_at = now
 
     @staticmethod
     def _decide(envelope: Envelope, staged: _Staged) -> list[ReadOutcome]:

@@ -315,3 +315,17 @@ def test_cameras_submitting_at_once_are_all_stored(world: World) -> None:
     assert errors == []
     assert len(stored(world)) == 12
     assert len(world.publisher.of(ReadAccepted)) == 12
+
+
+def test_nonces_older_than_twice_the_skew_are_forgotten(world: World) -> None:
+    key = world.register("cam-1")
+    old = envelope("cam-1", key, payload("r1"), nonce="old-nonce-0000000")
+    world.ingest.submit(command(old))
+    world.clock.advance(seconds=2 * 300 + 61)
+    later = NOW + timedelta(seconds=2 * 300 + 61)
+    world.ingest.submit(command(envelope("cam-1", key, payload("r2", seconds=661),
+                                         sent_at=later, nonce="new-nonce-0000000")))
+    with world.uow_factory(read_only=True) as uow:
+        kept = uow.reads.nonce_digests([("cam-1", "old-nonce-0000000"),
+                                        ("cam-1", "new-nonce-0000000")])
+    assert list(kept) == [("cam-1", "new-nonce-0000000")]
