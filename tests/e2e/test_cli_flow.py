@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from support.cli import ADMIN_PASSWORD, login, platewarden, server
 
 from platewarden.camera.keys import load_keys
 from platewarden.sim.runner import run_simulation
 from platewarden.sim.traffic import generate_scenario
+from support.cli import ADMIN_PASSWORD, login, platewarden, server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 VEHICLES = 40

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from support.server import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

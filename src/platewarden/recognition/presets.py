@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from platewarden.recognition.backends.onnx import models_dir
 from platewarden.recognition.errors import BackendError
 from platewarden.recognition.pipeline import Recognizer, RecognizerConfig
 
-_YOLO = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n.onnx"}
+_YOLO_640 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n.onnx", "size": 640}
+# The same detector exported at 416 x 416: about 2.5 x faster, recall on the train split
+# unchanged at IoU >= 0.3 (96 %), slightly looser boxes.
+_YOLO_416 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx", "size": 416,
+             "score": 0.1}
+_CRNN = {"type": "crnn-onnx", "model": "plate-reader-crnn.onnx"}
 
 PRESETS: dict[str, RecognizerConfig] = {
     "platewarden": RecognizerConfig(
-        detector=_YOLO, reader={"type": "crnn-onnx", "model": "plate-reader-crnn.onnx"},
-        margin_x=0.0, margin_y=0.0, rectify=False, name="platewarden",
+        detector=_YOLO_416, reader=_CRNN, rectify=False, margin_x=0.0, margin_y=0.0,
+        min_detection=0.1, name="platewarden",
+    ),
+    "platewarden-640": RecognizerConfig(
+        detector=_YOLO_640, reader=_CRNN, rectify=False, margin_x=0.0, margin_y=0.0,
+        name="platewarden-640",
     ),
     "baseline": RecognizerConfig(
-        detector=_YOLO, reader={"type": "ppocr-onnx"},
-        margin_x=0.0, margin_y=0.0, rectify=True, name="baseline",
+        detector=_YOLO_640, reader={"type": "ppocr-onnx"}, rectify=True, margin_x=0.0,
+        margin_y=0.0, name="baseline",
     ),
 }
 
@@ -38,7 +49,5 @@ def load_recognizer(preset: str | None = None, *, grammar: str | None = None) ->
         raise BackendError(f"unknown preset {name!r}; known: {sorted(PRESETS)}")
     config = PRESETS[name]
     if grammar is not None:
-        from dataclasses import replace
-
         config = replace(config, grammar=grammar)
     return Recognizer(config)

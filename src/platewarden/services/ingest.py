@@ -29,7 +29,6 @@ from platewarden.services.group_commit import GroupCommitter
 from platewarden.services.ports import EventPublisher, EvidenceStore, SignatureVerifier
 from platewarden.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
-
 _PRUNE_EVERY = timedelta(minutes=1)
 
 

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.factories import jpeg_bytes, make_container, make_read, register_camera
-from support.server import running_server
 
 from platewarden.bootstrap import Container
 from platewarden.camera.client import CameraClient, IngestRejected
@@ -22,6 +20,8 @@ from platewarden.camera.keys import generate_key_pair, private_key_from_raw
 from platewarden.camera.payloads import Attachment, build_envelope
 from platewarden.domain.messages import DisableCamera
 from platewarden.domain.signing import blob_signing_bytes, canonical_bytes
+from support.factories import jpeg_bytes, make_container, make_read, register_camera
+from support.server import running_server
 
 pytestmark = pytest.mark.integration
 
@@ -113,19 +113,19 @@ def test_same_read_id_with_other_content_conflicts(
 def test_unknown_camera(env: tuple[Container, str, str, bytes]) -> None:
     _, url, _, _ = env
     stranger = generate_key_pair()
-    with CameraClient(base_url=url, camera_id="no-such-camera",
-                      private_key=stranger.private_key) as client:
-        with pytest.raises(IngestRejected) as caught:
-            client.send_reads([make_read()])
+    with (CameraClient(base_url=url, camera_id="no-such-camera",
+                       private_key=stranger.private_key) as client,
+          pytest.raises(IngestRejected) as caught):
+        client.send_reads([make_read()])
     assert (caught.value.status, caught.value.code) == (401, "unknown_camera")
 
 
 def test_wrong_key(env: tuple[Container, str, str, bytes]) -> None:
     _, url, camera_id, _ = env
-    with CameraClient(base_url=url, camera_id=camera_id,
-                      private_key=generate_key_pair().private_key) as client:
-        with pytest.raises(IngestRejected) as caught:
-            client.send_reads([make_read()])
+    with (CameraClient(base_url=url, camera_id=camera_id,
+                       private_key=generate_key_pair().private_key) as client,
+          pytest.raises(IngestRejected) as caught):
+        client.send_reads([make_read()])
     assert (caught.value.status, caught.value.code) == (401, "bad_signature")
 
 

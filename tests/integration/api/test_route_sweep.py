@@ -10,13 +10,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.routing import APIRoute
-from support.factories import PASSWORD, make_container, make_user
-from support.server import running_server
 
 from platewarden.api.app import create_app
 from platewarden.api.deps import ACCESS_POLICY_ATTR
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Role
+from support.factories import PASSWORD, make_container, make_user
+from support.server import running_server
 
 pytestmark = pytest.mark.integration
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/login")}

@@ -1,4 +1,4 @@
-"""Dependencies point inward: the domain knows nothing of the world, services nothing of adapters."""
+"""Dependencies point inward: the domain knows nothing of the world, services no adapter."""
 
 from __future__ import annotations
 
