@@ -33,15 +33,20 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+def _principal(request: Request) -> Principal:
+    token = bearer_token(request)
+    principal = container_of(request).accounts.resolve(token) if token else None
+    if principal is None:
+        raise ServiceError("unauthenticated", "Log in first: this route needs a valid "
+                           "bearer token.")
+    return principal
+
+
 def require(permission: Permission) -> Callable[[Request], Principal]:
     """A dependency that admits only logged-in users holding ``permission``."""
 
     def dependency(request: Request) -> Principal:
-        token = bearer_token(request)
-        principal = container_of(request).accounts.resolve(token) if token else None
-        if principal is None:
-            raise ServiceError("unauthenticated", "Log in first: this route needs a valid "
-                               "bearer token.")
+        principal = _principal(request)
         if permission not in principal.permissions:
             raise ServiceError("forbidden", "Your role does not allow this.")
         request.state.principal = principal
@@ -53,12 +58,7 @@ def require(permission: Permission) -> Callable[[Request], Principal]:
 
 def logged_in(request: Request) -> Principal:
     """Any logged-in user (for ``/me`` and logout)."""
-    token = bearer_token(request)
-    principal = container_of(request).accounts.resolve(token) if token else None
-    if principal is None:
-        raise ServiceError("unauthenticated", "Log in first: this route needs a valid "
-                           "bearer token.")
-    return principal
+    return _principal(request)
 
 
 setattr(logged_in, ACCESS_POLICY_ATTR, "logged-in")

@@ -23,7 +23,7 @@ from platewarden.domain.reads import Alternative, ClockSync, ImageRef, SignalPha
 from platewarden.domain.signing import canonical_bytes
 from platewarden.services.blobs import UploadBlob
 from platewarden.services.errors import IngestError
-from platewarden.services.ingest import ReadSubmission, SubmitReads
+from platewarden.services.ingest import ReadOutcome, ReadSubmission, SubmitReads
 
 router = APIRouter(prefix="/api/v1/ingest", tags=["ingest"],
                    dependencies=[Depends(camera_signed)])
@@ -98,11 +98,17 @@ async def _ingest(request: Request, *, single: bool) -> IngestOut:
     container = container_of(request)
     settings = container.settings
     limit = settings.max_upload_bytes if single else settings.max_batch_upload_bytes
-    command = parse_envelope(await _read_body(request, limit=limit))
-    if single and len(command.reads) != 1:
-        raise IngestError("invalid_field", "This route takes exactly one read; send several "
-                          "to /api/v1/ingest/batch.")
-    outcomes = await run_in_threadpool(container.ingest.submit, command)
+    body = await _read_body(request, limit=limit)
+
+    def parse_and_submit() -> list[ReadOutcome]:
+        # Parsing and verifying are CPU work: off the event loop, beside the submit.
+        command = parse_envelope(body)
+        if single and len(command.reads) != 1:
+            raise IngestError("invalid_field", "This route takes exactly one read; send "
+                              "several to /api/v1/ingest/batch.")
+        return container.ingest.submit(command)
+
+    outcomes = await run_in_threadpool(parse_and_submit)
     return IngestOut(results=[ReadResultOut(read_id=o.read_id, status=o.status)
                               for o in outcomes])
 
