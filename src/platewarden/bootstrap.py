@@ -10,7 +10,12 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from platewarden.adapters.bus.inprocess import InProcessBus
-from platewarden.adapters.crypto import Argon2PasswordHasher, Ed25519KeyPairs, Ed25519Verifier
+from platewarden.adapters.crypto import (
+    Argon2PasswordHasher,
+    Ed25519FileSigner,
+    Ed25519KeyPairs,
+    Ed25519Verifier,
+)
 from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
 from platewarden.adapters.evidence.registry import build_evidence_store
@@ -19,6 +24,7 @@ from platewarden.config import Settings
 from platewarden.domain.messages import ReadAccepted
 from platewarden.domain.tolerance import SpeedTolerance
 from platewarden.services.accounts import AccountService
+from platewarden.services.audit import AuditService
 from platewarden.services.blobs import BlobService
 from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.cameras import CameraService
@@ -30,6 +36,7 @@ from platewarden.services.ports import EvidenceStore, PasswordHasher
 from platewarden.services.queries import OperatorQueries
 
 log = logging.getLogger(__name__)
+SIGNING_KEY_FILE = "keys/platform-signing.key"
 
 
 def utc_now() -> datetime:
@@ -53,6 +60,7 @@ class Container:
     queries: OperatorQueries
     hotlists: HotlistService
     rules: RuleEngine
+    audit: AuditService
 
     def start(self) -> None:
         """Start background workers and evaluate reads a crash left pending."""
@@ -99,15 +107,19 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                                          section_window_s=settings.section_window_s,
                                          dedupe_window_s=settings.dedupe_window_s))
     bus.subscribe(ReadAccepted, rules.on_reads_accepted)
+    # The platform's checkpoint-signing key is made on first use, beside the master key.
+    audit = AuditService(uow_factory=uow_factory, clock=clock,
+                         signer=Ed25519FileSigner(settings.path_in_data_dir(SIGNING_KEY_FILE)))
     return Container(
         settings=settings, engine=engine, evidence=evidence, bus=bus, committer=committer,
         ingest=ingest,
         blobs=BlobService(ingest=ingest, committer=committer, evidence=evidence,
                           max_clip_bytes=settings.max_clip_bytes, clock=clock),
         cameras=CameraService(uow_factory=uow_factory, keys=Ed25519KeyPairs(), publisher=bus,
-                              clock=clock, directory=directory),
+                              clock=clock, directory=directory, audit=audit),
         accounts=AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
-                                clock=clock, session_ttl_s=settings.session_ttl_s),
-        queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock),
-        hotlists=HotlistService(uow_factory=uow_factory, clock=clock),
-        rules=rules)
+                                clock=clock, session_ttl_s=settings.session_ttl_s, audit=audit),
+        queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
+                                audit=audit),
+        hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
+        rules=rules, audit=audit)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.exceptions import InvalidSignature
@@ -15,6 +18,8 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
+
+from platewarden.adapters.keys import load_or_create_master_key
 
 
 class Ed25519Verifier:
@@ -65,3 +70,40 @@ class Argon2PasswordHasher:
             return bool(self._hasher.verify(encoded, password))
         except (VerificationError, InvalidHashError):
             return False
+
+
+class Ed25519FileSigner:
+    """The platform's Ed25519 signing key, kept in a private file.
+
+    The file holds the raw 32-byte private key (any 32 random bytes are one), so it is made
+    and checked exactly as the master key is: created 0600 on first use, atomically, and
+    refused when group or others can read it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._key: Ed25519PrivateKey | None = None
+
+    def _private(self) -> Ed25519PrivateKey:
+        with self._lock:
+            if self._key is None:
+                raw = load_or_create_master_key(self._path)
+                self._key = Ed25519PrivateKey.from_private_bytes(raw)
+            return self._key
+
+    def sign(self, message: bytes) -> bytes:
+        """The Ed25519 signature of ``message``."""
+        return self._private().sign(message)
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` is this key's signature of ``message``."""
+        try:
+            self._private().public_key().verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+    def public_key(self) -> bytes:
+        """The raw 32-byte public key."""
+        return self._private().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from platewarden.domain.access import Permission, Role, permissions_of
+from platewarden.domain.audit import AuditAction
+from platewarden.services.audit import AuditService
 from platewarden.services.errors import ServiceError
 from platewarden.services.ports import PasswordHasher
 from platewarden.services.unit_of_work import Session, UnitOfWorkFactory, User
@@ -54,8 +56,10 @@ class AccountService:
     """Creates users, logs them in and resolves bearer tokens."""
 
     def __init__(self, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher,
-                 clock: Callable[[], datetime], session_ttl_s: int) -> None:
+                 clock: Callable[[], datetime], session_ttl_s: int,
+                 audit: AuditService | None = None) -> None:
         self._uow_factory = uow_factory
+        self._audit = audit
         self._hasher = hasher
         self._clock = clock
         self._ttl = timedelta(seconds=session_ttl_s)
@@ -73,6 +77,9 @@ class AccountService:
             if uow.accounts.user_by_name(username) is not None:
                 raise ServiceError("conflict", f"User {username} already exists.")
             uow.accounts.add_user(user, created_at=self._clock())
+            if self._audit is not None:
+                self._audit.record(uow, actor="system", action=AuditAction.USER_CREATED,
+                                   target=user.id, details={"roles": ",".join(sorted(user.roles))})
             uow.commit()
         return user
 
@@ -88,6 +95,7 @@ class AccountService:
         encoded = user.password_hash if user is not None else self._decoy_hash
         valid = self._hasher.verify(encoded, password)
         if user is None or not valid or not user.enabled:
+            self._record_failed_login(user)
             raise ServiceError("invalid_credentials", "Wrong user name or password.")
         token = secrets.token_urlsafe(32)
         expires = self._clock() + self._ttl
@@ -95,8 +103,20 @@ class AccountService:
             uow.accounts.add_session(Session(token_sha256=_token_digest(token),
                                              user_id=user.id, expires_at=expires),
                                      created_at=self._clock())
+            if self._audit is not None:
+                self._audit.record(uow, actor=user.id, action=AuditAction.LOGIN,
+                                   target=user.id)
             uow.commit()
         return IssuedToken(token=token, expires_at=expires)
+
+    def _record_failed_login(self, user: User | None) -> None:
+        # The name typed is not recorded: it may be a password typed into the wrong field.
+        if self._audit is None:
+            return
+        actor = user.id if user is not None else "unknown"
+        with self._uow_factory() as uow:
+            self._audit.record(uow, actor=actor, action=AuditAction.LOGIN_FAILED, target=actor)
+            uow.commit()
 
     def resolve(self, token: str) -> Principal | None:
         """The principal behind a bearer token, or ``None`` if it is unknown or expired."""
@@ -112,6 +132,11 @@ class AccountService:
 
     def logout(self, token: str) -> None:
         """End the session of ``token``."""
+        digest = _token_digest(token)
         with self._uow_factory() as uow:
-            uow.accounts.delete_session(_token_digest(token))
+            session = uow.accounts.session(digest) if self._audit is not None else None
+            uow.accounts.delete_session(digest)
+            if self._audit is not None and session is not None:
+                self._audit.record(uow, actor=session.user_id, action=AuditAction.LOGOUT,
+                                   target=session.user_id)
             uow.commit()

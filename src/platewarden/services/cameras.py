@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from platewarden.domain.audit import AuditAction
 from platewarden.domain.cameras import Camera, CameraKind, Section
 from platewarden.domain.messages import (
     CameraDisabled,
@@ -14,6 +15,7 @@ from platewarden.domain.messages import (
     RegisterCamera,
     RegisterSection,
 )
+from platewarden.services.audit import AuditService
 from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.ports import EventPublisher, KeyPairFactory
@@ -33,14 +35,16 @@ class CameraService:
 
     def __init__(self, *, uow_factory: UnitOfWorkFactory, keys: KeyPairFactory,
                  publisher: EventPublisher, clock: Callable[[], datetime],
-                 directory: CameraDirectory | None = None) -> None:
+                 directory: CameraDirectory | None = None,
+                 audit: AuditService | None = None) -> None:
         self._uow_factory = uow_factory
+        self._audit = audit
         self._directory = directory
         self._keys = keys
         self._publisher = publisher
         self._clock = clock
 
-    def register(self, command: RegisterCamera) -> RegisteredCamera:
+    def register(self, command: RegisterCamera, *, actor: str = "system") -> RegisteredCamera:
         """Register a camera with a freshly generated Ed25519 key pair."""
         try:
             kind = CameraKind(command.kind)
@@ -61,6 +65,9 @@ class CameraService:
             if uow.cameras.get(camera.id) is not None:
                 raise ServiceError("conflict", f"Camera {camera.id} is already registered.")
             uow.cameras.add(camera, created_at=self._clock())
+            if self._audit is not None:
+                self._audit.record(uow, actor=actor, action=AuditAction.CAMERA_REGISTERED,
+                                   target=camera.id, details={"kind": kind.value})
             uow.commit()
         if self._directory is not None:
             self._directory.invalidate(camera.id)
@@ -87,11 +94,14 @@ class CameraService:
             uow.commit()
         return section
 
-    def disable(self, command: DisableCamera) -> None:
+    def disable(self, command: DisableCamera, *, actor: str = "system") -> None:
         """Refuse every further read from the camera."""
         with self._uow_factory() as uow:
             if not uow.cameras.set_enabled(command.camera_id, enabled=False):
                 raise NotFound(f"Camera {command.camera_id} is not registered.")
+            if self._audit is not None:
+                self._audit.record(uow, actor=actor, action=AuditAction.CAMERA_DISABLED,
+                                   target=command.camera_id)
             uow.commit()
         if self._directory is not None:
             self._directory.invalidate(command.camera_id)

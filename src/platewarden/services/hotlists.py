@@ -9,7 +9,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from platewarden.domain import plates
+from platewarden.domain.audit import AuditAction
 from platewarden.domain.violations import HotlistEntry
+from platewarden.services.audit import AuditService
 from platewarden.services.errors import ServiceError
 from platewarden.services.unit_of_work import UnitOfWorkFactory
 
@@ -60,14 +62,20 @@ class HotlistService:
     """Keeps the hotlist in the database."""
 
     def __init__(self, *, uow_factory: UnitOfWorkFactory,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], audit: AuditService | None = None) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
+        self._audit = audit
 
-    def import_csv(self, text: str) -> int:
+    def import_csv(self, text: str, *, actor: str = "system") -> int:
         """Insert or replace the entries in ``text``; returns how many."""
         entries = parse_csv(text)
         with self._uow_factory() as uow:
             count = uow.hotlist.upsert(entries, at=self._clock())
+            if self._audit is not None:
+                # Counts only: hotlist plates are personal data and stay out of the log.
+                lists = sorted({e.list_name for e in entries})
+                self._audit.record(uow, actor=actor, action=AuditAction.HOTLIST_IMPORTED,
+                                   details={"entries": str(count), "lists": str(len(lists))})
             uow.commit()
         return count

@@ -101,3 +101,19 @@ class PasswordHasher(Protocol):
     def verify(self, encoded: str, password: str) -> bool:
         """Whether ``password`` matches ``encoded``; never raises on a mismatch."""
         ...
+
+
+class Signer(Protocol):
+    """The platform's own signing key (Ed25519), used for audit checkpoints."""
+
+    def sign(self, message: bytes) -> bytes:
+        """The signature of ``message``."""
+        ...
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` is this key's signature of ``message``."""
+        ...
+
+    def public_key(self) -> bytes:
+        """The raw 32-byte public key, for auditors who verify offline."""
+        ...

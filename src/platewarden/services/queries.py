@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from platewarden.domain.audit import AuditAction
 from platewarden.domain.reads import PlateRead
 from platewarden.domain.violations import Alert, Violation, ViolationStatus
+from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.ports import EvidenceStore
 from platewarden.services.unit_of_work import UnitOfWorkFactory, ViolationFilter
@@ -33,10 +35,11 @@ class OperatorQueries:
     """What reviewers see and decide."""
 
     def __init__(self, *, uow_factory: UnitOfWorkFactory, evidence: EvidenceStore,
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], audit: AuditService | None = None) -> None:
         self._uow_factory = uow_factory
         self._evidence = evidence
         self._clock = clock
+        self._audit = audit
 
     def violations(self, query: ViolationFilter) -> list[Violation]:
         """A page of violations, newest first."""
@@ -67,6 +70,9 @@ class OperatorQueries:
             uow.violations.set_status(violation_id, decision, by=reviewer, at=self._clock(),
                                       note=note)
             updated = uow.violations.get(violation_id)
+            if self._audit is not None:
+                self._audit.record(uow, actor=reviewer, action=AuditAction.VIOLATION_REVIEWED,
+                                   target=violation_id, details={"decision": decision.value})
             uow.commit()
         assert updated is not None
         return updated
@@ -85,14 +91,18 @@ class OperatorQueries:
             stored = uow.reads.get(alert.read_id)
         return AlertView(alert=alert, read=stored.read if stored else None)
 
-    def evidence(self, sha256: str) -> Iterator[bytes]:
+    def evidence(self, sha256: str, *, actor: str = "system") -> Iterator[bytes]:
         """An evidence object, only if it belongs to a violation or an alert.
 
         Images of reads that matched nothing are not served to anyone: most reads are of
-        vehicles that did nothing wrong.
+        vehicles that did nothing wrong. Every object served is recorded in the audit log.
         """
-        with self._uow_factory(read_only=True) as uow:
+        with self._uow_factory(read_only=self._audit is None) as uow:
             allowed = uow.reads.image_is_evidence(sha256)
+            if allowed and self._audit is not None:
+                self._audit.record(uow, actor=actor, action=AuditAction.EVIDENCE_VIEWED,
+                                   target=sha256)
+                uow.commit()
         if not allowed:
             raise NotFound("No such evidence.")
         return self._evidence.open(sha256)

@@ -8,6 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from platewarden.domain.audit import AuditRecord, Checkpoint
 from platewarden.domain.cameras import Camera, Section
 from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
@@ -129,6 +130,16 @@ class AccountRepository(Protocol):
     def delete_session(self, token_sha256: str) -> None: ...
 
 
+class AuditRepository(Protocol):
+    """The append-only audit log and its checkpoints; nothing is ever updated or deleted."""
+
+    def append(self, record: AuditRecord) -> None: ...
+    def last(self) -> AuditRecord | None: ...
+    def range(self, from_seq: int, to_seq: int) -> list[AuditRecord]: ...
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None: ...
+    def checkpoints(self) -> list[Checkpoint]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; leaving the block without commit rolls back."""
 
@@ -142,6 +153,8 @@ class UnitOfWork(Protocol):
     def hotlist(self) -> HotlistRepository: ...
     @property
     def accounts(self) -> AccountRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -203,3 +203,26 @@ system_state = Table(
     Column("key", String(64), primary_key=True),
     Column("value", String(200), nullable=False),
 )
+
+# The audit trail is append-only: no code path updates or deletes these rows. Each row keeps
+# the hash it chains to as well as its own, so verification can tell what was done to it.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", BigInt, primary_key=True, autoincrement=False),
+    Column("at_us", BigInt, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("prev_hash", LargeBinary(32), nullable=False),
+    Column("entry_hash", LargeBinary(32), nullable=False),
+    Index("ix_audit_log_actor_time", "actor", "at_us"),
+)
+
+audit_checkpoints = Table(
+    "audit_checkpoints", metadata,
+    Column("seq", BigInt, primary_key=True, autoincrement=False),
+    Column("entry_hash", LargeBinary(32), nullable=False),
+    Column("at_us", BigInt, nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+)

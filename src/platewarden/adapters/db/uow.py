@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, Transaction
 
+from platewarden.adapters.db.audit import SqlAudit
 from platewarden.adapters.db.repositories import (
     SqlAccounts,
     SqlCameras,
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.violations = SqlViolations(self._conn)
         self.hotlist = SqlHotlist(self._conn)
         self.accounts = SqlAccounts(self._conn)
+        self.audit = SqlAudit(self._conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from platewarden.domain.audit import AuditRecord, Checkpoint
 from platewarden.domain.cameras import Camera, Section
 from platewarden.domain.clock import from_us, to_us
 from platewarden.domain.reads import ImageRef
@@ -54,6 +55,8 @@ class MemoryState:
     hotlist: dict[str, HotlistEntry] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
+    audit_log: dict[int, AuditRecord] = field(default_factory=dict)
+    audit_checkpoints: dict[int, Checkpoint] = field(default_factory=dict)
     hotlist_version: int = 0
     read_sequence: int = 0
 

@@ -13,6 +13,7 @@ import threading
 from types import TracebackType
 from typing import Self
 
+from platewarden.adapters.memory.audit import MemoryAudit
 from platewarden.adapters.memory.records import MemoryAccounts, MemoryHotlist, MemoryViolations
 from platewarden.adapters.memory.repositories import MemoryCameras, MemoryReads
 from platewarden.adapters.memory.state import MemoryState, Transaction
@@ -46,6 +47,7 @@ class InMemoryUnitOfWork:
     violations: MemoryViolations
     hotlist: MemoryHotlist
     accounts: MemoryAccounts
+    audit: MemoryAudit
 
     def __init__(self, factory: InMemoryUnitOfWorkFactory, *, read_only: bool = False) -> None:
         self._factory = factory
@@ -65,6 +67,7 @@ class InMemoryUnitOfWork:
         self.violations = MemoryViolations(tx)
         self.hotlist = MemoryHotlist(tx)
         self.accounts = MemoryAccounts(tx)
+        self.audit = MemoryAudit(tx)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

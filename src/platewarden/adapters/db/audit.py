@@ -1,0 +1,65 @@
+"""The audit log in SQL: insert and select only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select
+
+from platewarden.adapters.db import tables as t
+from platewarden.domain.audit import AuditAction, AuditEntry, AuditRecord, Checkpoint
+from platewarden.domain.clock import from_us, to_us
+
+_log, _cp = t.audit_log, t.audit_checkpoints
+_INSERT = insert(_log)
+_LAST = select(_log).order_by(_log.c.seq.desc()).limit(1)
+_RANGE = (select(_log).where(_log.c.seq.between(bindparam("low"), bindparam("high")))
+          .order_by(_log.c.seq))
+_INSERT_CHECKPOINT = insert(_cp)
+_CHECKPOINTS = select(_cp).order_by(_cp.c.seq)
+
+
+def _record(row: Any) -> AuditRecord:
+    entry = AuditEntry(sequence=row.seq, at=from_us(row.at_us), actor=row.actor,
+                       action=AuditAction(row.action), target=row.target,
+                       details=dict(row.details))
+    return AuditRecord(entry=entry, prev_hash=bytes(row.prev_hash),
+                       entry_hash=bytes(row.entry_hash))
+
+
+class SqlAudit:
+    """The append-only audit log and its checkpoints.
+
+    The unit of work that appends holds SQLite's write lock (``BEGIN IMMEDIATE``) from its
+    start, so reading the last entry and appending the next cannot interleave with another
+    writer, and the primary key refuses a second entry with the same number.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    def append(self, record: AuditRecord) -> None:
+        entry = record.entry
+        self._c.execute(_INSERT, {
+            "seq": entry.sequence, "at_us": to_us(entry.at), "actor": entry.actor,
+            "action": entry.action.value, "target": entry.target,
+            "details": dict(entry.details), "prev_hash": record.prev_hash,
+            "entry_hash": record.entry_hash})
+
+    def last(self) -> AuditRecord | None:
+        row = self._c.execute(_LAST).first()
+        return _record(row) if row is not None else None
+
+    def range(self, from_seq: int, to_seq: int) -> list[AuditRecord]:
+        rows = self._c.execute(_RANGE, {"low": from_seq, "high": to_seq})
+        return [_record(row) for row in rows]
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self._c.execute(_INSERT_CHECKPOINT, {
+            "seq": checkpoint.sequence, "entry_hash": checkpoint.entry_hash,
+            "at_us": to_us(checkpoint.at), "signature": checkpoint.signature})
+
+    def checkpoints(self) -> list[Checkpoint]:
+        return [Checkpoint(sequence=row.seq, entry_hash=bytes(row.entry_hash),
+                           at=from_us(row.at_us), signature=bytes(row.signature))
+                for row in self._c.execute(_CHECKPOINTS)]

@@ -1,0 +1,42 @@
+"""The audit log in plain dicts keyed by sequence number (dicts copy with the state)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from platewarden.adapters.memory.state import IntegrityViolation, Transaction, stored_time
+from platewarden.domain.audit import AuditRecord, Checkpoint
+
+
+class MemoryAudit:
+    """The append-only audit log and its checkpoints."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def append(self, record: AuditRecord) -> None:
+        log = self._tx.write().audit_log
+        if record.sequence in log:
+            raise IntegrityViolation(f"audit entry {record.sequence} exists")
+        entry = dataclasses.replace(record.entry, at=stored_time(record.entry.at),
+                                    details=dict(record.entry.details))
+        log[record.sequence] = dataclasses.replace(record, entry=entry)
+
+    def last(self) -> AuditRecord | None:
+        log = self._tx.read().audit_log
+        return log[max(log)] if log else None
+
+    def range(self, from_seq: int, to_seq: int) -> list[AuditRecord]:
+        log = self._tx.read().audit_log
+        return [log[seq] for seq in sorted(log) if from_seq <= seq <= to_seq]
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        checkpoints = self._tx.write().audit_checkpoints
+        if checkpoint.sequence in checkpoints:
+            raise IntegrityViolation(f"checkpoint {checkpoint.sequence} exists")
+        checkpoints[checkpoint.sequence] = dataclasses.replace(
+            checkpoint, at=stored_time(checkpoint.at))
+
+    def checkpoints(self) -> list[Checkpoint]:
+        checkpoints = self._tx.read().audit_checkpoints
+        return [checkpoints[seq] for seq in sorted(checkpoints)]
