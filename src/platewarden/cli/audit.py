@@ -47,7 +47,7 @@ def export(
                                       help="File to write the JSON export to.")],
     from_seq: Annotated[int, typer.Option("--from", min=1, help="First entry.")] = 1,
     to_seq: Annotated[int | None, typer.Option("--to", min=1,
-                                               help="Last entry [default: the newest].")] = None,
+                                               help="Last entry (default: the newest).")] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
     """Write entries FROM..TO with their hashes, checkpoints and the public key."""

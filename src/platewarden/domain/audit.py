@@ -223,6 +223,9 @@ def _chain_problem(records: Sequence[AuditRecord], after_sequence: int,
                            message=f"entry {seq} appears after entry {previous_seq}")
         if seq > previous_seq + 1:
             missing = previous_seq + 1
+            if any(r.sequence == missing for r in records[index + 1:]):
+                return Problem(kind=Tampering.REORDERED, sequence=missing,
+                               message=f"entry {missing} appears after entry {seq}")
             return Problem(kind=Tampering.DELETED, sequence=missing,
                            message=f"entry {missing} is missing (the log jumps from "
                                    f"{previous_seq} to {seq})")

@@ -19,6 +19,7 @@ from platewarden.camera.payloads import Attachment, ReadPayload, build_envelope
 from platewarden.domain.messages import Event, RegisterCamera
 from platewarden.domain.reads import ImageRef
 from platewarden.domain.tolerance import SpeedTolerance
+from platewarden.services.audit import AuditService
 from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.cameras import CameraService
 from platewarden.services.evaluation import RuleEngine, RulePolicy
@@ -57,6 +58,28 @@ class CollectingPublisher:
     def of(self, kind: type[Event]) -> list[Any]:
         """The published events of one type."""
         return [e for e in self.events if isinstance(e, kind)]
+
+
+class MemorySigner:
+    """A real Ed25519 key that lives only in memory (the file-backed one is integration)."""
+
+    def __init__(self) -> None:
+        self._key = Ed25519PrivateKey.generate()
+
+    def sign(self, message: bytes) -> bytes:
+        return self._key.sign(message)
+
+    def verify(self, message: bytes, signature: bytes) -> bool:
+        return Ed25519Verifier().verify(public_key=self.public_key(), message=message,
+                                        signature=signature)
+
+    def public_key(self) -> bytes:
+        return self._key.public_key().public_bytes_raw()
+
+
+def make_audit(uow_factory: InMemoryUnitOfWorkFactory, clock: FixedClock) -> AuditService:
+    """An audit service on the fakes with an in-memory signing key."""
+    return AuditService(uow_factory=uow_factory, clock=clock, signer=MemorySigner())
 
 
 class FakeHasher:
@@ -117,6 +140,7 @@ class World:
     cameras: CameraService
     ingest: IngestService
     rules: RuleEngine
+    audit: AuditService
 
     def register(self, camera_id: str = "cam-1", *, kind: str = "anpr",
                  **fields: Any) -> Ed25519PrivateKey:
@@ -141,13 +165,15 @@ def make_world(*, max_clock_skew_s: float = 300, max_batch_reads: int = 5,
     clock, publisher, evidence = FixedClock(), CollectingPublisher(), FakeEvidenceStore()
     committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync)
     directory = CameraDirectory(uow_factory=uow_factory, ttl_s=60)
+    audit = make_audit(uow_factory, clock)
     policy = IngestPolicy(max_clock_skew_s=max_clock_skew_s, max_batch_reads=max_batch_reads,
                           max_image_bytes=max_image_bytes)
     return World(
         uow_factory=uow_factory, clock=clock, publisher=publisher, evidence=evidence,
         committer=committer,
         cameras=CameraService(uow_factory=uow_factory, keys=Ed25519KeyPairs(),
-                              publisher=publisher, clock=clock, directory=directory),
+                              publisher=publisher, clock=clock, directory=directory,
+                              audit=audit),
         ingest=IngestService(uow_factory=uow_factory, evidence=evidence,
                              verifier=Ed25519Verifier(), publisher=publisher, policy=policy,
                              clock=clock, cameras=directory),
@@ -155,4 +181,5 @@ def make_world(*, max_clock_skew_s: float = 300, max_batch_reads: int = 5,
                          policy=RulePolicy(tolerance=SpeedTolerance(),
                                            section_window_s=section_window_s,
                                            dedupe_window_s=dedupe_window_s),
-                         clock=clock))
+                         clock=clock),
+        audit=audit)
