@@ -14,6 +14,7 @@ _YOLO_640 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n.onnx", "siz
 _YOLO_416 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx", "size": 416,
              "score": 0.1}
 _CRNN = {"type": "crnn-onnx", "model": "plate-reader-crnn.onnx"}
+_PPOCR = {"type": "ppocr-onnx", "rectify": True}
 
 PRESETS: dict[str, RecognizerConfig] = {
     "platewarden": RecognizerConfig(
@@ -24,9 +25,14 @@ PRESETS: dict[str, RecognizerConfig] = {
         detector=_YOLO_640, reader=_CRNN, rectify=False, margin_x=0.0, margin_y=0.0,
         name="platewarden-640",
     ),
+    "platewarden-ensemble": RecognizerConfig(
+        detector=_YOLO_416, reader={"type": "max-confidence", "readers": [_CRNN, _PPOCR]},
+        rectify=False, margin_x=0.0, margin_y=0.0, min_detection=0.1,
+        name="platewarden-ensemble",
+    ),
     "baseline": RecognizerConfig(
-        detector=_YOLO_640, reader={"type": "ppocr-onnx"}, rectify=True, margin_x=0.0,
-        margin_y=0.0, name="baseline",
+        detector=_YOLO_640, reader=_PPOCR, rectify=False, margin_x=0.0, margin_y=0.0,
+        name="baseline",
     ),
 }
 

@@ -20,6 +20,7 @@ from platewarden.recognition.backends.ctc import ALPHABET, decode
 from platewarden.recognition.backends.onnx import make_session
 from platewarden.recognition.errors import BackendError
 from platewarden.recognition.imageio import Frame
+from platewarden.recognition.rectify import rectify as rectify_crop
 from platewarden.recognition.registry import Config, Reader, register_reader
 from platewarden.recognition.types import Reading
 
@@ -41,8 +42,9 @@ def _model_path() -> Path:
 class PpocrReader:
     """Runs the PP-OCRv4 recogniser on plate crops, decoding only letters and digits."""
 
-    def __init__(self, *, threads: int = 1, top_n: int = 5) -> None:
+    def __init__(self, *, threads: int = 1, top_n: int = 5, rectify: bool = False) -> None:
         self.name = "ppocr-v4"
+        self._rectify = rectify
         self._session: Any = make_session(_model_path(), threads=threads)
         self._input = self._session.get_inputs()[0].name
         meta = self._session.get_modelmeta().custom_metadata_map
@@ -64,7 +66,9 @@ class PpocrReader:
         """One reading per BGR crop."""
         out: list[Reading] = []
         for crop in crops:
-            img = self._prepare(crop).transpose(2, 0, 1)[None]
+            # PP-OCR reads best from a level, tight text line (the rectifier's output).
+            ready = rectify_crop(crop) if self._rectify else crop
+            img = self._prepare(ready).transpose(2, 0, 1)[None]
             probs = self._session.run(None, {self._input: img})[0][0]  # T x C
             folded = np.stack([probs[:, g].sum(axis=1) for g in self._groups], axis=1)
             blank = np.clip(1.0 - folded.sum(axis=1, keepdims=True), 0.0, 1.0)
@@ -74,4 +78,5 @@ class PpocrReader:
 
 @register_reader("ppocr-onnx")
 def _build(config: Config) -> Reader:
-    return PpocrReader(threads=int(config.get("threads", 1)), top_n=int(config.get("top_n", 5)))
+    return PpocrReader(threads=int(config.get("threads", 1)), top_n=int(config.get("top_n", 5)),
+                       rectify=bool(config.get("rectify", False)))
