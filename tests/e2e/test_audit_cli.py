@@ -17,7 +17,10 @@ pytestmark = pytest.mark.e2e
 def test_checkpoint_export_verify_then_tampering_is_named(tmp_path: Path) -> None:
     data = tmp_path / "data"
     platewarden(data, "init")  # creating the first admin is the first entry
-    checkpoint = json.loads(platewarden(data, "audit", "checkpoint").stdout)
+    printed = platewarden(data, "audit", "checkpoint").stdout
+    kept = tmp_path / "kept-elsewhere.jsonl"
+    kept.write_text(printed)
+    checkpoint = json.loads(printed)
     assert set(checkpoint) >= {"sequence", "entry_hash", "signature", "public_key"}
     entries = checkpoint["sequence"]
     assert entries >= 1
@@ -34,6 +37,6 @@ def test_checkpoint_export_verify_then_tampering_is_named(tmp_path: Path) -> Non
 
     with sqlite3.connect(data / "platewarden.db") as db:
         db.execute("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 1")
-    tampered = platewarden(data, "audit", "verify", check=False)
+    tampered = platewarden(data, "audit", "verify", "--checkpoint", str(kept), check=False)
     assert tampered.returncode == 1
     assert "edited at entry 1" in tampered.stderr

@@ -17,7 +17,8 @@ from platewarden.cli.common import (
     fail,
     open_container,
 )
-from platewarden.services.audit import checkpoint_json
+from platewarden.domain.audit import Checkpoint
+from platewarden.services.audit import checkpoint_from_json, checkpoint_json
 from platewarden.services.errors import ServiceError
 
 app = typer.Typer(help="Verify, export and checkpoint the tamper-evident audit log.",
@@ -25,11 +26,19 @@ app = typer.Typer(help="Verify, export and checkpoint the tamper-evident audit l
 
 
 @app.command("verify")
-def verify(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+def verify(
+    checkpoint_file: Annotated[Path | None, typer.Option(
+        "--checkpoint", exists=True, dir_okay=False, readable=True,
+        help="File of lines printed by `audit checkpoint`, kept outside the system.")] = None,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
     """Check every entry against the hash chain and the signed checkpoints."""
     container = open_container(data_dir)
     try:
-        result = container.audit.verify()
+        kept = _kept_checkpoints(checkpoint_file, container.audit.public_key())
+        result = container.audit.verify(kept_elsewhere=kept)
+    except ServiceError as exc:
+        raise fail(exc) from exc
     finally:
         container.stop()
     if result.problem is not None:
@@ -39,6 +48,25 @@ def verify(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
         raise typer.Exit(1)
     console.print(f"verified {result.entries} entries, {result.checkpoints} checkpoints",
                   highlight=False)
+
+
+def _kept_checkpoints(path: Path | None, public_key: bytes) -> list[Checkpoint]:
+    if path is None:
+        return []
+    kept = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            document = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ServiceError("invalid_field", f"{path}:{number} is not JSON.") from exc
+        if document.get("public_key") != public_key.hex():
+            # A replaced key could re-sign a rewritten log; the copy kept outside says so.
+            raise ServiceError("key_changed", f"{path}:{number} was signed by another key "
+                               "than the platform's signing key now.")
+        kept.append(checkpoint_from_json(document))
+    return kept
 
 
 @app.command("export")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from platewarden.domain.audit import (
     checkpoint_message,
     verify,
 )
-from platewarden.domain.clock import to_us
+from platewarden.domain.clock import from_us, to_us
 from platewarden.services.errors import ServiceError
 from platewarden.services.ports import Signer
 from platewarden.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -83,12 +83,18 @@ class AuditService:
             uow.commit()
         return checkpoint
 
-    def verify(self) -> Verification:
-        """Check the whole log against its chain and every stored checkpoint."""
+    def verify(self, *, kept_elsewhere: Sequence[Checkpoint] = ()) -> Verification:
+        """Check the whole log against its chain and every checkpoint.
+
+        Args:
+            kept_elsewhere: Checkpoints kept outside the system (as ``audit checkpoint``
+                printed them); they still count when the stored ones were removed.
+        """
         with self._uow_factory(read_only=True) as uow:
             records = self._all(uow)
             checkpoints = uow.audit.checkpoints()
-        return verify(records, checkpoints, signature_ok=self._signer.verify)
+        return verify(records, [*checkpoints, *kept_elsewhere],
+                      signature_ok=self._signer.verify)
 
     def public_key(self) -> bytes:
         """The platform's raw Ed25519 public key that checkpoints verify with."""
@@ -147,6 +153,21 @@ def checkpoint_json(checkpoint: Checkpoint) -> dict[str, Any]:
     return {"sequence": checkpoint.sequence, "entry_hash": checkpoint.entry_hash.hex(),
             "at": checkpoint.at.isoformat(), "at_us": to_us(checkpoint.at),
             "signature": checkpoint.signature.hex()}
+
+
+def checkpoint_from_json(document: Mapping[str, Any]) -> Checkpoint:
+    """A checkpoint as ``checkpoint_json`` wrote it.
+
+    Raises:
+        ServiceError: ``invalid_field`` when a field is missing or malformed.
+    """
+    try:
+        return Checkpoint(sequence=int(document["sequence"]),
+                          entry_hash=bytes.fromhex(document["entry_hash"]),
+                          at=from_us(int(document["at_us"])),
+                          signature=bytes.fromhex(document["signature"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ServiceError("invalid_field", f"Not a checkpoint: {exc}.") from exc
 
 
 def _export_document(from_seq: int, to_seq: int, records: list[AuditRecord],

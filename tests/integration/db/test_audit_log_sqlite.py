@@ -21,6 +21,7 @@ from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.tables import metadata
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
 from platewarden.adapters.keys import InsecureKeyFileError
+from platewarden.cli.audit import _kept_checkpoints
 from platewarden.domain.audit import (
     AuditAction,
     AuditEntry,
@@ -30,7 +31,8 @@ from platewarden.domain.audit import (
     entry_hash,
 )
 from platewarden.domain.clock import from_us, to_us
-from platewarden.services.audit import AuditService
+from platewarden.services.audit import AuditService, checkpoint_from_json, checkpoint_json
+from platewarden.services.errors import ServiceError
 from unit.services.factories import FixedClock
 
 pytestmark = pytest.mark.integration
@@ -186,11 +188,9 @@ def test_a_truncated_tail_is_shorter_than_the_checkpoint_says(
     assert "ends at entry 3" in message
 
 
-def test_a_rewritten_chain_is_caught_by_its_checkpoint(installation: Installation) -> None:
-    installation.record(5)
-    installation.audit.checkpoint()
-    # Edit entry 2 and recompute every hash after it: the chain alone looks intact.
-    records = [installation.row(seq) for seq in range(1, 6)]
+def _rewrite_entry_2(db: Installation) -> None:
+    """Edit entry 2 and recompute every hash after it: the chain alone looks intact."""
+    records = [db.row(seq) for seq in range(1, 6)]
     rewritten: list[AuditRecord] = []
     for record in records:
         changed = record.entry
@@ -200,7 +200,42 @@ def test_a_rewritten_chain_is_caught_by_its_checkpoint(installation: Installatio
                                  details=changed.details)
         rewritten.append(chain(rewritten[-1] if rewritten else None, changed))
     for record in rewritten:
-        installation.sql("UPDATE audit_log SET actor = :a, prev_hash = :p, entry_hash = :h "
-                         "WHERE seq = :s", a=record.entry.actor, p=record.prev_hash,
-                         h=record.entry_hash, s=record.sequence)
+        db.sql("UPDATE audit_log SET actor = :a, prev_hash = :p, entry_hash = :h "
+               "WHERE seq = :s", a=record.entry.actor, p=record.prev_hash,
+               h=record.entry_hash, s=record.sequence)
+
+
+def test_a_rewritten_chain_is_caught_by_its_checkpoint(installation: Installation) -> None:
+    installation.record(5)
+    installation.audit.checkpoint()
+    _rewrite_entry_2(installation)
     assert installation.problem()[:2] == (Tampering.CHECKPOINT_MISMATCH, 5)
+
+
+def test_a_checkpoint_kept_elsewhere_survives_their_deletion(
+        installation: Installation) -> None:
+    installation.record(5)
+    printed = json.loads(json.dumps(checkpoint_json(installation.audit.checkpoint())))
+    kept = checkpoint_from_json(printed)
+    _rewrite_entry_2(installation)
+    installation.sql("DELETE FROM audit_checkpoints")
+    assert installation.audit.verify().ok  # nothing stored is left to contradict the rewrite
+    problem = installation.audit.verify(kept_elsewhere=[kept]).problem
+    assert problem is not None
+    assert (problem.kind, problem.sequence) == (Tampering.CHECKPOINT_MISMATCH, 5)
+
+
+def test_checkpoints_kept_elsewhere_must_be_from_the_platform_key(
+        installation: Installation, tmp_path: Path) -> None:
+    installation.record(1)
+    line = {**checkpoint_json(installation.audit.checkpoint()),
+            "public_key": installation.audit.public_key().hex()}
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text(json.dumps(line) + "\n\n")
+    assert len(_kept_checkpoints(kept, installation.audit.public_key())) == 1
+    with pytest.raises(ServiceError) as changed:
+        _kept_checkpoints(kept, bytes(32))
+    assert changed.value.code == "key_changed"
+    kept.write_text("not json\n")
+    with pytest.raises(ServiceError):
+        _kept_checkpoints(kept, installation.audit.public_key())
