@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# rapidocr pulls the GUI build of OpenCV; the headless one must own cv2 on servers.
+	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps opencv-python-headless
 	@touch $(STAMP)
 
 ## The demo on the embedded default: data in ./data, API on http://127.0.0.1:8080
