@@ -9,14 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from platewarden.domain.access import Role
 from support.cli import platewarden
+from support.factories import make_container, make_user
 
 pytestmark = pytest.mark.e2e
 
 
 def test_checkpoint_export_verify_then_tampering_is_named(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    platewarden(data, "init")  # creating the first admin is the first entry
+    # An installation with one user, made in-process: `init` would cost a process start.
+    container = make_container(data)
+    make_user(container, Role.REVIEWER)
+    container.stop()
     printed = platewarden(data, "audit", "checkpoint").stdout
     kept = tmp_path / "kept-elsewhere.jsonl"
     kept.write_text(printed)
