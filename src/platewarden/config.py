@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     speed_tolerance: SpeedToleranceSettings = SpeedToleranceSettings()
     session_ttl_s: Annotated[int, Field(ge=60)] = 8 * 3600
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    http_worker_threads: Annotated[int, Field(ge=1, le=256)] = 32
     group_commit_max_reads: Annotated[int, Field(ge=1)] = 1000
 
     @field_validator("database_url")

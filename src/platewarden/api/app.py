@@ -7,6 +7,7 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from platewarden import __version__
@@ -23,14 +24,19 @@ def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
     With ``own_container`` the app starts the container's workers when it starts and stops
     them when it stops (one container per server process).
     """
-    lifespan = None
-    if own_container:
-        @contextlib.asynccontextmanager
-        async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    threads = container.settings.http_worker_threads
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Blocking work (verification, storage) runs in this many threads; more only
+        # contend for the interpreter lock.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        if own_container:
             container.start()
-            try:
-                yield
-            finally:
+        try:
+            yield
+        finally:
+            if own_container:
                 container.stop()
 
     app = FastAPI(title="Platewarden", version=__version__, openapi_url=None, docs_url=None,
