@@ -84,7 +84,7 @@ def list_cameras(request: Request,
 
 @router.post("/cameras", response_model=RegisteredCameraOut, status_code=201)
 def register_camera(body: CameraIn, request: Request,
-                    _: Principal = Depends(require(Permission.CAMERAS_WRITE))
+                    principal: Principal = Depends(require(Permission.CAMERAS_WRITE))
                     ) -> RegisteredCameraOut:
     """Register a camera; the response holds its private key, which is not kept."""
     registered = container_of(request).cameras.register(RegisterCamera(
@@ -92,16 +92,18 @@ def register_camera(body: CameraIn, request: Request,
         longitude=body.longitude, road=body.road, direction=body.direction, lanes=body.lanes,
         kind=body.kind, speed_limit_kmh=body.speed_limit_kmh,
         calibration_certificate=body.calibration_certificate,
-        calibration_expires_at=body.calibration_expires_at, region_code=body.region_code))
+        calibration_expires_at=body.calibration_expires_at, region_code=body.region_code),
+        actor=principal.user_id)
     return RegisteredCameraOut(camera=camera_out(registered.camera),
                                private_key_b64=base64.b64encode(registered.private_key).decode())
 
 
 @router.post("/cameras/{camera_id}/disable", status_code=204)
 def disable_camera(camera_id: str, request: Request,
-                   _: Principal = Depends(require(Permission.CAMERAS_WRITE))) -> None:
+                   principal: Principal = Depends(require(Permission.CAMERAS_WRITE))) -> None:
     """Refuse further reads from a camera."""
-    container_of(request).cameras.disable(DisableCamera(camera_id=camera_id))
+    container_of(request).cameras.disable(DisableCamera(camera_id=camera_id),
+                                          actor=principal.user_id)
 
 
 @router.get("/violations", response_model=list[ViolationOut])
@@ -160,10 +162,10 @@ def get_alert(alert_id: str, request: Request,
 
 @router.get("/evidence/{sha256}")
 def get_evidence(request: Request, sha256: str = SHA,
-                 _: Principal = Depends(require(Permission.EVIDENCE_READ))
+                 principal: Principal = Depends(require(Permission.EVIDENCE_READ))
                  ) -> StreamingResponse:
     """Decrypted evidence bytes of a violation or alert."""
-    chunks = container_of(request).queries.evidence(sha256)
+    chunks = container_of(request).queries.evidence(sha256, actor=principal.user_id)
     first = next(chunks, b"")
     media = sniff_content_type(first[:32]) or "application/octet-stream"
 
