@@ -22,6 +22,7 @@ from platewarden.adapters.evidence.registry import build_evidence_store
 from platewarden.adapters.keys import load_or_create_master_key
 from platewarden.config import Settings
 from platewarden.domain.messages import ReadAccepted
+from platewarden.domain.search import MisusePolicy
 from platewarden.domain.tolerance import SpeedTolerance
 from platewarden.services.accounts import AccountService
 from platewarden.services.audit import AuditService
@@ -34,6 +35,8 @@ from platewarden.services.hotlists import HotlistService
 from platewarden.services.ingest import IngestPolicy, IngestService
 from platewarden.services.ports import EvidenceStore, PasswordHasher
 from platewarden.services.queries import OperatorQueries
+from platewarden.services.search import SearchPolicy, SearchService, plate_hash_key
+from platewarden.services.unit_of_work import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 SIGNING_KEY_FILE = "keys/platform-signing.key"
@@ -61,6 +64,7 @@ class Container:
     hotlists: HotlistService
     rules: RuleEngine
     audit: AuditService
+    search: SearchService
 
     def start(self) -> None:
         """Start background workers and evaluate reads a crash left pending."""
@@ -122,4 +126,21 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
                                 audit=audit),
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
-        rules=rules, audit=audit)
+        rules=rules, audit=audit,
+        search=_search_service(settings, uow_factory=uow_factory, audit=audit, clock=clock,
+                               master_key=master_key))
+
+
+def _search_service(settings: Settings, *, uow_factory: UnitOfWorkFactory, audit: AuditService,
+                    clock: Callable[[], datetime], master_key: bytes) -> SearchService:
+    misuse = MisusePolicy(repeat_threshold=settings.misuse_repeat_threshold,
+                          daily_threshold=settings.misuse_daily_search_threshold,
+                          work_start_hour=settings.misuse_work_start_hour,
+                          work_end_hour=settings.misuse_work_end_hour,
+                          utc_offset_hours=settings.misuse_utc_offset_hours)
+    policy = SearchPolicy(reason_codes=frozenset(settings.search_reason_codes),
+                          default_window_days=settings.search_default_window_days,
+                          max_results=settings.search_max_results,
+                          approval_ttl_days=settings.search_approval_ttl_days, misuse=misuse)
+    return SearchService(uow_factory=uow_factory, audit=audit, clock=clock, policy=policy,
+                         plate_hash_key=plate_hash_key(master_key))

@@ -67,6 +67,17 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     http_worker_threads: Annotated[int, Field(ge=1, le=256)] = 32
     group_commit_max_reads: Annotated[int, Field(ge=1)] = 1000
+    search_reason_codes: Annotated[list[str], Field(min_length=1)] = [
+        "stolen-vehicle", "wanted-person", "missing-person", "traffic-investigation",
+        "court-order"]
+    search_default_window_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    search_max_results: Annotated[int, Field(ge=1, le=5000)] = 500
+    search_approval_ttl_days: Annotated[int, Field(ge=1, le=90)] = 7
+    misuse_repeat_threshold: Annotated[int, Field(ge=2)] = 3
+    misuse_daily_search_threshold: Annotated[int, Field(ge=1)] = 50
+    misuse_work_start_hour: Annotated[int, Field(ge=0, le=23)] = 7
+    misuse_work_end_hour: Annotated[int, Field(ge=1, le=24)] = 20
+    misuse_utc_offset_hours: Annotated[int, Field(ge=-12, le=14)] = 5
 
     @field_validator("database_url")
     @classmethod

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from platewarden import __version__
 from platewarden.api.errors import install_error_handlers
 from platewarden.api.middleware import SecurityMiddleware
-from platewarden.api.routes import auth, ingest, operator, system
+from platewarden.api.routes import auth, ingest, operator, search, system
 from platewarden.bootstrap import Container, bootstrap
 from platewarden.config import load_settings
 
@@ -43,7 +43,7 @@ def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
                   redoc_url=None, lifespan=lifespan)
     app.state.container = container
     install_error_handlers(app)
-    for module in (system, auth, ingest, operator):
+    for module in (system, auth, ingest, operator, search):
         app.include_router(module.router)
     app.add_middleware(SecurityMiddleware)
     return app

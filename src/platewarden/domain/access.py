@@ -15,6 +15,9 @@ class Permission(StrEnum):
     ALERTS_READ = "alerts:read"
     EVIDENCE_READ = "evidence:read"
     API_SCHEMA_READ = "api-schema:read"
+    READS_SEARCH = "reads:search"
+    SEARCH_APPROVE = "search:approve"
+    AUDIT_READ = "audit:read"
 
 
 class Role(StrEnum):
@@ -34,10 +37,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                               Permission.ALERTS_READ, Permission.EVIDENCE_READ,
                               Permission.CAMERAS_READ}),
     Role.INVESTIGATOR: frozenset({Permission.ALERTS_READ, Permission.EVIDENCE_READ,
-                                  Permission.CAMERAS_READ}),
+                                  Permission.CAMERAS_READ, Permission.READS_SEARCH}),
     Role.SUPERVISOR: frozenset({Permission.VIOLATIONS_READ, Permission.ALERTS_READ,
-                                Permission.CAMERAS_READ}),
-    Role.AUDITOR: frozenset(),
+                                Permission.CAMERAS_READ, Permission.READS_SEARCH,
+                                Permission.SEARCH_APPROVE}),
+    # Auditors see the audit trail and misuse signals, never raw plate data.
+    Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
 }
 
 

@@ -43,6 +43,8 @@ class AuditAction(StrEnum):
     RECORD_VIEWED = "record-viewed"
     EVIDENCE_VIEWED = "evidence-viewed"
     SEARCH = "search"
+    SEARCH_APPROVAL_REQUESTED = "search-approval-requested"
+    SEARCH_APPROVED = "search-approved"
     EXPORT = "export"
     CONFIG_CHANGED = "config-changed"
     RETENTION_RUN = "retention-run"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select
@@ -15,6 +17,11 @@ _INSERT = insert(_log)
 _LAST = select(_log).order_by(_log.c.seq.desc()).limit(1)
 _RANGE = (select(_log).where(_log.c.seq.between(bindparam("low"), bindparam("high")))
           .order_by(_log.c.seq))
+_FIND = (select(_log).where(_log.c.action.in_(bindparam("actions", expanding=True)),
+                           _log.c.seq >= bindparam("from_seq"),
+                           _log.c.at_us.between(bindparam("low"), bindparam("high")))
+         .order_by(_log.c.seq))
+_FIND_TARGET = _FIND.where(_log.c.target == bindparam("target"))
 _INSERT_CHECKPOINT = insert(_cp)
 _CHECKPOINTS = select(_cp).order_by(_cp.c.seq)
 
@@ -53,6 +60,19 @@ class SqlAudit:
     def range(self, from_seq: int, to_seq: int) -> list[AuditRecord]:
         rows = self._c.execute(_RANGE, {"low": from_seq, "high": to_seq})
         return [_record(row) for row in rows]
+
+    def find(self, actions: Sequence[AuditAction], *, from_seq: int = 1,
+             start: datetime | None = None, end: datetime | None = None,
+             target: str | None = None) -> list[AuditRecord]:
+        """Entries with one of ``actions`` from ``from_seq`` on, in the time range, by number."""
+        params: dict[str, Any] = {
+            "actions": [a.value for a in actions], "from_seq": from_seq,
+            "low": to_us(start) if start is not None else -(2**62),
+            "high": to_us(end) if end is not None else 2**62, "target": target}
+        if not actions:
+            return []
+        statement = _FIND if target is None else _FIND_TARGET
+        return [_record(row) for row in self._c.execute(statement, params)]
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> None:
         self._c.execute(_INSERT_CHECKPOINT, {

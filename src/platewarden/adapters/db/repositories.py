@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -35,7 +36,9 @@ from platewarden.adapters.db.mapping import (
 )
 from platewarden.domain.cameras import Camera, Section
 from platewarden.domain.clock import from_us, to_us
+from platewarden.domain.plates import canonical_key
 from platewarden.domain.reads import ImageRef, PlateRead
+from platewarden.domain.search import PlateQuery, QueryKind
 from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
 from platewarden.services.unit_of_work import Session, StoredRead, User, ViolationFilter
 
@@ -68,6 +71,16 @@ _MARK_EVALUATED = (update(_r).where(_r.c.id.in_(bindparam("pks", expanding=True)
 _FOR_PLATE = select(_r).where(
     _r.c.plate_key == bindparam("key"), _r.c.camera_id.in_(bindparam("cams", expanding=True)),
     _r.c.captured_us.between(bindparam("low"), bindparam("high")), _r.c.duplicate_of.is_(None))
+_SEARCHABLE = (select(_r).where(_r.c.captured_us.between(bindparam("low"), bindparam("high")),
+                                _r.c.duplicate_of.is_(None))
+               .order_by(_r.c.captured_us.desc(), _r.c.id).limit(bindparam("limit")))
+# Exact searches also match the (indexed) canonical key, so they never scan the table.
+_SEARCH: dict[QueryKind, Any] = {
+    QueryKind.EXACT: _SEARCHABLE.where(_r.c.plate_key == bindparam("key"),
+                                       _r.c.plate == bindparam("value")),
+    QueryKind.CONFUSABLE: _SEARCHABLE.where(_r.c.plate_key == bindparam("value")),
+    QueryKind.WILDCARD: _SEARCHABLE.where(_r.c.plate.like(bindparam("value"), escape="\\")),
+}
 _NONCE = select(t.nonces.c.envelope_sha256).where(t.nonces.c.camera_id == bindparam("cam"),
                                                   t.nonces.c.nonce == bindparam("nonce"))
 _INSERT_NONCE = insert(t.nonces)
@@ -220,6 +233,16 @@ class SqlReads:
         rows = list(self._c.execute(_FOR_PLATE, {
             "key": plate_key, "cams": list(camera_ids), "low": to_us(start),
             "high": to_us(end)}))
+        images = self._images([row.id for row in rows])
+        return [read_from(row, images.get(row.id, ())) for row in rows]
+
+    def search(self, query: PlateQuery, *, start: datetime, end: datetime,
+               limit: int) -> list[PlateRead]:
+        """Reads (not repeats) matching ``query`` captured in the window, newest first."""
+        value = query.like_pattern() if query.kind is QueryKind.WILDCARD else query.value
+        rows = list(self._c.execute(_SEARCH[query.kind], {
+            "value": value, "key": canonical_key(query.value), "low": to_us(start),
+            "high": to_us(end), "limit": limit}))
         images = self._images([row.id for row in rows])
         return [read_from(row, images.get(row.id, ())) for row in rows]
 

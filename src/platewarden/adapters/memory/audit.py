@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
 
 from platewarden.adapters.memory.state import IntegrityViolation, Transaction, stored_time
-from platewarden.domain.audit import AuditRecord, Checkpoint
+from platewarden.domain.audit import AuditAction, AuditRecord, Checkpoint
 
 
 class MemoryAudit:
@@ -29,6 +31,16 @@ class MemoryAudit:
     def range(self, from_seq: int, to_seq: int) -> list[AuditRecord]:
         log = self._tx.read().audit_log
         return [log[seq] for seq in sorted(log) if from_seq <= seq <= to_seq]
+
+    def find(self, actions: Sequence[AuditAction], *, from_seq: int = 1,
+             start: datetime | None = None, end: datetime | None = None,
+             target: str | None = None) -> list[AuditRecord]:
+        wanted = set(actions)
+        return [r for r in self.range(from_seq, 2**62)
+                if r.entry.action in wanted
+                and (start is None or r.entry.at >= start)
+                and (end is None or r.entry.at <= end)
+                and (target is None or r.entry.target == target)]
 
     def add_checkpoint(self, checkpoint: Checkpoint) -> None:
         checkpoints = self._tx.write().audit_checkpoints

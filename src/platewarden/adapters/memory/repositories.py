@@ -16,6 +16,7 @@ from platewarden.adapters.memory.state import (
 from platewarden.domain.cameras import Camera, Section
 from platewarden.domain.clock import to_us
 from platewarden.domain.reads import ImageRef, PlateRead
+from platewarden.domain.search import PlateQuery
 from platewarden.services.unit_of_work import StoredRead
 
 
@@ -160,6 +161,17 @@ class MemoryReads:
                  and r.stored.duplicate_of is None
                  and start <= r.stored.read.captured_at <= end]
         return sorted(found, key=lambda r: (r.captured_at, r.id))
+
+    def search(self, query: PlateQuery, *, start: datetime, end: datetime,
+               limit: int) -> list[PlateRead]:
+        found = [r.stored.read for r in self._tx.read().reads.values()
+                 if r.stored.duplicate_of is None
+                 and start <= r.stored.read.captured_at <= end
+                 and query.matches(r.stored.read.plate, r.stored.read.plate_key)]
+        # Newest first, ties by id ascending, as the SQL adapter orders them.
+        found.sort(key=lambda r: r.id)
+        found.sort(key=lambda r: r.captured_at, reverse=True)
+        return found[:limit]
 
     def nonce_digest(self, camera_id: str, nonce: str) -> str | None:
         record = self._tx.read().nonces.get((camera_id, nonce))
