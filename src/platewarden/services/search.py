@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from platewarden.domain.access import Permission
 from platewarden.domain.audit import AuditAction, AuditRecord
-from platewarden.domain.clock import to_us
+from platewarden.domain.clock import from_us, to_us
 from platewarden.domain.reads import PlateRead
 from platewarden.domain.search import (
     MisusePolicy,
@@ -94,6 +94,20 @@ class Approval:
     requested_by: str
     approved_by: str | None
     audit_sequence: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PendingApproval:
+    """What a supervisor sees of a request: who, why, which case, which window (no plate)."""
+
+    id: str
+    requested_by: str
+    requested_at: datetime
+    reason_code: str
+    case_reference: str
+    kind: str
+    since: datetime
+    until: datetime
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -172,6 +186,17 @@ class SearchService:
         return Approval(id=approval_id, requested_by=requested.entry.actor,
                         approved_by=principal.user_id, audit_sequence=record.sequence)
 
+    def pending_approvals(self, principal: Principal) -> list[PendingApproval]:
+        """Requests not yet approved nor expired, oldest first, for a supervisor to judge."""
+        _require(principal, Permission.SEARCH_APPROVE)
+        start = self._clock() - timedelta(days=self._policy.approval_ttl_days)
+        with self._uow_factory(read_only=True) as uow:
+            requests = uow.audit.find([AuditAction.SEARCH_APPROVAL_REQUESTED], start=start)
+            first = requests[0].sequence if requests else 1
+            approved = {r.entry.target for r in uow.audit.find([AuditAction.SEARCH_APPROVED],
+                                                               from_seq=first)}
+        return [_pending(r) for r in requests if str(r.sequence) not in approved]
+
     def misuse(self, principal: Principal, *, since: datetime | None = None,
                until: datetime | None = None) -> list[MisuseSignal]:
         """The misuse signals raised by searches in ``since``..``until``; the look is audited.
@@ -181,6 +206,10 @@ class SearchService:
         _require(principal, Permission.AUDIT_READ)
         until = until or self._clock()
         since = since or until - timedelta(days=self._policy.default_window_days)
+        try:
+            check_window(since, until, now=until, default_days=0)
+        except SearchRefused as refused:
+            raise SearchError(refused.code, refused.message) from refused
         with self._uow_factory() as uow:
             entries = [r.entry for r in uow.audit.find([AuditAction.SEARCH], start=since,
                                                        end=until)]
@@ -258,8 +287,8 @@ class SearchService:
         return request.approval_id
 
     def _request_entry(self, uow: UnitOfWork, approval_id: str) -> AuditRecord:
-        found = uow.audit.range(int(approval_id), int(approval_id)) \
-            if approval_id.isdigit() else []
+        valid = approval_id.isascii() and approval_id.isdigit() and len(approval_id) <= 18
+        found = uow.audit.range(int(approval_id), int(approval_id)) if valid else []
         if not found or found[0].entry.action is not AuditAction.SEARCH_APPROVAL_REQUESTED:
             raise NotFound("No such approval request.")
         return found[0]
@@ -278,6 +307,15 @@ class SearchService:
 def plate_hash_key(master_key: bytes) -> bytes:
     """The key for plate hashes in audit entries, derived from (never equal to) the master key."""
     return hmac.new(master_key, b"platewarden-search-plate-hash-v1", hashlib.sha256).digest()
+
+
+def _pending(record: AuditRecord) -> PendingApproval:
+    details = record.entry.details
+    return PendingApproval(id=str(record.sequence), requested_by=record.entry.actor,
+                           requested_at=record.entry.at, reason_code=details["reason"],
+                           case_reference=details["case"], kind=details["kind"],
+                           since=from_us(int(details["since_us"])),
+                           until=from_us(int(details["until_us"])))
 
 
 def _require(principal: Principal, permission: Permission) -> None:

@@ -101,6 +101,11 @@ def test_search_roles_reasons_approvals_and_signals(served: tuple[Container, str
     approve_url = f"{url}/api/v1/search/approvals/{approval_id}/approve"
     assert httpx.post(approve_url, headers=investigator).status_code == 403
     supervisor = login(container, url, Role.SUPERVISOR)
+    pending = httpx.get(f"{url}/api/v1/search/approvals", headers=supervisor)
+    assert [p["id"] for p in pending.json()] == [approval_id]
+    assert PLATE not in pending.text
+    naive = httpx.post(search_url, json=body(since="2026-01-01T00:00:00"), headers=investigator)
+    assert (naive.status_code, naive.json()["error"]["code"]) == (422, "invalid_field")
     assert httpx.post(approve_url, headers=supervisor).status_code == 200
     wide = body(since=old, approval_id=approval_id)
     approved = httpx.post(search_url, json=wide, headers=investigator)

@@ -159,6 +159,31 @@ def test_approval_flow_is_single_use_for_its_requester_plate_and_window() -> Non
                        AuditAction.SEARCH]
 
 
+def test_supervisors_see_pending_requests_without_plate_text() -> None:
+    world = make_world(approval_ttl_days=7)
+    first = world.service.request_approval(INVESTIGATOR, request(days=365))
+    world.clock.advance(86400)
+    second = world.service.request_approval(INVESTIGATOR, request("30X999ZZ", days=200))
+    world.service.approve(SUPERVISOR, first.id)
+    (pending,) = world.service.pending_approvals(SUPERVISOR)
+    assert (pending.id, pending.requested_by, pending.case_reference) == (
+        second.id, "inv-1", "CR-2026-17")
+    assert pending.since == NOW - timedelta(days=200)
+    world.clock.advance(8 * 86400)
+    assert world.service.pending_approvals(SUPERVISOR) == []
+    assert code_of(world.service.pending_approvals, INVESTIGATOR) == "forbidden"
+
+
+def test_signal_range_needs_aware_ordered_times() -> None:
+    world = make_world()
+    auditor = person(Role.AUDITOR, user_id="aud-1")
+    with pytest.raises(ServiceError) as caught:
+        world.service.misuse(auditor, since=NOW, until=NOW - timedelta(days=1))
+    assert caught.value.code == "invalid_window"
+    with pytest.raises(NotFound):
+        world.service.approve(SUPERVISOR, "9" * 40)
+
+
 def test_a_supervisor_cannot_approve_their_own_request() -> None:
     world = make_world()
     approval = world.service.request_approval(SUPERVISOR, request(days=365))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.deps import container_of, require
@@ -15,7 +15,12 @@ from platewarden.api.schemas import ReadOut
 from platewarden.domain.access import Permission
 from platewarden.domain.search import MisuseSignal, QueryKind
 from platewarden.services.accounts import Principal
-from platewarden.services.search import Approval, SearchRequest, SearchResult
+from platewarden.services.search import (
+    Approval,
+    PendingApproval,
+    SearchRequest,
+    SearchResult,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 Short = Annotated[str, StringConstraints(max_length=64)]
@@ -33,8 +38,8 @@ class SearchIn(BaseModel):
     kind: Literal["exact", "wildcard", "confusable"] = "exact"
     reason_code: Short | None = None
     case_reference: Short | None = None
-    since: datetime
-    until: datetime
+    since: AwareDatetime
+    until: AwareDatetime
     approval_id: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,18}$")] | None = None
     limit: Annotated[int, Field(ge=1, le=5000)] = 100
 
@@ -62,6 +67,19 @@ class ApprovalOut(BaseModel):
     requested_by: str
     approved_by: str | None
     audit_sequence: int
+
+
+class PendingApprovalOut(BaseModel):
+    """A request awaiting a supervisor: who, why, which case and window (never the plate)."""
+
+    id: str
+    requested_by: str
+    requested_at: datetime
+    reason_code: str
+    case_reference: str
+    kind: str
+    since: datetime
+    until: datetime
 
 
 class SignalOut(BaseModel):
@@ -119,6 +137,19 @@ async def request_approval(body: SearchIn, request: Request,
     return _approval_out(approval)
 
 
+@router.get("/search/approvals", response_model=list[PendingApprovalOut])
+async def pending_approvals(request: Request,
+                            principal: Principal = Depends(require(Permission.SEARCH_APPROVE))
+                            ) -> list[PendingApprovalOut]:
+    """Requests awaiting approval, oldest first."""
+    pending: list[PendingApproval] = await run_in_threadpool(
+        container_of(request).search.pending_approvals, principal)
+    return [PendingApprovalOut(id=p.id, requested_by=p.requested_by,
+                               requested_at=p.requested_at, reason_code=p.reason_code,
+                               case_reference=p.case_reference, kind=p.kind, since=p.since,
+                               until=p.until) for p in pending]
+
+
 @router.post("/search/approvals/{approval_id}/approve", response_model=ApprovalOut)
 async def approve(request: Request, approval_id: str = Path(max_length=18),
                   principal: Principal = Depends(require(Permission.SEARCH_APPROVE))
@@ -130,8 +161,8 @@ async def approve(request: Request, approval_id: str = Path(max_length=18),
 
 
 @router.get("/audit/misuse-signals", response_model=list[SignalOut])
-async def misuse_signals(request: Request, since: datetime | None = Query(None),
-                         until: datetime | None = Query(None),
+async def misuse_signals(request: Request, since: AwareDatetime | None = Query(None),
+                         until: AwareDatetime | None = Query(None),
                          principal: Principal = Depends(require(Permission.AUDIT_READ))
                          ) -> list[SignalOut]:
     """Possible misuse of search in the range (default: the search window up to now).
