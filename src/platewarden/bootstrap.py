@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from platewarden.adapters.bus.inprocess import InProcessBus
 from platewarden.adapters.crypto import (
+    AesGcmSecretBox,
     Argon2PasswordHasher,
     Ed25519FileSigner,
     Ed25519KeyPairs,
@@ -122,7 +123,8 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         cameras=CameraService(uow_factory=uow_factory, keys=Ed25519KeyPairs(), publisher=bus,
                               clock=clock, directory=directory, audit=audit),
         accounts=AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
-                                clock=clock, session_ttl_s=settings.session_ttl_s, audit=audit),
+                                secret_box=AesGcmSecretBox(master_key), clock=clock,
+                                session_ttl_s=settings.session_ttl_s, audit=audit),
         queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
                                 audit=audit),
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),

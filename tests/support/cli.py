@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from support.mfa import api_login
 from support.server import free_port
 
 ADMIN_PASSWORD = "e2e-admin-password-long-enough"
@@ -75,8 +76,5 @@ def server(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
 
 
 def login(url: str, password: str = ADMIN_PASSWORD) -> dict[str, str]:
-    """Authorization header for the admin."""
-    response = httpx.post(f"{url}/api/v1/auth/login",
-                          json={"username": "admin", "password": password}, timeout=30)
-    response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['token']}"}
+    """Authorization header for the admin (enrolling TOTP at the first login)."""
+    return {"Authorization": f"Bearer {api_login(url, 'admin', password)}"}

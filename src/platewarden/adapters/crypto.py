@@ -1,17 +1,21 @@
-"""Ed25519 signatures and argon2id password hashes."""
+"""Ed25519 signatures, argon2id password hashes and sealed database secrets."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
@@ -20,6 +24,10 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from platewarden.adapters.keys import load_or_create_master_key
+from platewarden.services.ports import SecretBoxError
+
+_SEALED_VERSION = b"\x01"
+_NONCE_SIZE = 12
 
 
 class Ed25519Verifier:
@@ -107,3 +115,33 @@ class Ed25519FileSigner:
     def public_key(self) -> bytes:
         """The raw 32-byte public key."""
         return self._private().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+class AesGcmSecretBox:
+    """AES-256-GCM under a key derived from the master key for this one purpose.
+
+    The derived key (HKDF-SHA256, its own label) never encrypts evidence, and the context
+    (the owner's user id) is authenticated data: a sealed secret copied onto another user's
+    row does not open.
+    """
+
+    def __init__(self, master_key: bytes, *, purpose: bytes = b"platewarden/totp-secret/v1"
+                 ) -> None:
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                   info=purpose).derive(master_key)
+        self._aead = AESGCM(key)
+
+    def seal(self, plaintext: bytes, *, context: bytes) -> bytes:
+        """Version byte, random 96-bit nonce, ciphertext with tag."""
+        nonce = os.urandom(_NONCE_SIZE)
+        return _SEALED_VERSION + nonce + self._aead.encrypt(nonce, plaintext, context)
+
+    def open(self, sealed: bytes, *, context: bytes) -> bytes:
+        """The plaintext; ``SecretBoxError`` on any mismatch."""
+        if sealed[:1] != _SEALED_VERSION or len(sealed) < 1 + _NONCE_SIZE + 16:
+            raise SecretBoxError("not a sealed secret of a known version")
+        nonce, body = sealed[1:1 + _NONCE_SIZE], sealed[1 + _NONCE_SIZE:]
+        try:
+            return self._aead.decrypt(nonce, body, context)
+        except InvalidTag:
+            raise SecretBoxError("sealed secret did not open") from None

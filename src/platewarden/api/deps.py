@@ -71,6 +71,16 @@ def public(request: Request) -> None:
 setattr(public, ACCESS_POLICY_ATTR, "public")
 
 
+def login_challenge(request: Request) -> None:
+    """Marks a login's second step: authenticated by the challenge token in its body.
+
+    That token opens only these routes: it is no session, so ``_principal`` never accepts it.
+    """
+
+
+setattr(login_challenge, ACCESS_POLICY_ATTR, "login-challenge")
+
+
 def camera_signed(request: Request) -> None:
     """Marks a route authenticated by a camera's signature inside the request."""
 

@@ -1,4 +1,9 @@
-"""Users, passwords and bearer-token sessions."""
+"""Users, passwords, the TOTP second factor, lockout and bearer-token sessions.
+
+A login has two steps. The password step never yields a session: it yields a short-lived,
+single-use challenge token that can only be exchanged, with a TOTP (or recovery) code, for a
+session. A user without an authenticator enrols in that second step.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,36 @@ from datetime import datetime, timedelta
 
 from platewarden.domain.access import Permission, Role, permissions_of
 from platewarden.domain.audit import AuditAction
+from platewarden.domain.totp import matching_step
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import ServiceError
-from platewarden.services.ports import PasswordHasher
-from platewarden.services.unit_of_work import Session, UnitOfWorkFactory, User
+from platewarden.services.ports import PasswordHasher, SecretBox, SecretBoxError
+from platewarden.services.second_factor import (
+    ISSUER,
+    accept_code,
+    after_failure,
+    encode_secret,
+    guard_is_locked,
+    new_recovery_codes,
+    new_totp_secret,
+    otpauth_uri,
+    recovery_digest,
+)
+from platewarden.services.unit_of_work import (
+    Challenge,
+    LoginGuard,
+    SecondFactor,
+    Session,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    User,
+)
 
 WEAK_PASSWORDS = frozenset({"admin", "password", "changeme", "change-me", "secret",
                             "platewarden", "123456", "12345678", "qwerty", "letmein"})
 MIN_PASSWORD_LENGTH = 12
+CHALLENGE_TTL = timedelta(minutes=5)
+ENROL, MFA = "enrol", "mfa"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +66,29 @@ class IssuedToken:
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoginStep:
+    """What the password step asks for next: ``"enrol"`` an authenticator, or ``"mfa"``.
+
+    ``token`` opens nothing but the matching second step. ``secret`` (base32) and
+    ``otpauth_uri`` are set only for enrolment.
+    """
+
+    status: str
+    token: str
+    expires_at: datetime
+    secret: str | None = None
+    otpauth_uri: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Enrolled:
+    """A finished enrolment: the first session and the recovery codes, shown once."""
+
+    session: IssuedToken
+    recovery_codes: tuple[str, ...]
+
+
 def check_password_strength(password: str) -> None:
     """Refuse placeholder and short passwords with a reason a person understands."""
     if password.strip().lower() in WEAK_PASSWORDS or "changeme" in password.lower():
@@ -52,15 +102,25 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _bad_credentials() -> ServiceError:
+    # Unknown user, wrong password and a locked account look the same from outside.
+    return ServiceError("invalid_credentials", "Wrong user name or password.")
+
+
+def _bad_code() -> ServiceError:
+    return ServiceError("invalid_credentials", "Wrong, used or expired code: log in again.")
+
+
 class AccountService:
-    """Creates users, logs them in and resolves bearer tokens."""
+    """Creates users, logs them in with two factors and resolves bearer tokens."""
 
     def __init__(self, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher,
-                 clock: Callable[[], datetime], session_ttl_s: int,
+                 secret_box: SecretBox, clock: Callable[[], datetime], session_ttl_s: int,
                  audit: AuditService | None = None) -> None:
         self._uow_factory = uow_factory
         self._audit = audit
         self._hasher = hasher
+        self._box = secret_box
         self._clock = clock
         self._ttl = timedelta(seconds=session_ttl_s)
         # Verifying against this when the user does not exist makes a login for an unknown
@@ -68,7 +128,7 @@ class AccountService:
         self._decoy_hash = hasher.hash(secrets.token_urlsafe(16))
 
     def create_user(self, *, username: str, password: str, roles: frozenset[Role]) -> User:
-        """Create a user; the password must not be weak."""
+        """Create a user; the password must not be weak. The user enrols TOTP at first login."""
         check_password_strength(password)
         user = User(id=uuid.uuid4().hex, username=username,
                     password_hash=self._hasher.hash(password),
@@ -77,9 +137,8 @@ class AccountService:
             if uow.accounts.user_by_name(username) is not None:
                 raise ServiceError("conflict", f"User {username} already exists.")
             uow.accounts.add_user(user, created_at=self._clock())
-            if self._audit is not None:
-                self._audit.record(uow, actor="system", action=AuditAction.USER_CREATED,
-                                   target=user.id, details={"roles": ",".join(sorted(user.roles))})
+            self._record(uow, actor="system", action=AuditAction.USER_CREATED, target=user.id,
+                         details={"roles": ",".join(sorted(user.roles))})
             uow.commit()
         return user
 
@@ -88,35 +147,60 @@ class AccountService:
         with self._uow_factory(read_only=True) as uow:
             return uow.accounts.user_by_name(username) is not None
 
-    def login(self, *, username: str, password: str) -> IssuedToken:
-        """A new session token for valid credentials; one error for every failure."""
+    def login(self, *, username: str, password: str) -> LoginStep:
+        """Check the password; on success, the challenge for the second factor.
+
+        Raises:
+            ServiceError: ``invalid_credentials`` for an unknown user, a wrong password, a
+                disabled or a locked account alike.
+        """
         with self._uow_factory(read_only=True) as uow:
             user = uow.accounts.user_by_name(username)
         encoded = user.password_hash if user is not None else self._decoy_hash
         valid = self._hasher.verify(encoded, password)
-        if user is None or not valid or not user.enabled:
-            self._record_failed_login(user)
-            raise ServiceError("invalid_credentials", "Wrong user name or password.")
-        token = secrets.token_urlsafe(32)
-        expires = self._clock() + self._ttl
-        with self._uow_factory() as uow:
-            uow.accounts.add_session(Session(token_sha256=_token_digest(token),
-                                             user_id=user.id, expires_at=expires),
-                                     created_at=self._clock())
-            if self._audit is not None:
-                self._audit.record(uow, actor=user.id, action=AuditAction.LOGIN,
-                                   target=user.id)
-            uow.commit()
-        return IssuedToken(token=token, expires_at=expires)
+        now = self._clock()
+        if user is None or not valid or not self._may_try(user, at=now):
+            with self._uow_factory() as uow:
+                self._note_failure(uow, user.id if user else None, at=now)
+                uow.commit()
+            raise _bad_credentials()
+        # The failure count is not reset here: only a whole login (with the code) resets it,
+        # or knowing the password would allow unlimited code guesses.
+        return self._issue_challenge(user, at=now)
 
-    def _record_failed_login(self, user: User | None) -> None:
-        # The name typed is not recorded: it may be a password typed into the wrong field.
-        if self._audit is None:
-            return
-        actor = user.id if user is not None else "unknown"
+    def complete_enrolment(self, *, token: str, code: str) -> Enrolled:
+        """Confirm the authenticator set up at login with its current code."""
+        now = self._clock()
+        outcome: Enrolled | None = None
         with self._uow_factory() as uow:
-            self._audit.record(uow, actor=actor, action=AuditAction.LOGIN_FAILED, target=actor)
+            challenge = uow.accounts.take_challenge(_token_digest(token))
+            user = self._challenged_user(uow, challenge, purpose=ENROL, at=now)
+            if user is not None and challenge is not None and user.mfa is None:
+                outcome = self._enrol(uow, user, challenge, code, at=now)
+            if outcome is None:
+                self._note_failure(uow, challenge.user_id if challenge else None, at=now)
             uow.commit()
+        if outcome is None:
+            raise _bad_code()
+        return outcome
+
+    def verify_mfa(self, *, token: str, code: str) -> IssuedToken:
+        """Exchange a login challenge and a TOTP or recovery code for a session."""
+        now = self._clock()
+        issued: IssuedToken | None = None
+        with self._uow_factory() as uow:
+            challenge = uow.accounts.take_challenge(_token_digest(token))
+            user = self._challenged_user(uow, challenge, purpose=MFA, at=now)
+            factor = self._accepted(user, code, at=now) if user is not None else None
+            if user is not None and factor is not None:
+                uow.accounts.set_second_factor(user.id, factor)
+                issued = self._open_session(uow, user, at=now)
+            else:
+                self._note_failure(uow, challenge.user_id if challenge else None, at=now)
+            uow.commit()
+        if issued is None:
+            raise _bad_code()
+        return issued
 
     def resolve(self, token: str) -> Principal | None:
         """The principal behind a bearer token, or ``None`` if it is unknown or expired."""
@@ -134,9 +218,144 @@ class AccountService:
         """End the session of ``token``."""
         digest = _token_digest(token)
         with self._uow_factory() as uow:
-            session = uow.accounts.session(digest) if self._audit is not None else None
+            session = uow.accounts.session(digest)
             uow.accounts.delete_session(digest)
-            if self._audit is not None and session is not None:
-                self._audit.record(uow, actor=session.user_id, action=AuditAction.LOGOUT,
-                                   target=session.user_id)
+            if session is not None:
+                self._record(uow, actor=session.user_id, action=AuditAction.LOGOUT,
+                             target=session.user_id)
             uow.commit()
+
+    def change_password(self, *, token: str, old_password: str, new_password: str) -> int:
+        """Change the password of the session's user and end their other sessions.
+
+        Returns:
+            How many other sessions ended.
+        """
+        principal = self.resolve(token)
+        if principal is None:
+            raise ServiceError("unauthenticated", "Log in first.")
+        with self._uow_factory(read_only=True) as uow:
+            user = uow.accounts.user(principal.user_id)
+        if user is None or not self._hasher.verify(user.password_hash, old_password):
+            with self._uow_factory() as uow:
+                self._note_failure(uow, principal.user_id, at=self._clock())
+                uow.commit()
+            raise ServiceError("invalid_credentials", "The current password is wrong.")
+        check_password_strength(new_password)
+        if new_password == old_password:
+            raise ServiceError("weak_password", "Choose a password you have not used here.")
+        with self._uow_factory() as uow:
+            uow.accounts.set_password(user.id, self._hasher.hash(new_password))
+            ended = uow.accounts.delete_sessions(user.id, keep=_token_digest(token))
+            self._record(uow, actor=user.id, action=AuditAction.USER_CHANGED, target=user.id,
+                         details={"change": "password", "sessions_ended": str(ended)})
+            uow.commit()
+        return ended
+
+    def revoke_all_sessions(self, *, user_id: str, actor: str) -> int:
+        """End every session of ``user_id`` (this one too); returns how many ended."""
+        with self._uow_factory() as uow:
+            ended = uow.accounts.delete_sessions(user_id)
+            self._record(uow, actor=actor, action=AuditAction.USER_CHANGED, target=user_id,
+                         details={"change": "sessions-revoked", "sessions_ended": str(ended)})
+            uow.commit()
+        return ended
+
+    def reset_mfa(self, *, username: str) -> None:
+        """Forget a user's authenticator (lost phone): they enrol again at next login.
+
+        Their sessions end and their lock is lifted, since an administrator vouched for them.
+        """
+        with self._uow_factory() as uow:
+            user = uow.accounts.user_by_name(username)
+            if user is None:
+                raise ServiceError("not_found", f"No user {username}.")
+            uow.accounts.set_second_factor(user.id, None)
+            uow.accounts.set_guard(user.id, LoginGuard())
+            uow.accounts.delete_sessions(user.id)
+            self._record(uow, actor="system", action=AuditAction.USER_CHANGED, target=user.id,
+                         details={"change": "mfa-reset"})
+            uow.commit()
+
+    def _may_try(self, user: User, *, at: datetime) -> bool:
+        return user.enabled and not guard_is_locked(user.guard, at=at)
+
+    def _issue_challenge(self, user: User, *, at: datetime) -> LoginStep:
+        token = secrets.token_urlsafe(32)
+        expires = at + CHALLENGE_TTL
+        secret = new_totp_secret() if user.mfa is None else None
+        sealed = self._box.seal(secret, context=user.id.encode()) if secret else None
+        with self._uow_factory() as uow:
+            uow.accounts.prune_challenges(before=at)
+            uow.accounts.add_challenge(Challenge(
+                token_sha256=_token_digest(token), user_id=user.id,
+                purpose=ENROL if secret else MFA, expires_at=expires, sealed_secret=sealed),
+                created_at=at)
+            uow.commit()
+        if secret is None:
+            return LoginStep(status=MFA, token=token, expires_at=expires)
+        return LoginStep(status=ENROL, token=token, expires_at=expires,
+                         secret=encode_secret(secret),
+                         otpauth_uri=otpauth_uri(secret, account=user.username, issuer=ISSUER))
+
+    def _challenged_user(self, uow: UnitOfWork, challenge: Challenge | None, *, purpose: str,
+                         at: datetime) -> User | None:
+        if challenge is None or challenge.purpose != purpose or challenge.expires_at <= at:
+            return None
+        user = uow.accounts.user(challenge.user_id)
+        return user if user is not None and self._may_try(user, at=at) else None
+
+    def _secret(self, sealed: bytes, user_id: str) -> bytes | None:
+        try:
+            return self._box.open(sealed, context=user_id.encode())
+        except SecretBoxError:
+            return None
+
+    def _enrol(self, uow: UnitOfWork, user: User, challenge: Challenge, code: str, *,
+               at: datetime) -> Enrolled | None:
+        sealed = challenge.sealed_secret
+        secret = self._secret(sealed, user.id) if sealed else None
+        step = matching_step(secret, code, at=at) if secret else None
+        if sealed is None or step is None:
+            return None
+        codes = new_recovery_codes()
+        uow.accounts.set_second_factor(user.id, SecondFactor(
+            sealed_secret=sealed, last_step=step,
+            recovery_sha256=frozenset(recovery_digest(c) for c in codes)))
+        self._record(uow, actor=user.id, action=AuditAction.USER_CHANGED, target=user.id,
+                     details={"change": "mfa-enrolled"})
+        return Enrolled(session=self._open_session(uow, user, at=at), recovery_codes=codes)
+
+    def _accepted(self, user: User, code: str, *, at: datetime) -> SecondFactor | None:
+        if user.mfa is None:
+            return None
+        secret = self._secret(user.mfa.sealed_secret, user.id)
+        return accept_code(user.mfa, secret, code, at=at) if secret else None
+
+    def _open_session(self, uow: UnitOfWork, user: User, *, at: datetime) -> IssuedToken:
+        if user.guard != LoginGuard():
+            uow.accounts.set_guard(user.id, LoginGuard())
+        token = secrets.token_urlsafe(32)
+        expires = at + self._ttl
+        uow.accounts.add_session(Session(token_sha256=_token_digest(token), user_id=user.id,
+                                         expires_at=expires), created_at=at)
+        self._record(uow, actor=user.id, action=AuditAction.LOGIN, target=user.id)
+        return IssuedToken(token=token, expires_at=expires)
+
+    def _note_failure(self, uow: UnitOfWork, user_id: str | None, *, at: datetime) -> None:
+        # The name typed is not recorded: it may be a password typed into the wrong field.
+        user = uow.accounts.user(user_id) if user_id is not None else None
+        details: dict[str, str] = {}
+        if user is not None and self._may_try(user, at=at):
+            guard = after_failure(user.guard, at=at)
+            uow.accounts.set_guard(user.id, guard)
+            if guard.locked_until is not None and guard_is_locked(guard, at=at):
+                details["locked_until"] = guard.locked_until.isoformat()
+        actor = user_id or "unknown"
+        self._record(uow, actor=actor, action=AuditAction.LOGIN_FAILED, target=actor,
+                     details=details)
+
+    def _record(self, uow: UnitOfWork, *, actor: str, action: AuditAction, target: str,
+                details: dict[str, str] | None = None) -> None:
+        if self._audit is not None:
+            self._audit.record(uow, actor=actor, action=action, target=target, details=details)

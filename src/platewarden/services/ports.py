@@ -117,3 +117,19 @@ class Signer(Protocol):
     def public_key(self) -> bytes:
         """The raw 32-byte public key, for auditors who verify offline."""
         ...
+
+
+class SecretBoxError(Exception):
+    """A sealed secret did not open: wrong key, wrong context or tampered bytes."""
+
+
+class SecretBox(Protocol):
+    """Authenticated encryption of small secrets kept in the database (TOTP keys)."""
+
+    def seal(self, plaintext: bytes, *, context: bytes) -> bytes:
+        """``plaintext`` encrypted and bound to ``context`` (e.g. the owner's id)."""
+        ...
+
+    def open(self, sealed: bytes, *, context: bytes) -> bytes:
+        """The plaintext; raises ``SecretBoxError`` unless sealed with this key and context."""
+        ...

@@ -16,6 +16,23 @@ from platewarden.domain.violations import Alert, HotlistEntry, Violation, Violat
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SecondFactor:
+    """A user's enrolled TOTP authenticator and unused recovery codes."""
+
+    sealed_secret: bytes  # the TOTP key, encrypted and bound to the user id
+    last_step: int  # newest time step accepted: it and older ones are refused (no replay)
+    recovery_sha256: frozenset[str]  # SHA-256 (hex) of each recovery code not used yet
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoginGuard:
+    """Consecutive failed logins and the lock they earned."""
+
+    failures: int = 0
+    locked_until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class User:
     """A person (or API client) who may log in."""
 
@@ -24,6 +41,23 @@ class User:
     password_hash: str
     roles: frozenset[str]
     enabled: bool = True
+    mfa: SecondFactor | None = None
+    guard: LoginGuard = LoginGuard()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Challenge:
+    """A half-finished login: the password was right, the second factor is still due.
+
+    Addressed by the SHA-256 of its token; used once, then gone. ``purpose`` is ``"enrol"``
+    (with the sealed secret being set up) or ``"mfa"``.
+    """
+
+    token_sha256: str
+    user_id: str
+    purpose: str
+    expires_at: datetime
+    sealed_secret: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,7 +156,12 @@ class HotlistRepository(Protocol):
 
 
 class AccountRepository(Protocol):
-    """Users and their sessions."""
+    """Users, their sessions and half-finished logins.
+
+    ``delete_sessions`` ends every session of a user but the one whose digest is ``keep`` and
+    returns how many ended; ``take_challenge`` returns a challenge and deletes it, so each is
+    usable once; ``prune_challenges`` deletes those expiring before ``before``.
+    """
 
     def add_user(self, user: User, *, created_at: datetime) -> None: ...
     def user_by_name(self, username: str) -> User | None: ...
@@ -131,6 +170,12 @@ class AccountRepository(Protocol):
     def add_session(self, session: Session, *, created_at: datetime) -> None: ...
     def session(self, token_sha256: str) -> Session | None: ...
     def delete_session(self, token_sha256: str) -> None: ...
+    def delete_sessions(self, user_id: str, *, keep: str | None = None) -> int: ...
+    def set_second_factor(self, user_id: str, factor: SecondFactor | None) -> None: ...
+    def set_guard(self, user_id: str, guard: LoginGuard) -> None: ...
+    def add_challenge(self, challenge: Challenge, *, created_at: datetime) -> None: ...
+    def take_challenge(self, token_sha256: str) -> Challenge | None: ...
+    def prune_challenges(self, *, before: datetime) -> int: ...
 
 
 class AuditRepository(Protocol):

@@ -13,6 +13,7 @@ from platewarden.camera.client import CameraClient
 from platewarden.domain.access import Role
 from platewarden.domain.plates import canonical_key
 from support.factories import PASSWORD, make_container, make_read, make_user, register_camera
+from support.mfa import api_login
 from support.server import running_server
 
 pytestmark = pytest.mark.integration
@@ -45,8 +46,7 @@ def test_a_violation_and_a_hit_leave_no_plate_in_logs(tmp_path: Path) -> None:
             with CameraClient(base_url=url, camera_id=camera_id, private_key=key) as client:
                 client.send_reads([make_read(plate=PLATE, speed_kmh=99.0)])
             container.bus.wait_idle()
-            token = httpx.post(f"{url}/api/v1/auth/login", json={
-                "username": username, "password": PASSWORD}).json()["token"]
+            token = api_login(url, username, PASSWORD)
             auth = {"Authorization": f"Bearer {token}"}
             found = httpx.get(f"{url}/api/v1/violations", headers=auth).json()
             httpx.get(f"{url}/api/v1/violations", params={"type": PLATE}, headers=auth)

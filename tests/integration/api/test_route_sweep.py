@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,16 @@ from platewarden.api.app import create_app
 from platewarden.api.deps import ACCESS_POLICY_ATTR
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Role
+from platewarden.domain.totp import totp
+from platewarden.services.second_factor import decode_secret
 from support.factories import PASSWORD, make_container, make_user
+from support.mfa import api_login
 from support.server import running_server
 
 pytestmark = pytest.mark.integration
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/login")}
+# A login's second step: opened only by the challenge token the password step returned.
+CHALLENGE = {("POST", "/api/v1/auth/mfa/enrol"), ("POST", "/api/v1/auth/mfa/verify")}
 DUMMY = {"sha256": "a" * 64}
 
 
@@ -76,17 +82,20 @@ def test_every_route_has_exactly_one_access_policy(served: tuple[Container, str]
         assert len(found) == 1, f"{method} {path} has access policies {found or 'none'}"
         if (method, path) in PUBLIC:
             assert found == {"public"}
+        elif (method, path) in CHALLENGE:
+            assert found == {"login-challenge"}
         else:
-            assert found != {"public"}, f"{method} {path} must not be public"
+            assert found not in ({"public"}, {"login-challenge"}), f"{method} {path}: {found}"
 
 
-def test_no_route_serves_data_without_credentials(served: tuple[Container, str]) -> None:
-    container, url = served
+def refuses_bearer(container: Container, url: str, *tokens: str) -> None:
+    """Every route but the public and second-step ones refuses these bearer tokens."""
+    headers_to_try = [{}, {"Authorization": "Basic YWRtaW46YWRtaW4="},
+                      *({"Authorization": f"Bearer {token}"} for token in tokens)]
     for method, path, found in every_route(container):
-        if (method, path) in PUBLIC:
+        if (method, path) in PUBLIC | CHALLENGE:
             continue
-        for headers in ({}, {"Authorization": "Bearer not-a-token"},
-                        {"Authorization": "Basic YWRtaW46YWRtaW4="}):
+        for headers in headers_to_try:
             response = httpx.request(method, url + concrete(path), headers=headers,
                                      json={}, timeout=10)
             assert 400 <= response.status_code < 500, f"{method} {path}: {response.status_code}"
@@ -95,11 +104,47 @@ def test_no_route_serves_data_without_credentials(served: tuple[Container, str])
             assert set(response.json()) == {"error"}
 
 
+def test_no_route_serves_data_without_credentials(served: tuple[Container, str]) -> None:
+    container, url = served
+    refuses_bearer(container, url, "not-a-token")
+
+
+def test_mfa_and_enrolment_tokens_open_no_route(served: tuple[Container, str]) -> None:
+    container, url = served
+    newcomer = make_user(container, Role.ADMIN, Role.REVIEWER)
+    enrolment = httpx.post(f"{url}/api/v1/auth/login",
+                           json={"username": newcomer, "password": PASSWORD}).json()
+    assert enrolment["status"] == "enrol"
+    assert "token" not in enrolment  # a password alone never yields a session
+    veteran = make_user(container, Role.ADMIN, Role.REVIEWER)
+    api_login(url, veteran, PASSWORD)
+    mfa = httpx.post(f"{url}/api/v1/auth/login",
+                     json={"username": veteran, "password": PASSWORD}).json()
+    assert mfa["status"] == "mfa"
+    assert set(mfa) == {"status", "mfa_token", "expires_at"}
+    refuses_bearer(container, url, enrolment["enrolment_token"], mfa["mfa_token"])
+
+
+def test_second_steps_refuse_bad_tokens_and_codes(served: tuple[Container, str]) -> None:
+    container, url = served
+    username = make_user(container, Role.REVIEWER)
+    step = httpx.post(f"{url}/api/v1/auth/login",
+                      json={"username": username, "password": PASSWORD}).json()
+    cases = [("enrol", {"enrolment_token": "x" * 43, "code": "123456"}),
+             ("verify", {"mfa_token": step["enrolment_token"], "code": "123456"}),
+             ("enrol", {"enrolment_token": step["enrolment_token"], "code": "000000"}),
+             ("enrol", {"enrolment_token": step["enrolment_token"],
+                        "code": totp(decode_secret(step["secret"]), datetime.now(UTC))})]
+    for kind, body in cases:  # the last one is right, but the token was spent by a wrong try
+        response = httpx.post(f"{url}/api/v1/auth/mfa/{kind}", json=body)
+        assert response.status_code == 401, (kind, body)
+        assert response.json()["error"]["code"] == "invalid_credentials"
+
+
 def test_a_user_without_the_permission_is_refused(served: tuple[Container, str]) -> None:
     container, url = served
     username = make_user(container)  # no role: every permission route must refuse it
-    token = httpx.post(f"{url}/api/v1/auth/login",
-                       json={"username": username, "password": PASSWORD}).json()["token"]
+    token = api_login(url, username, PASSWORD)
     for method, path, found in every_route(container):
         if not any(p.startswith("permission:") for p in found):
             continue
@@ -138,9 +183,26 @@ def test_login_refuses_unknown_user_and_wrong_password_alike(
 def test_logout_ends_the_session(served: tuple[Container, str]) -> None:
     container, url = served
     username = make_user(container, Role.REVIEWER)
-    token = httpx.post(f"{url}/api/v1/auth/login",
-                       json={"username": username, "password": PASSWORD}).json()["token"]
+    token = api_login(url, username, PASSWORD)
     auth = {"Authorization": f"Bearer {token}"}
     assert httpx.get(f"{url}/api/v1/violations", headers=auth).status_code == 200
     assert httpx.post(f"{url}/api/v1/auth/logout", headers=auth).status_code == 204
     assert httpx.get(f"{url}/api/v1/violations", headers=auth).status_code == 401
+
+
+def test_password_change_and_revoke_all_through_the_api(served: tuple[Container, str]) -> None:
+    container, url = served
+    username = make_user(container, Role.REVIEWER)
+    first = {"Authorization": f"Bearer {api_login(url, username, PASSWORD)}"}
+    second = {"Authorization": f"Bearer {api_login(url, username, PASSWORD)}"}
+    new_password = PASSWORD + "-renewed"
+    changed = httpx.post(f"{url}/api/v1/auth/password", headers=first, json={
+        "old_password": PASSWORD, "new_password": new_password})
+    assert changed.json() == {"sessions_ended": 1}
+    assert httpx.get(f"{url}/api/v1/violations", headers=second).status_code == 401
+    assert httpx.get(f"{url}/api/v1/violations", headers=first).status_code == 200
+    third = {"Authorization": f"Bearer {api_login(url, username, new_password)}"}
+    revoked = httpx.post(f"{url}/api/v1/auth/sessions/revoke-all", headers=third)
+    assert revoked.json() == {"sessions_ended": 2}
+    for headers in (first, third):
+        assert httpx.get(f"{url}/api/v1/violations", headers=headers).status_code == 401

@@ -19,7 +19,8 @@ ALLOWED = {
 }
 DOMAIN_STDLIB_ONLY = {"__future__", "collections", "dataclasses", "datetime", "decimal",
                       "enum", "hashlib", "json", "math", "re", "typing", "itertools",
-                      "functools", "abc", "types", "operator", "bisect", "heapq", "uuid"}
+                      "functools", "abc", "types", "operator", "bisect", "heapq", "uuid",
+                      "hmac"}
 
 
 def imports_of(path: Path) -> list[str]:

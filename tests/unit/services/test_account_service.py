@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from platewarden.adapters.crypto import Argon2PasswordHasher
+from platewarden.adapters.crypto import AesGcmSecretBox, Argon2PasswordHasher
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
 from platewarden.domain.access import Permission, Role
-from platewarden.services.accounts import AccountService
+from platewarden.services.accounts import AccountService, IssuedToken
 from platewarden.services.errors import ServiceError
 from platewarden.services.unit_of_work import User
+from support.mfa import enrol
 from unit.rules.factories import T0
 
 from .factories import FakeHasher, FixedClock
@@ -24,7 +25,7 @@ def make_accounts(*, hasher: FakeHasher | Argon2PasswordHasher | None = None,
                   ) -> tuple[AccountService, InMemoryUnitOfWorkFactory, FixedClock]:
     factory, clock = InMemoryUnitOfWorkFactory(), FixedClock()
     service = AccountService(uow_factory=factory, hasher=hasher or FakeHasher(), clock=clock,
-                             session_ttl_s=TTL_S)
+                             secret_box=AesGcmSecretBox(bytes(32)), session_ttl_s=TTL_S)
     return service, factory, clock
 
 
@@ -32,14 +33,19 @@ def code_of(error: pytest.ExceptionInfo[ServiceError]) -> str:
     return error.value.code
 
 
+def first_session(accounts: AccountService, clock: FixedClock,
+                  username: str = "ann") -> IssuedToken:
+    return enrol(accounts, username=username, password=PASSWORD, clock=clock).session
+
+
 def test_create_login_and_resolve() -> None:
-    accounts, _, _ = make_accounts()
+    accounts, _, clock = make_accounts()
     user = accounts.create_user(username="ann", password=PASSWORD,
                                 roles=frozenset({Role.REVIEWER}))
     assert user.password_hash != PASSWORD
     assert accounts.exists("ann")
     assert not accounts.exists("bob")
-    token = accounts.login(username="ann", password=PASSWORD)
+    token = first_session(accounts, clock)
     principal = accounts.resolve(token.token)
     assert principal is not None
     assert (principal.user_id, principal.username) == (user.id, "ann")
@@ -48,9 +54,9 @@ def test_create_login_and_resolve() -> None:
 
 
 def test_with_the_real_hasher() -> None:
-    accounts, _, _ = make_accounts(hasher=Argon2PasswordHasher(fast_for_tests=True))
+    accounts, _, clock = make_accounts(hasher=Argon2PasswordHasher(fast_for_tests=True))
     accounts.create_user(username="ann", password=PASSWORD, roles=frozenset({Role.ADMIN}))
-    assert accounts.resolve(accounts.login(username="ann", password=PASSWORD).token)
+    assert accounts.resolve(first_session(accounts, clock).token)
     with pytest.raises(ServiceError):
         accounts.login(username="ann", password=PASSWORD + "!")
 
@@ -91,7 +97,7 @@ def test_every_failed_login_gets_the_same_error(username: str, password: str) ->
 def test_sessions_expire() -> None:
     accounts, _, clock = make_accounts()
     accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
-    token = accounts.login(username="ann", password=PASSWORD)
+    token = first_session(accounts, clock)
     assert token.expires_at == clock.now + timedelta(seconds=TTL_S)
     clock.advance(TTL_S - 1)
     assert accounts.resolve(token.token) is not None
@@ -100,13 +106,14 @@ def test_sessions_expire() -> None:
 
 
 def test_logout_and_unknown_tokens() -> None:
-    accounts, _, _ = make_accounts()
+    accounts, _, clock = make_accounts()
     accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
-    token = accounts.login(username="ann", password=PASSWORD).token
-    other = accounts.login(username="ann", password=PASSWORD).token
+    enrolled = enrol(accounts, username="ann", password=PASSWORD, clock=clock)
+    token = enrolled.session.token
+    other = accounts.verify_mfa(token=accounts.login(username="ann", password=PASSWORD).token,
+                                code=enrolled.recovery_codes[0]).token
     assert token != other
     accounts.logout(token)
     assert accounts.resolve(token) is None
     assert accounts.resolve(other) is not None
     assert accounts.resolve("made-up") is None
-

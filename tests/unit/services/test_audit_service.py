@@ -9,6 +9,7 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from platewarden.adapters.crypto import AesGcmSecretBox
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
 from platewarden.domain.access import Role
 from platewarden.domain.audit import (
@@ -27,6 +28,7 @@ from platewarden.services.audit import EXPORT_FORMAT, AuditService
 from platewarden.services.errors import ServiceError
 from platewarden.services.hotlists import HotlistService
 from platewarden.services.queries import OperatorQueries
+from support.mfa import enrol
 from unit.rules.factories import T0
 
 from .factories import NOW, FakeHasher, FixedClock, make_audit, make_world
@@ -155,17 +157,19 @@ def test_accounts_record_logins_failures_and_logouts_without_passwords() -> None
     factory, clock = InMemoryUnitOfWorkFactory(), FixedClock()
     audit = make_audit(factory, clock)
     accounts = AccountService(uow_factory=factory, hasher=FakeHasher(), clock=clock,
-                              session_ttl_s=3600, audit=audit)
+                              secret_box=AesGcmSecretBox(bytes(32)), session_ttl_s=3600,
+                              audit=audit)
     user = accounts.create_user(username="ann", password=PASSWORD,
                                 roles=frozenset({Role.REVIEWER}))
-    token = accounts.login(username="ann", password=PASSWORD)
+    token = enrol(accounts, username="ann", password=PASSWORD, clock=clock).session
     for name, password in (("ann", "wrong-password-x"), ("nobody", PASSWORD)):
         with pytest.raises(ServiceError):
             accounts.login(username=name, password=password)
     accounts.logout(token.token)
     accounts.logout(token.token)  # an unknown session leaves no entry
     assert actions(factory) == [
-        ("system", AuditAction.USER_CREATED, user.id), (user.id, AuditAction.LOGIN, user.id),
+        ("system", AuditAction.USER_CREATED, user.id),
+        (user.id, AuditAction.USER_CHANGED, user.id), (user.id, AuditAction.LOGIN, user.id),
         (user.id, AuditAction.LOGIN_FAILED, user.id),
         ("unknown", AuditAction.LOGIN_FAILED, "unknown"),
         (user.id, AuditAction.LOGOUT, user.id)]

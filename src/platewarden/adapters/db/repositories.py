@@ -35,12 +35,12 @@ from platewarden.adapters.db.mapping import (
     violation_row,
 )
 from platewarden.domain.cameras import Camera, Section
-from platewarden.domain.clock import from_us, to_us
+from platewarden.domain.clock import to_us
 from platewarden.domain.plates import canonical_key
 from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.search import PlateQuery, QueryKind
 from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
-from platewarden.services.unit_of_work import Session, StoredRead, User, ViolationFilter
+from platewarden.services.unit_of_work import StoredRead, ViolationFilter
 
 # Statements are built once: building and hashing SQLAlchemy constructs per call cost more
 # CPU than the database work on the ingest path.
@@ -382,53 +382,6 @@ class SqlHotlist:
     def version(self) -> str:
         value = self._c.execute(_HOTLIST_VERSION).scalar()
         return value or "empty"
-
-
-class SqlAccounts:
-    """Users and sessions in SQL."""
-
-    def __init__(self, conn: Connection) -> None:
-        self._c = conn
-
-    @staticmethod
-    def _user(row: object) -> User:
-        return User(id=row.id, username=row.username,  # type: ignore[attr-defined]
-                    password_hash=row.password_hash,  # type: ignore[attr-defined]
-                    roles=frozenset(row.roles),  # type: ignore[attr-defined]
-                    enabled=bool(row.enabled))  # type: ignore[attr-defined]
-
-    def add_user(self, user: User, *, created_at: datetime) -> None:
-        self._c.execute(insert(t.users).values(
-            id=user.id, username=user.username, password_hash=user.password_hash,
-            roles=sorted(user.roles), enabled=user.enabled, created_us=to_us(created_at)))
-
-    def user_by_name(self, username: str) -> User | None:
-        row = self._c.execute(select(t.users).where(t.users.c.username == username)).first()
-        return self._user(row) if row else None
-
-    def user(self, user_id: str) -> User | None:
-        row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
-        return self._user(row) if row else None
-
-    def set_password(self, user_id: str, password_hash: str) -> None:
-        self._c.execute(update(t.users).where(t.users.c.id == user_id)
-                        .values(password_hash=password_hash))
-
-    def add_session(self, session: Session, *, created_at: datetime) -> None:
-        self._c.execute(insert(t.sessions).values(
-            token_sha256=session.token_sha256, user_id=session.user_id,
-            created_us=to_us(created_at), expires_us=to_us(session.expires_at)))
-
-    def session(self, token_sha256: str) -> Session | None:
-        s = t.sessions
-        row = self._c.execute(select(s).where(s.c.token_sha256 == token_sha256)).first()
-        if row is None:
-            return None
-        return Session(token_sha256=row.token_sha256, user_id=row.user_id,
-                       expires_at=from_us(row.expires_us))
-
-    def delete_session(self, token_sha256: str) -> None:
-        self._c.execute(delete(t.sessions).where(t.sessions.c.token_sha256 == token_sha256))
 
 
 def count_rows(conn: Connection, table_name: str) -> int:

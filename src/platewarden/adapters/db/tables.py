@@ -188,12 +188,30 @@ users = Table(
     Column("roles", JSON, nullable=False),
     Column("enabled", Boolean, nullable=False),
     Column("created_us", BigInt, nullable=False),
+    # Second factor: the TOTP key sealed with a key derived from the master key (never
+    # stored in clear), the newest accepted time step, and hashes of unused recovery codes.
+    Column("totp_secret", LargeBinary(128)),
+    Column("totp_last_step", BigInt),
+    Column("recovery_codes", JSON),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until_us", BigInt),
 )
 
 sessions = Table(
     "sessions", metadata,
     Column("token_sha256", String(64), primary_key=True),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_us", BigInt, nullable=False),
+    Column("expires_us", BigInt, nullable=False),
+)
+
+# Logins whose password was right but whose second factor is still due; each row is used once.
+login_challenges = Table(
+    "login_challenges", metadata,
+    Column("token_sha256", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),
+    Column("sealed_secret", LargeBinary(128)),
     Column("created_us", BigInt, nullable=False),
     Column("expires_us", BigInt, nullable=False),
 )

@@ -7,9 +7,9 @@ from typing import Self
 
 from sqlalchemy import Connection, Engine, Transaction
 
+from platewarden.adapters.db.accounts import SqlAccounts
 from platewarden.adapters.db.audit import SqlAudit
 from platewarden.adapters.db.repositories import (
-    SqlAccounts,
     SqlCameras,
     SqlHotlist,
     SqlReads,

@@ -1,4 +1,4 @@
-"""Violations, alerts, the hotlist and accounts in plain dicts."""
+"""Violations, alerts and the hotlist in plain dicts."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
-from platewarden.adapters.memory.state import IntegrityViolation, Transaction, stored_time
+from platewarden.adapters.memory.state import Transaction, stored_time
 from platewarden.domain.clock import to_us
 from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
-from platewarden.services.unit_of_work import Session, User, ViolationFilter
+from platewarden.services.unit_of_work import ViolationFilter
 
 
 def _newest_first(item: Violation | Alert) -> tuple[int, str]:
@@ -92,44 +92,3 @@ class MemoryHotlist:
     def version(self) -> str:
         number = self._tx.read().hotlist_version
         return f"memory-{number}" if number else "empty"
-
-
-class MemoryAccounts:
-    """Users and their sessions."""
-
-    def __init__(self, tx: Transaction) -> None:
-        self._tx = tx
-
-    def add_user(self, user: User, *, created_at: datetime) -> None:
-        state = self._tx.write()
-        if user.id in state.users or self.user_by_name(user.username) is not None:
-            raise IntegrityViolation(f"user {user.username} exists")
-        state.users[user.id] = user
-
-    def user_by_name(self, username: str) -> User | None:
-        return next((u for u in self._tx.read().users.values() if u.username == username),
-                    None)
-
-    def user(self, user_id: str) -> User | None:
-        return self._tx.read().users.get(user_id)
-
-    def set_password(self, user_id: str, password_hash: str) -> None:
-        if user_id in self._tx.read().users:
-            users = self._tx.write().users
-            users[user_id] = dataclasses.replace(users[user_id], password_hash=password_hash)
-
-    def add_session(self, session: Session, *, created_at: datetime) -> None:
-        state = self._tx.write()
-        if session.token_sha256 in state.sessions:
-            raise IntegrityViolation("session exists")
-        if session.user_id not in state.users:
-            raise IntegrityViolation(f"user {session.user_id} does not exist")
-        state.sessions[session.token_sha256] = dataclasses.replace(
-            session, expires_at=stored_time(session.expires_at))
-
-    def session(self, token_sha256: str) -> Session | None:
-        return self._tx.read().sessions.get(token_sha256)
-
-    def delete_session(self, token_sha256: str) -> None:
-        if token_sha256 in self._tx.read().sessions:
-            del self._tx.write().sessions[token_sha256]

@@ -12,7 +12,7 @@ from platewarden.domain.cameras import Camera, Section
 from platewarden.domain.clock import from_us, to_us
 from platewarden.domain.reads import ImageRef
 from platewarden.domain.violations import Alert, HotlistEntry, Violation
-from platewarden.services.unit_of_work import Session, StoredRead, User
+from platewarden.services.unit_of_work import Challenge, Session, StoredRead, User
 
 
 class IntegrityViolation(ValueError):
@@ -55,6 +55,7 @@ class MemoryState:
     hotlist: dict[str, HotlistEntry] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
+    challenges: dict[str, Challenge] = field(default_factory=dict)
     audit_log: dict[int, AuditRecord] = field(default_factory=dict)
     audit_checkpoints: dict[int, Checkpoint] = field(default_factory=dict)
     hotlist_version: int = 0

@@ -13,8 +13,9 @@ import threading
 from types import TracebackType
 from typing import Self
 
+from platewarden.adapters.memory.accounts import MemoryAccounts
 from platewarden.adapters.memory.audit import MemoryAudit
-from platewarden.adapters.memory.records import MemoryAccounts, MemoryHotlist, MemoryViolations
+from platewarden.adapters.memory.records import MemoryHotlist, MemoryViolations
 from platewarden.adapters.memory.repositories import MemoryCameras, MemoryReads
 from platewarden.adapters.memory.state import MemoryState, Transaction
 

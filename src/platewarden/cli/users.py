@@ -1,0 +1,57 @@
+"""``platewarden user add`` and ``platewarden user reset-mfa``."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+import typer
+
+from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console, fail, open_container
+from platewarden.domain.access import Role
+from platewarden.services.errors import ServiceError
+
+app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    username: Annotated[str, typer.Option("--username", help="Login name.")],
+    role: Annotated[list[Role], typer.Option("--role", help="A role to grant (repeatable).")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Create a user with a generated password, printed once.
+
+    The user sets up an authenticator app (TOTP) at first login; nothing else is accepted.
+    """
+    password = secrets.token_urlsafe(18)
+    container = open_container(data_dir)
+    try:
+        container.accounts.create_user(username=username, password=password,
+                                       roles=frozenset(role))
+    except ServiceError as exc:
+        raise fail(exc) from exc
+    finally:
+        container.stop()
+    roles = ", ".join(sorted(r.value for r in role))
+    console.print(f"User [bold]{username}[/bold] ({roles})  password: [bold]{password}[/bold]"
+                  "  (shown once: hand it over privately)", soft_wrap=True)
+
+
+@app.command("reset-mfa")
+def reset_mfa(
+    username: Annotated[str, typer.Argument(help="The user who lost their authenticator.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Forget a user's authenticator and recovery codes; they enrol again at next login.
+
+    Their sessions end and any lockout is lifted. Check who is asking before you run it.
+    """
+    container = open_container(data_dir)
+    try:
+        container.accounts.reset_mfa(username=username)
+    except ServiceError as exc:
+        raise fail(exc) from exc
+    finally:
+        container.stop()
+    console.print(f"Authenticator of {username} reset: they enrol again at next login.")
