@@ -113,3 +113,20 @@ def test_a_challenge_is_taken_once(uow_factory: UnitOfWorkFactory) -> None:
         uow.commit()
     with uow_factory() as uow:
         assert uow.accounts.take_challenge("m" * 64) is None
+
+
+def test_delete_challenges_ends_only_that_users(uow_factory: UnitOfWorkFactory) -> None:
+    add_users(uow_factory, "u1", "u2")
+    with uow_factory() as uow:
+        for digest, user_id in (("a", "u1"), ("b", "u1"), ("c", "u2")):
+            uow.accounts.add_challenge(Challenge(token_sha256=digest * 64, user_id=user_id,
+                                                 purpose="mfa", expires_at=at(60)),
+                                       created_at=T0)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.accounts.delete_challenges("u1") == 2
+        assert uow.accounts.delete_challenges("u1") == 0
+        uow.commit()
+    with uow_factory() as uow:
+        assert [uow.accounts.take_challenge(d * 64) is not None for d in "abc"] == [
+            False, False, True]

@@ -7,17 +7,25 @@ session. A user without an authenticator enrols in that second step.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from platewarden.domain.access import Permission, Role, permissions_of
+from platewarden.domain.access import Role, permissions_of
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.totp import matching_step
 from platewarden.services.audit import AuditService
+from platewarden.services.credentials import (
+    Enrolled,
+    IssuedToken,
+    LoginStep,
+    Principal,
+    bad_code,
+    bad_credentials,
+    check_password_strength,
+    token_digest,
+)
 from platewarden.services.errors import ServiceError
 from platewarden.services.ports import PasswordHasher, SecretBox, SecretBoxError
 from platewarden.services.second_factor import (
@@ -41,74 +49,11 @@ from platewarden.services.unit_of_work import (
     User,
 )
 
-WEAK_PASSWORDS = frozenset({"admin", "password", "changeme", "change-me", "secret",
-                            "platewarden", "123456", "12345678", "qwerty", "letmein"})
-MIN_PASSWORD_LENGTH = 12
 CHALLENGE_TTL = timedelta(minutes=5)
 ENROL, MFA = "enrol", "mfa"
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Principal:
-    """The authenticated caller of an operator route."""
-
-    user_id: str
-    username: str
-    roles: frozenset[str]
-    permissions: frozenset[Permission]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssuedToken:
-    """A bearer token, shown to its owner once."""
-
-    token: str
-    expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LoginStep:
-    """What the password step asks for next: ``"enrol"`` an authenticator, or ``"mfa"``.
-
-    ``token`` opens nothing but the matching second step. ``secret`` (base32) and
-    ``otpauth_uri`` are set only for enrolment.
-    """
-
-    status: str
-    token: str
-    expires_at: datetime
-    secret: str | None = None
-    otpauth_uri: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Enrolled:
-    """A finished enrolment: the first session and the recovery codes, shown once."""
-
-    session: IssuedToken
-    recovery_codes: tuple[str, ...]
-
-
-def check_password_strength(password: str) -> None:
-    """Refuse placeholder and short passwords with a reason a person understands."""
-    if password.strip().lower() in WEAK_PASSWORDS or "changeme" in password.lower():
-        raise ServiceError("weak_password", "That password is a well-known placeholder.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError("weak_password",
-                           f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
-
-
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _bad_credentials() -> ServiceError:
-    # Unknown user, wrong password and a locked account look the same from outside.
-    return ServiceError("invalid_credentials", "Wrong user name or password.")
-
-
-def _bad_code() -> ServiceError:
-    return ServiceError("invalid_credentials", "Wrong, used or expired code: log in again.")
+__all__ = ["AccountService", "Enrolled", "IssuedToken", "LoginStep", "Principal",
+           "check_password_strength"]
 
 
 class AccountService:
@@ -163,7 +108,7 @@ class AccountService:
             with self._uow_factory() as uow:
                 self._note_failure(uow, user.id if user else None, at=now)
                 uow.commit()
-            raise _bad_credentials()
+            raise bad_credentials()
         # The failure count is not reset here: only a whole login (with the code) resets it,
         # or knowing the password would allow unlimited code guesses.
         return self._issue_challenge(user, at=now)
@@ -173,7 +118,7 @@ class AccountService:
         now = self._clock()
         outcome: Enrolled | None = None
         with self._uow_factory() as uow:
-            challenge = uow.accounts.take_challenge(_token_digest(token))
+            challenge = uow.accounts.take_challenge(token_digest(token))
             user = self._challenged_user(uow, challenge, purpose=ENROL, at=now)
             if user is not None and challenge is not None and user.mfa is None:
                 outcome = self._enrol(uow, user, challenge, code, at=now)
@@ -181,7 +126,7 @@ class AccountService:
                 self._note_failure(uow, challenge.user_id if challenge else None, at=now)
             uow.commit()
         if outcome is None:
-            raise _bad_code()
+            raise bad_code()
         return outcome
 
     def verify_mfa(self, *, token: str, code: str) -> IssuedToken:
@@ -189,7 +134,7 @@ class AccountService:
         now = self._clock()
         issued: IssuedToken | None = None
         with self._uow_factory() as uow:
-            challenge = uow.accounts.take_challenge(_token_digest(token))
+            challenge = uow.accounts.take_challenge(token_digest(token))
             user = self._challenged_user(uow, challenge, purpose=MFA, at=now)
             factor = self._accepted(user, code, at=now) if user is not None else None
             if user is not None and factor is not None:
@@ -199,13 +144,13 @@ class AccountService:
                 self._note_failure(uow, challenge.user_id if challenge else None, at=now)
             uow.commit()
         if issued is None:
-            raise _bad_code()
+            raise bad_code()
         return issued
 
     def resolve(self, token: str) -> Principal | None:
         """The principal behind a bearer token, or ``None`` if it is unknown or expired."""
         with self._uow_factory(read_only=True) as uow:
-            session = uow.accounts.session(_token_digest(token))
+            session = uow.accounts.session(token_digest(token))
             if session is None or session.expires_at <= self._clock():
                 return None
             user = uow.accounts.user(session.user_id)
@@ -216,7 +161,7 @@ class AccountService:
 
     def logout(self, token: str) -> None:
         """End the session of ``token``."""
-        digest = _token_digest(token)
+        digest = token_digest(token)
         with self._uow_factory() as uow:
             session = uow.accounts.session(digest)
             uow.accounts.delete_session(digest)
@@ -246,7 +191,9 @@ class AccountService:
             raise ServiceError("weak_password", "Choose a password you have not used here.")
         with self._uow_factory() as uow:
             uow.accounts.set_password(user.id, self._hasher.hash(new_password))
-            ended = uow.accounts.delete_sessions(user.id, keep=_token_digest(token))
+            ended = uow.accounts.delete_sessions(user.id, keep=token_digest(token))
+            # A login half done with the old password must not finish either.
+            uow.accounts.delete_challenges(user.id)
             self._record(uow, actor=user.id, action=AuditAction.USER_CHANGED, target=user.id,
                          details={"change": "password", "sessions_ended": str(ended)})
             uow.commit()
@@ -256,6 +203,7 @@ class AccountService:
         """End every session of ``user_id`` (this one too); returns how many ended."""
         with self._uow_factory() as uow:
             ended = uow.accounts.delete_sessions(user_id)
+            uow.accounts.delete_challenges(user_id)
             self._record(uow, actor=actor, action=AuditAction.USER_CHANGED, target=user_id,
                          details={"change": "sessions-revoked", "sessions_ended": str(ended)})
             uow.commit()
@@ -273,6 +221,7 @@ class AccountService:
             uow.accounts.set_second_factor(user.id, None)
             uow.accounts.set_guard(user.id, LoginGuard())
             uow.accounts.delete_sessions(user.id)
+            uow.accounts.delete_challenges(user.id)
             self._record(uow, actor="system", action=AuditAction.USER_CHANGED, target=user.id,
                          details={"change": "mfa-reset"})
             uow.commit()
@@ -288,7 +237,7 @@ class AccountService:
         with self._uow_factory() as uow:
             uow.accounts.prune_challenges(before=at)
             uow.accounts.add_challenge(Challenge(
-                token_sha256=_token_digest(token), user_id=user.id,
+                token_sha256=token_digest(token), user_id=user.id,
                 purpose=ENROL if secret else MFA, expires_at=expires, sealed_secret=sealed),
                 created_at=at)
             uow.commit()
@@ -337,7 +286,7 @@ class AccountService:
             uow.accounts.set_guard(user.id, LoginGuard())
         token = secrets.token_urlsafe(32)
         expires = at + self._ttl
-        uow.accounts.add_session(Session(token_sha256=_token_digest(token), user_id=user.id,
+        uow.accounts.add_session(Session(token_sha256=token_digest(token), user_id=user.id,
                                          expires_at=expires), created_at=at)
         self._record(uow, actor=user.id, action=AuditAction.LOGIN, target=user.id)
         return IssuedToken(token=token, expires_at=expires)

@@ -160,7 +160,8 @@ class AccountRepository(Protocol):
 
     ``delete_sessions`` ends every session of a user but the one whose digest is ``keep`` and
     returns how many ended; ``take_challenge`` returns a challenge and deletes it, so each is
-    usable once; ``prune_challenges`` deletes those expiring before ``before``.
+    usable once; ``prune_challenges`` deletes those expiring before ``before``, and
+    ``delete_challenges`` every pending one of a user.
     """
 
     def add_user(self, user: User, *, created_at: datetime) -> None: ...
@@ -176,6 +177,7 @@ class AccountRepository(Protocol):
     def add_challenge(self, challenge: Challenge, *, created_at: datetime) -> None: ...
     def take_challenge(self, token_sha256: str) -> Challenge | None: ...
     def prune_challenges(self, *, before: datetime) -> int: ...
+    def delete_challenges(self, user_id: str) -> int: ...
 
 
 class AuditRepository(Protocol):

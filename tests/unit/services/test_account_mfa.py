@@ -174,6 +174,7 @@ def test_password_change_ends_the_other_sessions() -> None:
     current = done.session.token
     other = accounts.verify_mfa(token=accounts.login(username="ann", password=PASSWORD).token,
                                 code=totp(done.secret, clock())).token
+    pending = accounts.login(username="ann", password=PASSWORD).token
     error = refused(accounts.change_password, token=current, old_password="not-the-password",
                     new_password=NEW_PASSWORD)
     assert "current password" in error.message
@@ -184,6 +185,8 @@ def test_password_change_ends_the_other_sessions() -> None:
                                     new_password=NEW_PASSWORD) == 1
     assert accounts.resolve(current) is not None
     assert accounts.resolve(other) is None
+    clock.advance(30)
+    refused(accounts.verify_mfa, token=pending, code=totp(done.secret, clock()))
     refused(accounts.login, username="ann", password=PASSWORD)
     assert accounts.login(username="ann", password=NEW_PASSWORD).status == "mfa"
     with pytest.raises(ServiceError) as caught:

@@ -117,6 +117,10 @@ class SqlAccounts:
                          purpose=row.purpose, expires_at=from_us(row.expires_us),
                          sealed_secret=sealed)
 
+    def delete_challenges(self, user_id: str) -> int:
+        c = t.login_challenges
+        return int(self._c.execute(delete(c).where(c.c.user_id == user_id)).rowcount)
+
     def prune_challenges(self, *, before: datetime) -> int:
         c = t.login_challenges
         return int(self._c.execute(delete(c).where(c.c.expires_us < to_us(before))).rowcount)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime
 
 from platewarden.adapters.memory.state import IntegrityViolation, Transaction, stored_time
@@ -94,8 +95,13 @@ class MemoryAccounts:
         return self._tx.write().challenges.pop(token_sha256)
 
     def prune_challenges(self, *, before: datetime) -> int:
-        doomed = [digest for digest, c in self._tx.read().challenges.items()
-                  if c.expires_at < before]
+        return self._drop_challenges(lambda c: c.expires_at < before)
+
+    def delete_challenges(self, user_id: str) -> int:
+        return self._drop_challenges(lambda c: c.user_id == user_id)
+
+    def _drop_challenges(self, doomed_if: Callable[[Challenge], bool]) -> int:
+        doomed = [digest for digest, c in self._tx.read().challenges.items() if doomed_if(c)]
         if doomed:
             challenges = self._tx.write().challenges
             for digest in doomed:
