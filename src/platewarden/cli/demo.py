@@ -89,11 +89,8 @@ def _announce(url: str, password: str | None) -> None:
     if password is not None:
         console.print(f"Log in as [bold]{ADMIN_USER}[/bold] with password "
                       f"[bold]{password}[/bold] (shown once).", soft_wrap=True)
-    console.print(f"  curl -s -X POST {url}/api/v1/auth/login -H 'content-type: "
-                  "application/json' -d '{\"username\":\"admin\",\"password\":\"…\"}'",
-                  soft_wrap=True)
-    console.print(f"  curl -s {url}/api/v1/violations -H 'Authorization: Bearer TOKEN'",
-                  soft_wrap=True)
+    console.print("Sign-in needs a second factor: see the README (Quick start) for the "
+                  "two-step login with curl.", soft_wrap=True)
 
 
 def _round(container: Container, *, url: str, keys: dict[str, bytes], seed: int,

@@ -1,15 +1,18 @@
-"""``platewarden user add`` and ``platewarden user reset-mfa``."""
+"""``platewarden user add``, ``reset-mfa`` and ``totp-code``."""
 
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
 
 from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console, fail, open_container
 from platewarden.domain.access import Role
+from platewarden.domain.totp import totp
 from platewarden.services.errors import ServiceError
+from platewarden.services.second_factor import decode_secret
 
 app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 
@@ -55,3 +58,20 @@ def reset_mfa(
     finally:
         container.stop()
     console.print(f"Authenticator of {username} reset: they enrol again at next login.")
+
+
+@app.command("totp-code")
+def totp_code(
+    secret: Annotated[str, typer.Option("--secret", help="The base32 secret shown at "
+                                        "enrolment.")],
+) -> None:
+    """Print the current six-digit code for a TOTP secret (like an authenticator app).
+
+    For the demo and for scripted tests; people should keep their secret in an
+    authenticator app on another device, which is the point of a second factor.
+    """
+    try:
+        key = decode_secret(secret)
+    except ValueError as exc:
+        raise typer.BadParameter("not a base32 secret") from exc
+    console.print(totp(key, datetime.now(UTC)))
