@@ -75,7 +75,7 @@ def _run(video: Path, queue_path: Path, url: str, camera_id: str, key: bytes) ->
     with CameraClient(base_url=url, camera_id=camera_id, private_key=key,
                       timeout_s=2.0) as client:
         agent = CameraAgent(options=AgentOptions(camera_id=camera_id, source_id=str(video)),
-                            recognizer=load_recognizer(), queue=queue, sender=client)
+                            recognizer=load_recognizer("platewarden"), queue=queue, sender=client)
         agent.drain(force=True)
         agent.process(open_source(str(video)))
     result = agent.passes, queue.pending()

@@ -24,7 +24,8 @@ def _app() -> typer.Typer:
 def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
     frame, box = street_frame("01A123BC", seed=3, plate_height=40)
     image = write_jpeg(tmp_path / "car.jpg", frame)
-    result = CliRunner().invoke(_app(), ["recognize", str(image), "--format", "json"])
+    result = CliRunner().invoke(
+        _app(), ["recognize", str(image), "--format", "json", "--preset", "platewarden"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output.strip().splitlines()[-1])
     assert set(doc) == {"file", "plates", "ms"}
@@ -47,7 +48,8 @@ def test_bad_files_give_errors_and_exit_1_but_good_ones_still_run(tmp_path: Path
     frame, _ = street_frame("40B777AA", seed=5, plate_height=40)
     good = write_jpeg(tmp_path / "good.jpg", frame)
     result = CliRunner().invoke(
-        _app(), ["recognize", str(empty), str(text), str(huge), str(good), "--format", "json"])
+        _app(), ["recognize", str(empty), str(text), str(huge), str(good), "--format", "json",
+                 "--preset", "platewarden"])
     assert result.exit_code == 1
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [d["file"] for d in lines] == [str(empty), str(text), str(huge), str(good)]
