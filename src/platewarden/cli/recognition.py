@@ -100,6 +100,7 @@ def train_reader(
     real_share: Annotated[float, typer.Option(help="Share of real crops per batch.")] = 0.5,
     threads: Annotated[int, typer.Option(help="CPU threads for PyTorch.")] = 2,
     init: Annotated[Path | None, typer.Option(help="Start from these weights (.pt).")] = None,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (cosine over the budget).")] = 2e-3,
 ) -> None:
     """Train the CRNN plate reader on synthetic plates plus real crops; export ONNX.
 
@@ -115,7 +116,7 @@ def train_reader(
     options = TrainOptions(
         data=tuple(str(d) for d in data), out=str(out), seed=seed, minutes=minutes,
         synth_count=synth, synth_cache=tuple(str(p) for p in synth_cache or ()),
-        real_share=real_share, threads=threads, init=str(init) if init else None,
+        real_share=real_share, threads=threads, init=str(init) if init else None, lr=lr,
     )
     summary = train(options)
     typer.echo(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))
