@@ -76,7 +76,8 @@ def _run(video: Path, queue_path: Path, url: str, camera_id: str, key: bytes) ->
                       timeout_s=2.0) as client:
         # The 640 px detector: the 416 px one misses plates under ~30 px high in 720p frames.
         agent = CameraAgent(options=AgentOptions(camera_id=camera_id, source_id=str(video)),
-                            recognizer=load_recognizer("platewarden-640"), queue=queue, sender=client)
+                            recognizer=load_recognizer("platewarden-640"), queue=queue,
+                            sender=client)
         agent.drain(force=True)
         agent.process(open_source(str(video)))
     result = agent.passes, queue.pending()
