@@ -46,14 +46,15 @@ def fp16_storage(src: Path, dst: Path) -> None:
 
 
 def main() -> None:
-    """``export_detector.py BEST_PT OUT_ONNX``."""
+    """``export_detector.py BEST_PT OUT_ONNX [SIZE]``."""
     from ultralytics import YOLO
 
     best, out = Path(sys.argv[1]), Path(sys.argv[2])
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "best.pt"
         copy.write_bytes(best.read_bytes())
-        exported = YOLO(str(copy)).export(format="onnx", imgsz=640, opset=17, simplify=False,
+        size = int(sys.argv[3]) if len(sys.argv) > 3 else 640  # 416 for the fast variant
+        exported = YOLO(str(copy)).export(format="onnx", imgsz=size, opset=17, simplify=False,
                                           dynamic=False)
         fp16_storage(Path(exported), out)
 
