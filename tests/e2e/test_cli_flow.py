@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from platewarden.camera.keys import load_keys
-from platewarden.sim.runner import run_simulation
+from platewarden.sim.runner import SimProgress, run_simulation
 from platewarden.sim.traffic import generate_scenario
 from support.cli import ADMIN_PASSWORD, login, platewarden, server
 
@@ -29,12 +29,12 @@ def violations(url: str, headers: dict[str, str]) -> list[dict[str, Any]]:
     return found
 
 
-def wait_for(predicate: Any, timeout_s: float = 60) -> None:
+def wait_for(predicate: Any, timeout_s: float = 60, interval_s: float = 0.5) -> None:
     deadline = time.monotonic() + timeout_s
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
-        time.sleep(0.5)
+        time.sleep(interval_s)
 
 
 def prepared(tmp_path: Path) -> tuple[Path, Path, str]:
@@ -87,17 +87,21 @@ def test_a_killed_server_loses_no_acknowledged_read_and_duplicates_no_violation(
                                  start=datetime.fromisoformat(start).replace(tzinfo=UTC),
                                  duration=timedelta(minutes=60))
     keys = load_keys(keys_file)
-    acknowledged: list[str] = []
+    accepted_so_far = [0]
     with server(data) as (url, process):
         def kill_midway() -> None:
-            wait_for(lambda: len(acknowledged) >= len(scenario.reads) // 3, timeout_s=120)
+            wait_for(lambda: accepted_so_far[0] >= len(scenario.reads) // 3, timeout_s=120,
+                     interval_s=0.01)
             process.send_signal(signal.SIGKILL)
+
+        def on_progress(progress: SimProgress) -> None:
+            accepted_so_far[0] = progress.accepted
 
         killer = threading.Thread(target=kill_midway)
         killer.start()
+        # Paced, so the kill lands mid-run on a fast machine too.
         report = run_simulation(base_url=url, keys=keys, scenario=scenario, batch_size=5,
-                                retries=0, progress=lambda p: acknowledged.append("x")
-                                if p.accepted > len(acknowledged) else None)
+                                retries=0, rate_per_s=40, progress=on_progress)
         killer.join()
         assert report.unavailable > 0, "the kill must have interrupted the run"
         accepted_before_kill = report.accepted
