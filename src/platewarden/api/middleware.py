@@ -18,6 +18,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
     (b"cross-origin-resource-policy", b"same-origin"),
 )
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
 class SecurityMiddleware:
@@ -42,6 +43,8 @@ class SecurityMiddleware:
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.lower() != b"server"]
                 headers.extend(SECURITY_HEADERS)
+                if scope.get("scheme") == "https":
+                    headers.append(HSTS)
                 message["headers"] = headers
                 status["code"] = message["status"]
             await send(message)
