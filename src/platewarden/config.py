@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     speed_tolerance: SpeedToleranceSettings = SpeedToleranceSettings()
     session_ttl_s: Annotated[int, Field(ge=60)] = 8 * 3600
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    login_attempts_per_min: Annotated[int, Field(ge=1, le=10_000)] = 20
+    ingest_requests_per_s: Annotated[int, Field(ge=1, le=1_000_000)] = 2000
     http_worker_threads: Annotated[int, Field(ge=1, le=256)] = 32
     group_commit_max_reads: Annotated[int, Field(ge=1)] = 1000
     search_reason_codes: Annotated[list[str], Field(min_length=1)] = [

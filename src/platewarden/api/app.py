@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from platewarden import __version__
 from platewarden.api.errors import install_error_handlers
 from platewarden.api.middleware import SecurityMiddleware
+from platewarden.api.ratelimit import SlidingWindowLimiter
 from platewarden.api.routes import auth, ingest, operator, search, system
 from platewarden.bootstrap import Container, bootstrap
 from platewarden.config import load_settings
@@ -42,6 +43,11 @@ def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
     app = FastAPI(title="Platewarden", version=__version__, openapi_url=None, docs_url=None,
                   redoc_url=None, lifespan=lifespan)
     app.state.container = container
+    settings = container.settings
+    app.state.limiters = {
+        "login": SlidingWindowLimiter(limit=settings.login_attempts_per_min, window_s=60.0),
+        "ingest": SlidingWindowLimiter(limit=settings.ingest_requests_per_s, window_s=1.0),
+    }
     install_error_handlers(app)
     for module in (system, auth, ingest, operator, search):
         app.include_router(module.router)

@@ -22,6 +22,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "conflict": 409,
     "invalid_credentials": 401,
     "weak_password": 422,
+    "rate_limited": 429,
     "invalid_csv": 422,
 }
 

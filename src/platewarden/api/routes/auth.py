@@ -10,10 +10,12 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.deps import bearer_token, container_of, logged_in, login_challenge, public
+from platewarden.api.ratelimit import rate_limit
 from platewarden.api.schemas import LoginIn, MeOut, TokenOut
 from platewarden.services.accounts import Principal
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+LOGIN_LIMIT = rate_limit("login", "sign-in attempts")
 
 ChallengeToken = Annotated[str, StringConstraints(min_length=16, max_length=128)]
 Code = Annotated[str, StringConstraints(min_length=6, max_length=32)]
@@ -69,7 +71,7 @@ class SessionsEndedOut(BaseModel):
 
 
 @router.post("/login", response_model=LoginStepOut, response_model_exclude_none=True,
-             dependencies=[Depends(public)])
+             dependencies=[Depends(public), Depends(LOGIN_LIMIT)])
 async def login(body: LoginIn, request: Request) -> LoginStepOut:
     """Check a user name and password; the answer says which second step is due."""
     step = await run_in_threadpool(container_of(request).accounts.login,
@@ -80,7 +82,8 @@ async def login(body: LoginIn, request: Request) -> LoginStepOut:
     return LoginStepOut(status="mfa", mfa_token=step.token, expires_at=step.expires_at)
 
 
-@router.post("/mfa/enrol", response_model=EnrolledOut, dependencies=[Depends(login_challenge)])
+@router.post("/mfa/enrol", response_model=EnrolledOut,
+             dependencies=[Depends(login_challenge), Depends(LOGIN_LIMIT)])
 async def enrol(body: EnrolIn, request: Request) -> EnrolledOut:
     """Confirm a new authenticator with its code; returns a session and recovery codes."""
     done = await run_in_threadpool(container_of(request).accounts.complete_enrolment,
@@ -89,7 +92,8 @@ async def enrol(body: EnrolIn, request: Request) -> EnrolledOut:
                        recovery_codes=list(done.recovery_codes))
 
 
-@router.post("/mfa/verify", response_model=TokenOut, dependencies=[Depends(login_challenge)])
+@router.post("/mfa/verify", response_model=TokenOut,
+             dependencies=[Depends(login_challenge), Depends(LOGIN_LIMIT)])
 async def verify(body: MfaIn, request: Request) -> TokenOut:
     """Exchange the MFA token and a TOTP or recovery code for a session."""
     issued = await run_in_threadpool(container_of(request).accounts.verify_mfa,

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.deps import camera_signed, container_of
+from platewarden.api.ratelimit import rate_limit
 from platewarden.api.schemas import EnvelopeIn, IngestOut, ReadIn, ReadResultOut
 from platewarden.domain.reads import Alternative, ClockSync, ImageRef, SignalPhase, SpeedMethod
 from platewarden.domain.signing import canonical_bytes
@@ -26,7 +27,8 @@ from platewarden.services.errors import IngestError
 from platewarden.services.ingest import ReadOutcome, ReadSubmission, SubmitReads
 
 router = APIRouter(prefix="/api/v1/ingest", tags=["ingest"],
-                   dependencies=[Depends(camera_signed)])
+                   dependencies=[Depends(camera_signed),
+                                 Depends(rate_limit("ingest", "camera requests"))])
 
 
 async def _read_body(request: Request, *, limit: int) -> bytes:
