@@ -11,7 +11,6 @@ from sqlalchemy import (
     Connection,
     bindparam,
     delete,
-    func,
     insert,
     or_,
     select,
@@ -382,11 +381,3 @@ class SqlHotlist:
     def version(self) -> str:
         value = self._c.execute(_HOTLIST_VERSION).scalar()
         return value or "empty"
-
-
-def count_rows(conn: Connection, table_name: str) -> int:
-    """Row count of one table (for status output and tests)."""
-    table = t.metadata.tables[table_name]
-    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-
-
