@@ -307,7 +307,7 @@ def test_blobs(uow_factory: UnitOfWorkFactory) -> None:
         assert not uow.reads.has_blob("cam-2", clip.sha256)
 
 
-def test_image_is_evidence_only_behind_a_violation_or_alert(
+def test_evidence_cameras_only_behind_a_violation_or_alert(
         uow_factory: UnitOfWorkFactory) -> None:
     with uow_factory() as uow:
         add_cameras(uow, "cam-1")
@@ -318,7 +318,5 @@ def test_image_is_evidence_only_behind_a_violation_or_alert(
         uow.violations.add_alert_if_absent(make_alert(listed.id), created_at=T0)
         uow.commit()
     with uow_factory(read_only=True) as uow:
-        assert uow.reads.image_is_evidence(image("plate", 1).sha256)
-        assert uow.reads.image_is_evidence(image("plate", 2).sha256)
-        assert not uow.reads.image_is_evidence(image("plate", 3).sha256)
-        assert not uow.reads.image_is_evidence(image("plate", 4).sha256)
+        found = [uow.reads.evidence_camera_ids(image("plate", n).sha256) for n in (1, 2, 3, 4)]
+    assert found == [frozenset({"cam-1"}), frozenset({"cam-1"}), frozenset(), frozenset()]

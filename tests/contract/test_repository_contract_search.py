@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from platewarden.domain.audit import AuditAction, AuditEntry, AuditRecord, chain
 from platewarden.domain.search import PlateQuery, QueryKind, parse_query
-from platewarden.services.unit_of_work import UnitOfWorkFactory
+from platewarden.services.unit_of_work import UnitOfWorkFactory, ViolationFilter
+from unit.rules.factories import make_camera
 
-from .helpers import T0, add_cameras, add_read
+from .helpers import T0, add_cameras, add_read, make_alert, make_violation
 
 WIDE = (T0 - timedelta(days=1), T0 + timedelta(days=1))
 
@@ -108,3 +110,31 @@ def test_audit_find_filters_by_action_number_time_and_target(
             [AuditAction.SEARCH, AuditAction.SEARCH_APPROVED], target="3")] == [5, 6]
         assert audit.find([AuditAction.EXPORT]) == []
         assert audit.find([]) == []
+
+
+def test_region_filters_keep_only_cameras_of_those_regions(
+        uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        uow.cameras.add(make_camera(id="cam-tk", region_code="10"), created_at=T0)
+        uow.cameras.add(make_camera(id="cam-sa", region_code="30"), created_at=T0)
+        for camera_id in ("cam-tk", "cam-sa"):
+            read = add_read(uow, camera_id=camera_id, read_id="r", plate="01A123BC",
+                            captured_at=T0)
+            uow.violations.add_if_absent(make_violation(read.id, camera_id=camera_id),
+                                         created_at=T0)
+            alert = dataclasses.replace(make_alert(read.id), camera_id=camera_id)
+            uow.violations.add_alert_if_absent(alert, created_at=T0)
+        uow.commit()
+    query = parse_query("01A123BC", QueryKind.EXACT)
+    with uow_factory(read_only=True) as uow:
+        found = {
+            regions: ([r.camera_id for r in uow.reads.search(
+                query, start=WIDE[0], end=WIDE[1], limit=9, camera_regions=regions)],
+                sorted(v.camera_id for v in uow.violations.find(
+                    ViolationFilter(camera_regions=regions))),
+                sorted(a.camera_id for a in uow.violations.list_alerts(
+                    limit=9, offset=0, camera_regions=regions)))
+            for regions in (None, frozenset({"30", "31"}), frozenset())}
+    assert found[None] == (["cam-sa", "cam-tk"], ["cam-sa", "cam-tk"], ["cam-sa", "cam-tk"])
+    assert found[frozenset({"30", "31"})] == (["cam-sa"], ["cam-sa"], ["cam-sa"])
+    assert found[frozenset()] == ([], [], [])

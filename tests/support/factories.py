@@ -15,7 +15,7 @@ from platewarden.adapters.crypto import Argon2PasswordHasher
 from platewarden.bootstrap import Container, bootstrap
 from platewarden.camera.payloads import Attachment, ReadPayload
 from platewarden.config import Settings
-from platewarden.domain.access import Role
+from platewarden.domain.access import EVERYWHERE, RegionScope, Role
 from platewarden.domain.messages import RegisterCamera
 
 PASSWORD = "correct-horse-battery-staple"
@@ -37,10 +37,12 @@ def make_container(data_dir: Path, **overrides: Any) -> Container:
     return container
 
 
-def make_user(container: Container, *roles: Role, username: str | None = None) -> str:
+def make_user(container: Container, *roles: Role, username: str | None = None,
+              regions: RegionScope = EVERYWHERE) -> str:
     """Create a user holding ``roles``; returns the user name (password: ``PASSWORD``)."""
     name = username or f"user{next(_counter)}"
-    container.accounts.create_user(username=name, password=PASSWORD, roles=frozenset(roles))
+    container.accounts.create_user(username=name, password=PASSWORD, roles=frozenset(roles),
+                                   regions=regions)
     return name
 
 

@@ -22,7 +22,7 @@ from platewarden.cli.common import (
     settings_for,
 )
 from platewarden.config import CONFIG_FILE_NAME
-from platewarden.domain.access import Role
+from platewarden.domain.access import EVERYWHERE, Role
 from platewarden.services.errors import ServiceError
 
 ADMIN_USER = "admin"
@@ -55,7 +55,8 @@ def ensure_installation(data_dir: Path) -> str | None:
         try:
             # The first admin also reviews, so a pilot can run with one account.
             container.accounts.create_user(username=ADMIN_USER, password=password,
-                                           roles=frozenset({Role.ADMIN, Role.REVIEWER}))
+                                           roles=frozenset({Role.ADMIN, Role.REVIEWER}),
+                                           regions=EVERYWHERE)
         except ServiceError as exc:
             raise fail(exc) from exc
         return None if from_env else password

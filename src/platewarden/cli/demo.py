@@ -18,6 +18,7 @@ from platewarden.camera.keys import load_keys, save_keys
 from platewarden.cli.admin import ADMIN_USER, ensure_installation
 from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console, open_container
 from platewarden.cli.simulate import scenario_for
+from platewarden.domain.access import EVERYWHERE
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.unit_of_work import ViolationFilter
 from platewarden.sim.hotlist import write_hotlist_csv
@@ -102,9 +103,10 @@ def _round(container: Container, *, url: str, keys: dict[str, bytes], seed: int,
     report = run_simulation(base_url=url, keys=keys, scenario=scenario, batch_size=20,
                             rate_per_s=rate)
     container.bus.wait_idle()
+    # The demo reports to the person at the machine, who runs the installation: nationwide.
     pending = container.queries.violations(ViolationFilter(status=ViolationStatus.PENDING,
-                                                           limit=500))
-    alerts = container.queries.alerts(limit=500, offset=0)
+                                                           limit=500), scope=EVERYWHERE)
+    alerts = container.queries.alerts(limit=500, offset=0, scope=EVERYWHERE)
     console.print(f"Round: {report.sent} signed reads ({report.reads_per_s:.0f}/s), "
                   f"{report.accepted} accepted; expected {len(scenario.truth.violations)} "
                   f"violations and {len(scenario.truth.alerts)} alerts. In review now: "

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console, fail, open_container
-from platewarden.domain.access import Role
+from platewarden.domain.access import EVERYWHERE, RegionScope, Role
 from platewarden.domain.totp import totp
 from platewarden.services.errors import ServiceError
 from platewarden.services.second_factor import decode_secret
@@ -17,21 +17,38 @@ from platewarden.services.second_factor import decode_secret
 app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 
 
+def _scope(codes: list[str], *, all_regions: bool) -> RegionScope:
+    if all_regions == bool(codes):
+        raise typer.BadParameter("Give either --region (repeatable) or --all-regions.")
+    try:
+        return EVERYWHERE if all_regions else RegionScope.of(codes)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
 @app.command("add")
 def add(
     username: Annotated[str, typer.Option("--username", help="Login name.")],
     role: Annotated[list[Role], typer.Option("--role", help="A role to grant (repeatable).")],
+    region: Annotated[list[str] | None, typer.Option(
+        "--region", help="A region the user may see, by any of its two-digit codes "
+                         "(repeatable).")] = None,
+    all_regions: Annotated[bool, typer.Option(
+        "--all-regions", help="Let the user see every region (national staff).")] = False,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
     """Create a user with a generated password, printed once.
 
     The user sets up an authenticator app (TOTP) at first login; nothing else is accepted.
+    A user sees only the cameras and records of the regions granted: give --region or
+    --all-regions.
     """
+    scope = _scope(region or [], all_regions=all_regions)
     password = secrets.token_urlsafe(18)
     container = open_container(data_dir)
     try:
         container.accounts.create_user(username=username, password=password,
-                                       roles=frozenset(role))
+                                       roles=frozenset(role), regions=scope)
     except ServiceError as exc:
         raise fail(exc) from exc
     finally:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
+
+from platewarden.domain.plates import REGIONS
 
 
 class Permission(StrEnum):
@@ -55,3 +59,66 @@ def permissions_of(roles: frozenset[str]) -> frozenset[Permission]:
         except ValueError:
             continue
     return frozenset(granted)
+
+
+NATIONWIDE = "*"
+
+
+def _region_range(code: str) -> tuple[int, int]:
+    if not (len(code) == 2 and code.isdigit()):
+        raise ValueError(f"{code!r} is not a two-digit region code or {NATIONWIDE!r}")
+    number = int(code)
+    for low, high, _name in REGIONS:
+        if low <= number <= high:
+            return low, high
+    raise ValueError(f"{code!r} is not a region code")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionScope:
+    """The regions whose cameras and records a user may see.
+
+    Several agencies or regions share one installation; a user sees only what was granted.
+    A grant names a region by any of its two-digit codes ("12" grants the whole Tashkent
+    region, codes 10-19) and is stored as the region's first code. ``NATIONWIDE`` grants every
+    region; an empty scope sees nothing.
+    """
+
+    codes: frozenset[str]
+
+    @classmethod
+    def of(cls, codes: Iterable[str]) -> RegionScope:
+        """A scope from region codes or ``"*"``.
+
+        Raises:
+            ValueError: A code that names no region.
+        """
+        granted: set[str] = set()
+        for raw in codes:
+            code = raw.strip()
+            granted.add(code if code == NATIONWIDE else f"{_region_range(code)[0]:02d}")
+        return cls(frozenset(granted))
+
+    @property
+    def nationwide(self) -> bool:
+        """Whether every region is granted."""
+        return NATIONWIDE in self.codes
+
+    def camera_codes(self) -> frozenset[str]:
+        """Every two-digit camera region code the scope covers."""
+        covered: set[str] = set()
+        for code in self.codes - {NATIONWIDE}:
+            low, high = _region_range(code)
+            covered.update(f"{n:02d}" for n in range(low, high + 1))
+        return frozenset(covered)
+
+    def allows(self, region_code: str) -> bool:
+        """Whether records of cameras in ``region_code`` are visible."""
+        return self.nationwide or region_code in self.camera_codes()
+
+    def as_filter(self) -> frozenset[str] | None:
+        """Camera region codes to filter a query by, or ``None`` when nothing is filtered."""
+        return None if self.nationwide else self.camera_codes()
+
+
+EVERYWHERE = RegionScope(frozenset({NATIONWIDE}))

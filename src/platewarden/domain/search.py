@@ -65,6 +65,16 @@ class PlateQuery:
                    .replace("_", "\\_"))
         return escaped.replace("*", "%").replace("?", "_")
 
+    def literal_prefix(self) -> str:
+        """The wildcard's characters before its first ``*`` or ``?`` (may be empty).
+
+        Stores use it to range-scan an index on the plate instead of every read in the window.
+        """
+        for index, char in enumerate(self.value):
+            if char in "*?":
+                return self.value[:index]
+        return self.value
+
     def matches(self, plate: str, plate_key: str) -> bool:
         """Whether a stored read's normalised plate and canonical key match."""
         if self.kind is QueryKind.EXACT:

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from platewarden.domain.access import Role, permissions_of
+from platewarden.domain.access import RegionScope, Role, permissions_of
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.totp import matching_step
 from platewarden.services.audit import AuditService
@@ -72,18 +72,23 @@ class AccountService:
         # name cost the same as one with a wrong password.
         self._decoy_hash = hasher.hash(secrets.token_urlsafe(16))
 
-    def create_user(self, *, username: str, password: str, roles: frozenset[Role]) -> User:
-        """Create a user; the password must not be weak. The user enrols TOTP at first login."""
+    def create_user(self, *, username: str, password: str, roles: frozenset[Role],
+                    regions: RegionScope, actor: str = "system") -> User:
+        """Create a user; the password must not be weak. The user enrols TOTP at first login.
+
+        ``regions`` is what the user may see: nothing is granted by default.
+        """
         check_password_strength(password)
         user = User(id=uuid.uuid4().hex, username=username,
                     password_hash=self._hasher.hash(password),
-                    roles=frozenset(r.value for r in roles))
+                    roles=frozenset(r.value for r in roles), regions=regions.codes)
         with self._uow_factory() as uow:
             if uow.accounts.user_by_name(username) is not None:
                 raise ServiceError("conflict", f"User {username} already exists.")
             uow.accounts.add_user(user, created_at=self._clock())
-            self._record(uow, actor="system", action=AuditAction.USER_CREATED, target=user.id,
-                         details={"roles": ",".join(sorted(user.roles))})
+            self._record(uow, actor=actor, action=AuditAction.USER_CREATED, target=user.id,
+                         details={"roles": ",".join(sorted(user.roles)),
+                                  "regions": ",".join(sorted(user.regions))})
             uow.commit()
         return user
 
@@ -157,7 +162,8 @@ class AccountService:
         if user is None or not user.enabled:
             return None
         return Principal(user_id=user.id, username=user.username, roles=user.roles,
-                         permissions=permissions_of(user.roles))
+                         permissions=permissions_of(user.roles),
+                         scope=RegionScope.of(user.regions))
 
     def logout(self, token: str) -> None:
         """End the session of ``token``."""

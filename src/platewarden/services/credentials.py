@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from platewarden.domain.access import Permission
+from platewarden.domain.access import Permission, RegionScope
 from platewarden.services.errors import ServiceError
 
 WEAK_PASSWORDS = frozenset({"admin", "password", "changeme", "change-me", "secret",
@@ -22,6 +22,7 @@ class Principal:
     username: str
     roles: frozenset[str]
     permissions: frozenset[Permission]
+    scope: RegionScope
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

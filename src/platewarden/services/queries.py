@@ -1,18 +1,23 @@
-"""Operator read side: violations, alerts, evidence, and the review decision."""
+"""Operator read side: violations, alerts, evidence, and the review decision.
+
+Every method takes the caller's region scope: a record of a camera outside it is treated as
+absent (``NotFound``), so no object is reachable by guessing its id.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
+from platewarden.domain.access import RegionScope
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.reads import PlateRead
 from platewarden.domain.violations import Alert, Violation, ViolationStatus
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.ports import EvidenceStore
-from platewarden.services.unit_of_work import UnitOfWorkFactory, ViolationFilter
+from platewarden.services.unit_of_work import UnitOfWork, UnitOfWorkFactory, ViolationFilter
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,29 +46,30 @@ class OperatorQueries:
         self._clock = clock
         self._audit = audit
 
-    def violations(self, query: ViolationFilter) -> list[Violation]:
-        """A page of violations, newest first."""
+    def violations(self, query: ViolationFilter, *, scope: RegionScope) -> list[Violation]:
+        """A page of violations in ``scope``, newest first."""
+        scoped = replace(query, camera_regions=_narrow(query.camera_regions, scope))
         with self._uow_factory(read_only=True) as uow:
-            return uow.violations.find(query)
+            return uow.violations.find(scoped)
 
-    def violation(self, violation_id: str) -> ViolationView:
+    def violation(self, violation_id: str, *, scope: RegionScope) -> ViolationView:
         """One violation with its reads."""
         with self._uow_factory(read_only=True) as uow:
             violation = uow.violations.get(violation_id)
-            if violation is None:
+            if violation is None or not _visible(uow, violation.camera_id, scope):
                 raise NotFound("No such violation.")
             stored = [uow.reads.get(pk) for pk in violation.read_ids]
         return ViolationView(violation=violation,
                              reads=tuple(s.read for s in stored if s is not None))
 
     def review(self, violation_id: str, *, decision: ViolationStatus, reviewer: str,
-               note: str | None) -> Violation:
+               note: str | None, scope: RegionScope) -> Violation:
         """Confirm or reject a pending violation."""
         if decision not in (ViolationStatus.CONFIRMED, ViolationStatus.REJECTED):
             raise ServiceError("invalid_field", "A review confirms or rejects.")
         with self._uow_factory() as uow:
             current = uow.violations.get(violation_id)
-            if current is None:
+            if current is None or not _visible(uow, current.camera_id, scope):
                 raise NotFound("No such violation.")
             if current.status is not ViolationStatus.PENDING:
                 raise ServiceError("conflict", f"The violation is already {current.status}.")
@@ -77,28 +83,30 @@ class OperatorQueries:
         assert updated is not None
         return updated
 
-    def alerts(self, *, limit: int, offset: int) -> list[Alert]:
-        """A page of alerts, newest first."""
+    def alerts(self, *, limit: int, offset: int, scope: RegionScope) -> list[Alert]:
+        """A page of alerts in ``scope``, newest first."""
         with self._uow_factory(read_only=True) as uow:
-            return uow.violations.list_alerts(limit=limit, offset=offset)
+            return uow.violations.list_alerts(limit=limit, offset=offset,
+                                              camera_regions=scope.as_filter())
 
-    def alert(self, alert_id: str) -> AlertView:
+    def alert(self, alert_id: str, *, scope: RegionScope) -> AlertView:
         """One alert with its read."""
         with self._uow_factory(read_only=True) as uow:
             alert = uow.violations.get_alert(alert_id)
-            if alert is None:
+            if alert is None or not _visible(uow, alert.camera_id, scope):
                 raise NotFound("No such alert.")
             stored = uow.reads.get(alert.read_id)
         return AlertView(alert=alert, read=stored.read if stored else None)
 
-    def evidence(self, sha256: str, *, actor: str = "system") -> Iterator[bytes]:
-        """An evidence object, only if it belongs to a violation or an alert.
+    def evidence(self, sha256: str, *, actor: str, scope: RegionScope) -> Iterator[bytes]:
+        """An evidence object, only if it belongs to a violation or an alert in ``scope``.
 
         Images of reads that matched nothing are not served to anyone: most reads are of
         vehicles that did nothing wrong. Every object served is recorded in the audit log.
         """
         with self._uow_factory(read_only=self._audit is None) as uow:
-            allowed = uow.reads.image_is_evidence(sha256)
+            allowed = any(_visible(uow, camera_id, scope)
+                          for camera_id in uow.reads.evidence_camera_ids(sha256))
             if allowed and self._audit is not None:
                 self._audit.record(uow, actor=actor, action=AuditAction.EVIDENCE_VIEWED,
                                    target=sha256)
@@ -106,3 +114,18 @@ class OperatorQueries:
         if not allowed:
             raise NotFound("No such evidence.")
         return self._evidence.open(sha256)
+
+
+def _visible(uow: UnitOfWork, camera_id: str, scope: RegionScope) -> bool:
+    if scope.nationwide:
+        return True
+    camera = uow.cameras.get(camera_id)
+    return camera is not None and scope.allows(camera.region_code)
+
+
+def _narrow(asked: frozenset[str] | None, scope: RegionScope) -> frozenset[str] | None:
+    """The regions a query may cover: what was asked for, within what is granted."""
+    granted = scope.as_filter()
+    if granted is None:
+        return asked
+    return granted if asked is None else asked & granted

@@ -236,7 +236,7 @@ class SearchService:
             if checked.needs_approval:
                 approval = self._usable_approval(uow, principal, checked, request)
             reads = uow.reads.search(checked.query, start=request.since, end=request.until,
-                                     limit=limit)
+                                     limit=limit, camera_regions=principal.scope.as_filter())
             details = {**_describe(checked, request), "kind": purpose,
                        "results": str(len(reads))}
             if approval is not None:

@@ -13,6 +13,7 @@ import pytest
 from platewarden.bootstrap import Container
 from platewarden.camera.client import CameraClient, IngestUnavailable
 from platewarden.camera.payloads import ReadPayload
+from platewarden.domain.access import EVERYWHERE
 from platewarden.services.unit_of_work import ViolationFilter
 from platewarden.sim.hotlist import write_hotlist_csv
 from platewarden.sim.network import demo_network
@@ -52,7 +53,7 @@ def settled_findings(container: Container, *, expected: int) -> set[tuple[str, s
     found: set[tuple[str, str, str]] = set()
     for _ in range(50):
         container.bus.wait_idle()
-        violations = container.queries.violations(ViolationFilter(limit=10_000))
+        violations = container.queries.violations(ViolationFilter(limit=10_000), scope=EVERYWHERE)
         found = {(str(v.type), v.plate, v.camera_id) for v in violations}
         if len(found) >= expected:
             break
@@ -72,7 +73,7 @@ def test_server_finds_exactly_the_ground_truth(
     truth = scenario.truth
     assert len(truth.violation_set()) >= 10
     assert settled_findings(container, expected=len(truth.violations)) == truth.violation_set()
-    alerts = container.queries.alerts(limit=10_000, offset=0)
+    alerts = container.queries.alerts(limit=10_000, offset=0, scope=EVERYWHERE)
     assert {(str(a.kind), a.read_id, a.listed_plate) for a in alerts} == truth.alert_set()
     again = run_simulation(base_url=url, keys=keys, scenario=scenario, batch_size=50,
                            max_batch_delay_s=600)

@@ -129,3 +129,9 @@ def test_misuse_signals_combines_every_rule_and_carries_no_plate_text() -> None:
     signals = misuse_signals(entries, MisusePolicy(daily_threshold=2))
     assert {s.kind for s in signals} == set(SignalKind)
     assert all(s.sequences == (1, 2, 3) for s in signals)
+
+
+@pytest.mark.parametrize(("text", "prefix"), [("01A*", "01A"), ("01A?23BC", "01A"),
+                                              ("*123BC", ""), ("01A123BC", "01A123BC")])
+def test_literal_prefix_is_what_comes_before_the_first_wildcard(text: str, prefix: str) -> None:
+    assert parse_query(text, QueryKind.WILDCARD).literal_prefix() == prefix

@@ -8,7 +8,7 @@ import pytest
 
 from platewarden.adapters.crypto import AesGcmSecretBox
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
-from platewarden.domain.access import Role
+from platewarden.domain.access import EVERYWHERE, Role
 from platewarden.domain.totp import hotp, time_step, totp
 from platewarden.services.accounts import AccountService
 from platewarden.services.errors import ServiceError
@@ -27,7 +27,8 @@ def setup(*, username: str = "ann"
     factory, clock = InMemoryUnitOfWorkFactory(), FixedClock()
     service = AccountService(uow_factory=factory, hasher=FakeHasher(), clock=clock,
                              secret_box=AesGcmSecretBox(bytes(32)), session_ttl_s=3600)
-    service.create_user(username=username, password=PASSWORD, roles=frozenset({Role.REVIEWER}))
+    service.create_user(username=username, password=PASSWORD, roles=frozenset({Role.REVIEWER}),
+                        regions=EVERYWHERE)
     return service, factory, clock
 
 

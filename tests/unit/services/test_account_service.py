@@ -8,7 +8,7 @@ import pytest
 
 from platewarden.adapters.crypto import AesGcmSecretBox, Argon2PasswordHasher
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
-from platewarden.domain.access import Permission, Role
+from platewarden.domain.access import EVERYWHERE, Permission, Role
 from platewarden.services.accounts import AccountService, IssuedToken
 from platewarden.services.errors import ServiceError
 from platewarden.services.unit_of_work import User
@@ -41,7 +41,7 @@ def first_session(accounts: AccountService, clock: FixedClock,
 def test_create_login_and_resolve() -> None:
     accounts, _, clock = make_accounts()
     user = accounts.create_user(username="ann", password=PASSWORD,
-                                roles=frozenset({Role.REVIEWER}))
+                                roles=frozenset({Role.REVIEWER}), regions=EVERYWHERE)
     assert user.password_hash != PASSWORD
     assert accounts.exists("ann")
     assert not accounts.exists("bob")
@@ -55,7 +55,8 @@ def test_create_login_and_resolve() -> None:
 
 def test_with_the_real_hasher() -> None:
     accounts, _, clock = make_accounts(hasher=Argon2PasswordHasher(fast_for_tests=True))
-    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset({Role.ADMIN}))
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset({Role.ADMIN}),
+                         regions=EVERYWHERE)
     assert accounts.resolve(first_session(accounts, clock).token)
     with pytest.raises(ServiceError):
         accounts.login(username="ann", password=PASSWORD + "!")
@@ -66,16 +67,18 @@ def test_with_the_real_hasher() -> None:
 def test_weak_passwords_are_refused(password: str) -> None:
     accounts, _, _ = make_accounts()
     with pytest.raises(ServiceError) as caught:
-        accounts.create_user(username="ann", password=password, roles=frozenset())
+        accounts.create_user(username="ann", password=password, roles=frozenset(),
+                             regions=EVERYWHERE)
     assert code_of(caught) == "weak_password"
     assert not accounts.exists("ann")
 
 
 def test_a_taken_user_name_is_a_conflict() -> None:
     accounts, _, _ = make_accounts()
-    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset(), regions=EVERYWHERE)
     with pytest.raises(ServiceError) as caught:
-        accounts.create_user(username="ann", password=PASSWORD + "x", roles=frozenset())
+        accounts.create_user(username="ann", password=PASSWORD + "x", roles=frozenset(),
+                             regions=EVERYWHERE)
     assert code_of(caught) == "conflict"
 
 
@@ -83,7 +86,7 @@ def test_a_taken_user_name_is_a_conflict() -> None:
                                                     ("bob", PASSWORD), ("off", PASSWORD)])
 def test_every_failed_login_gets_the_same_error(username: str, password: str) -> None:
     accounts, factory, _ = make_accounts()
-    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset(), regions=EVERYWHERE)
     with factory() as uow:
         uow.accounts.add_user(User(id="u-off", username="off", password_hash=f"hashed:{PASSWORD}",
                                    roles=frozenset({"admin"}), enabled=False), created_at=T0)
@@ -96,7 +99,7 @@ def test_every_failed_login_gets_the_same_error(username: str, password: str) ->
 
 def test_sessions_expire() -> None:
     accounts, _, clock = make_accounts()
-    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset(), regions=EVERYWHERE)
     token = first_session(accounts, clock)
     assert token.expires_at == clock.now + timedelta(seconds=TTL_S)
     clock.advance(TTL_S - 1)
@@ -107,7 +110,7 @@ def test_sessions_expire() -> None:
 
 def test_logout_and_unknown_tokens() -> None:
     accounts, _, clock = make_accounts()
-    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset())
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset(), regions=EVERYWHERE)
     enrolled = enrol(accounts, username="ann", password=PASSWORD, clock=clock)
     token = enrolled.session.token
     other = accounts.verify_mfa(token=accounts.login(username="ann", password=PASSWORD).token,

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from platewarden.adapters.crypto import AesGcmSecretBox
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
-from platewarden.domain.access import Role
+from platewarden.domain.access import EVERYWHERE, Role
 from platewarden.domain.audit import (
     AuditAction,
     AuditEntry,
@@ -160,7 +160,7 @@ def test_accounts_record_logins_failures_and_logouts_without_passwords() -> None
                               secret_box=AesGcmSecretBox(bytes(32)), session_ttl_s=3600,
                               audit=audit)
     user = accounts.create_user(username="ann", password=PASSWORD,
-                                roles=frozenset({Role.REVIEWER}))
+                                roles=frozenset({Role.REVIEWER}), regions=EVERYWHERE)
     token = enrol(accounts, username="ann", password=PASSWORD, clock=clock).session
     for name, password in (("ann", "wrong-password-x"), ("nobody", PASSWORD)):
         with pytest.raises(ServiceError):
@@ -205,10 +205,10 @@ def test_reviews_and_evidence_views_are_recorded() -> None:
     queries = OperatorQueries(uow_factory=scene.factory, evidence=scene.evidence,
                               clock=FixedClock(), audit=audit)
     queries.review(scene.violation.id, decision=ViolationStatus.CONFIRMED, reviewer="rev-1",
-                   note="clear")
-    assert b"".join(queries.evidence(scene.sha("speeding"), actor="rev-1"))
+                   note="clear", scope=EVERYWHERE)
+    assert b"".join(queries.evidence(scene.sha("speeding"), actor="rev-1", scope=EVERYWHERE))
     with pytest.raises(ServiceError):
-        queries.evidence(scene.sha("innocent"), actor="rev-1")
+        queries.evidence(scene.sha("innocent"), actor="rev-1", scope=EVERYWHERE)
     assert actions(scene.factory) == [
         ("rev-1", AuditAction.VIOLATION_REVIEWED, scene.violation.id),
         ("rev-1", AuditAction.EVIDENCE_VIEWED, scene.sha("speeding"))]

@@ -6,6 +6,7 @@ import pytest
 
 from platewarden.adapters.evidence.fake import FakeEvidenceStore
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
+from platewarden.domain.access import EVERYWHERE
 from platewarden.domain.reads import PlateRead
 from platewarden.domain.rules.ids import alert_id, violation_id
 from platewarden.domain.violations import (
@@ -67,27 +68,29 @@ class Scene:
 
 def test_lists_and_views() -> None:
     scene = Scene()
-    assert scene.queries.violations(ViolationFilter()) == [scene.violation]
-    view = scene.queries.violation(scene.violation.id)
+    assert scene.queries.violations(ViolationFilter(), scope=EVERYWHERE) == [scene.violation]
+    view = scene.queries.violation(scene.violation.id, scope=EVERYWHERE)
     assert view.reads == (scene.reads["speeding"],)
-    assert scene.queries.alerts(limit=10, offset=0) == [scene.alert]
-    assert scene.queries.alert(scene.alert.id).read == scene.reads["listed"]
+    assert scene.queries.alerts(limit=10, offset=0, scope=EVERYWHERE) == [scene.alert]
+    assert scene.queries.alert(scene.alert.id, scope=EVERYWHERE).read == scene.reads["listed"]
     with pytest.raises(NotFound):
-        scene.queries.violation("0" * 64)
+        scene.queries.violation("0" * 64, scope=EVERYWHERE)
     with pytest.raises(NotFound):
-        scene.queries.alert("0" * 64)
+        scene.queries.alert("0" * 64, scope=EVERYWHERE)
 
 
 @pytest.mark.parametrize("decision", [ViolationStatus.CONFIRMED, ViolationStatus.REJECTED])
 def test_a_pending_violation_can_be_decided_once(decision: ViolationStatus) -> None:
     scene = Scene()
     decided = scene.queries.review(scene.violation.id, decision=decision, reviewer="ann",
-                                   note="checked the crop")
+                                   note="checked the crop", scope=EVERYWHERE)
     assert decided.status is decision
-    assert scene.queries.violation(scene.violation.id).violation.status is decision
+    current = scene.queries.violation(scene.violation.id, scope=EVERYWHERE)
+    assert current.violation.status is decision
     for again in (ViolationStatus.CONFIRMED, ViolationStatus.REJECTED):
         with pytest.raises(ServiceError) as caught:
-            scene.queries.review(scene.violation.id, decision=again, reviewer="bob", note=None)
+            scene.queries.review(scene.violation.id, decision=again, reviewer="bob", note=None,
+                    scope=EVERYWHERE)
         assert caught.value.code == "conflict"
 
 
@@ -99,7 +102,7 @@ def test_a_withdrawn_violation_cannot_be_decided() -> None:
         uow.commit()
     with pytest.raises(ServiceError) as caught:
         scene.queries.review(scene.violation.id, decision=ViolationStatus.CONFIRMED,
-                             reviewer="ann", note=None)
+                             reviewer="ann", note=None, scope=EVERYWHERE)
     assert caught.value.code == "conflict"
 
 
@@ -107,28 +110,30 @@ def test_a_withdrawn_violation_cannot_be_decided() -> None:
 def test_a_review_only_confirms_or_rejects(decision: ViolationStatus) -> None:
     scene = Scene()
     with pytest.raises(ServiceError) as caught:
-        scene.queries.review(scene.violation.id, decision=decision, reviewer="ann", note=None)
+        scene.queries.review(scene.violation.id, decision=decision, reviewer="ann", note=None,
+                scope=EVERYWHERE)
     assert caught.value.code == "invalid_field"
-    assert scene.queries.violation(scene.violation.id).violation.status is (
+    assert scene.queries.violation(scene.violation.id, scope=EVERYWHERE).violation.status is (
         ViolationStatus.PENDING)
 
 
 def test_reviewing_an_unknown_violation() -> None:
     with pytest.raises(NotFound):
         Scene().queries.review("0" * 64, decision=ViolationStatus.CONFIRMED, reviewer="ann",
-                               note=None)
+                               note=None, scope=EVERYWHERE)
 
 
 @pytest.mark.parametrize("name", ["speeding", "listed"])
 def test_evidence_of_a_violation_or_alert_is_served(name: str) -> None:
     scene = Scene()
-    assert b"".join(scene.queries.evidence(scene.sha(name))) == scene.images[name].data
+    served = scene.queries.evidence(scene.sha(name), actor="ann", scope=EVERYWHERE)
+    assert b"".join(served) == scene.images[name].data
 
 
 def test_evidence_of_an_innocent_read_is_not_served() -> None:
     scene = Scene()
     with pytest.raises(NotFound):
-        scene.queries.evidence(scene.sha("innocent"))
+        scene.queries.evidence(scene.sha("innocent"), actor="ann", scope=EVERYWHERE)
 
 
 def test_an_unknown_object_is_not_found() -> None:
@@ -136,6 +141,6 @@ def test_an_unknown_object_is_not_found() -> None:
     stray = image_bytes()
     scene.evidence.put(stray)  # stored, but no read refers to it
     with pytest.raises(NotFound):
-        scene.queries.evidence(scene.evidence.put(stray).sha256)
+        scene.queries.evidence(scene.evidence.put(stray).sha256, actor="ann", scope=EVERYWHERE)
     with pytest.raises(NotFound):
-        scene.queries.evidence("f" * 64)
+        scene.queries.evidence("f" * 64, actor="ann", scope=EVERYWHERE)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
-from platewarden.domain.access import Role, permissions_of
+from platewarden.domain.access import EVERYWHERE, RegionScope, Role, permissions_of
 from platewarden.domain.audit import AuditAction, AuditEntry
 from platewarden.domain.search import MisusePolicy, QueryKind, SignalKind
 from platewarden.services.accounts import Principal
@@ -50,10 +50,11 @@ def make_world(**policy: Any) -> World:
     return World(uow_factory=uow_factory, clock=clock, service=service)
 
 
-def person(*roles: Role, user_id: str = "inv-1") -> Principal:
+def person(*roles: Role, user_id: str = "inv-1",
+           scope: RegionScope = EVERYWHERE) -> Principal:
     names = frozenset(r.value for r in roles)
     return Principal(user_id=user_id, username=user_id, roles=names,
-                     permissions=permissions_of(names))
+                     permissions=permissions_of(names), scope=scope)
 
 
 INVESTIGATOR = person(Role.INVESTIGATOR)

@@ -28,7 +28,8 @@ def _second_factor(row: Any) -> SecondFactor | None:
 def _user(row: Any) -> User:
     locked = from_us(row.locked_until_us) if row.locked_until_us is not None else None
     return User(id=row.id, username=row.username, password_hash=row.password_hash,
-                roles=frozenset(row.roles), enabled=bool(row.enabled),
+                roles=frozenset(row.roles), regions=frozenset(row.regions),
+                enabled=bool(row.enabled),
                 mfa=_second_factor(row),
                 guard=LoginGuard(failures=int(row.failed_logins), locked_until=locked))
 
@@ -54,7 +55,8 @@ class SqlAccounts:
     def add_user(self, user: User, *, created_at: datetime) -> None:
         self._c.execute(insert(t.users).values(
             id=user.id, username=user.username, password_hash=user.password_hash,
-            roles=sorted(user.roles), enabled=user.enabled, created_us=to_us(created_at),
+            roles=sorted(user.roles), regions=sorted(user.regions), enabled=user.enabled,
+            created_us=to_us(created_at),
             **_factor_values(user.mfa), **_guard_values(user.guard)))
 
     def user_by_name(self, username: str) -> User | None:

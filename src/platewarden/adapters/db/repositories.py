@@ -80,6 +80,21 @@ _SEARCH: dict[QueryKind, Any] = {
     QueryKind.CONFUSABLE: _SEARCHABLE.where(_r.c.plate_key == bindparam("value")),
     QueryKind.WILDCARD: _SEARCHABLE.where(_r.c.plate.like(bindparam("value"), escape="\\")),
 }
+# A wildcard with a literal prefix also bounds the plate, so the plate index is range-scanned.
+_SEARCH_PREFIXED = _SEARCH[QueryKind.WILDCARD].where(_r.c.plate >= bindparam("prefix_low"),
+                                                     _r.c.plate < bindparam("prefix_high"))
+_IMG_READS = select(_img.c.read_pk).where(_img.c.sha256 == bindparam("sha"))
+_EVIDENCE_CAMERAS = select(_r.c.camera_id).distinct().where(
+    _r.c.id.in_(_IMG_READS),
+    or_(_r.c.id.in_(select(t.alerts.c.read_pk)),
+        _r.c.id.in_(select(t.violation_reads.c.read_pk))))
+
+
+def _cameras_in(regions: frozenset[str]) -> Any:
+    """Ids of the cameras in ``regions``, as a sub-query."""
+    return select(t.cameras.c.id).where(t.cameras.c.region_code.in_(sorted(regions)))
+
+
 _NONCE = select(t.nonces.c.envelope_sha256).where(t.nonces.c.camera_id == bindparam("cam"),
                                                   t.nonces.c.nonce == bindparam("nonce"))
 _INSERT_NONCE = insert(t.nonces)
@@ -235,13 +250,20 @@ class SqlReads:
         images = self._images([row.id for row in rows])
         return [read_from(row, images.get(row.id, ())) for row in rows]
 
-    def search(self, query: PlateQuery, *, start: datetime, end: datetime,
-               limit: int) -> list[PlateRead]:
+    def search(self, query: PlateQuery, *, start: datetime, end: datetime, limit: int,
+               camera_regions: frozenset[str] | None = None) -> list[PlateRead]:
         """Reads (not repeats) matching ``query`` captured in the window, newest first."""
         value = query.like_pattern() if query.kind is QueryKind.WILDCARD else query.value
-        rows = list(self._c.execute(_SEARCH[query.kind], {
-            "value": value, "key": canonical_key(query.value), "low": to_us(start),
-            "high": to_us(end), "limit": limit}))
+        params = {"value": value, "key": canonical_key(query.value), "low": to_us(start),
+                  "high": to_us(end), "limit": limit}
+        statement = _SEARCH[query.kind]
+        prefix = query.literal_prefix() if query.kind is QueryKind.WILDCARD else ""
+        if prefix:
+            statement = _SEARCH_PREFIXED
+            params |= {"prefix_low": prefix, "prefix_high": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+        if camera_regions is not None:
+            statement = statement.where(_r.c.camera_id.in_(_cameras_in(camera_regions)))
+        rows = list(self._c.execute(statement, params))
         images = self._images([row.id for row in rows])
         return [read_from(row, images.get(row.id, ())) for row in rows]
 
@@ -282,19 +304,10 @@ class SqlReads:
         return self._c.execute(select(b.c.sha256).where(
             b.c.camera_id == camera_id, b.c.sha256 == sha256)).first() is not None
 
-    def image_is_evidence(self, sha256: str) -> bool:
-        """Whether the object belongs to a read behind a violation or an alert."""
-        img = t.read_images
-        read_pks = [r.read_pk for r in self._c.execute(
-            select(img.c.read_pk).where(img.c.sha256 == sha256))]
-        if not read_pks:
-            return False
-        if self._c.execute(select(t.alerts.c.id)
-                           .where(t.alerts.c.read_pk.in_(read_pks))).first():
-            return True
-        vr = t.violation_reads
-        return self._c.execute(select(vr.c.violation_id)
-                               .where(vr.c.read_pk.in_(read_pks))).first() is not None
+    def evidence_camera_ids(self, sha256: str) -> frozenset[str]:
+        """Cameras of the reads with this object that are behind a violation or an alert."""
+        rows = self._c.execute(_EVIDENCE_CAMERAS, {"sha": sha256})
+        return frozenset(row.camera_id for row in rows)
 
 
 class SqlViolations:
@@ -324,6 +337,8 @@ class SqlViolations:
             stmt = stmt.where(v.c.status == query.status.value)
         if query.type is not None:
             stmt = stmt.where(v.c.type == query.type)
+        if query.camera_regions is not None:
+            stmt = stmt.where(v.c.camera_id.in_(_cameras_in(query.camera_regions)))
         rows = self._c.execute(stmt.limit(query.limit).offset(query.offset))
         return [violation_from(r) for r in rows]
 
@@ -348,10 +363,13 @@ class SqlViolations:
         row = self._c.execute(select(t.alerts).where(t.alerts.c.id == alert_id)).first()
         return alert_from(row) if row else None
 
-    def list_alerts(self, *, limit: int, offset: int) -> list[Alert]:
+    def list_alerts(self, *, limit: int, offset: int,
+                    camera_regions: frozenset[str] | None = None) -> list[Alert]:
         a = t.alerts
-        rows = self._c.execute(select(a).order_by(a.c.occurred_us.desc(), a.c.id)
-                               .limit(limit).offset(offset))
+        stmt = select(a).order_by(a.c.occurred_us.desc(), a.c.id)
+        if camera_regions is not None:
+            stmt = stmt.where(a.c.camera_id.in_(_cameras_in(camera_regions)))
+        rows = self._c.execute(stmt.limit(limit).offset(offset))
         return [alert_from(r) for r in rows]
 
 

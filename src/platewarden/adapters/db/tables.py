@@ -92,6 +92,9 @@ reads = Table(
     Index("ix_reads_plate_key_time", "plate_key", "captured_us"),
     Index("ix_reads_camera_time", "camera_id", "captured_us"),
     Index("ix_reads_evaluated", "evaluated"),
+    # Wildcard searches with a literal prefix range-scan this; the rest scan a time window.
+    Index("ix_reads_plate_time", "plate", "captured_us"),
+    Index("ix_reads_captured", "captured_us"),
 )
 
 read_images = Table(
@@ -195,6 +198,8 @@ users = Table(
     Column("recovery_codes", JSON),
     Column("failed_logins", Integer, nullable=False, server_default="0"),
     Column("locked_until_us", BigInt),
+    # Region codes whose cameras and records the user may see; "*" is the whole country.
+    Column("regions", JSON, nullable=False, server_default='["*"]'),
 )
 
 sessions = Table(
@@ -235,6 +240,8 @@ audit_log = Table(
     Column("prev_hash", LargeBinary(32), nullable=False),
     Column("entry_hash", LargeBinary(32), nullable=False),
     Index("ix_audit_log_actor_time", "actor", "at_us"),
+    Index("ix_audit_log_action_time", "action", "at_us"),
+    Index("ix_audit_log_target", "target"),
 )
 
 audit_checkpoints = Table(

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import datetime
 
-from platewarden.adapters.memory.state import Transaction, stored_time
+from platewarden.adapters.memory.state import Transaction, in_regions, stored_time
 from platewarden.domain.clock import to_us
 from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
 from platewarden.services.unit_of_work import ViolationFilter
@@ -36,9 +36,11 @@ class MemoryViolations:
         return self._tx.read().violations.get(violation_id)
 
     def find(self, query: ViolationFilter) -> list[Violation]:
-        found = [v for v in self._tx.read().violations.values()
+        state = self._tx.read()
+        found = [v for v in state.violations.values()
                  if (query.status is None or v.status == query.status)
-                 and (query.type is None or v.type == query.type)]
+                 and (query.type is None or v.type == query.type)
+                 and in_regions(state, v.camera_id, query.camera_regions)]
         found.sort(key=_newest_first)
         return found[query.offset:query.offset + query.limit]
 
@@ -66,8 +68,12 @@ class MemoryViolations:
     def get_alert(self, alert_id: str) -> Alert | None:
         return self._tx.read().alerts.get(alert_id)
 
-    def list_alerts(self, *, limit: int, offset: int) -> list[Alert]:
-        return sorted(self._tx.read().alerts.values(), key=_newest_first)[offset:offset + limit]
+    def list_alerts(self, *, limit: int, offset: int,
+                    camera_regions: frozenset[str] | None = None) -> list[Alert]:
+        state = self._tx.read()
+        found = [a for a in state.alerts.values()
+                 if in_regions(state, a.camera_id, camera_regions)]
+        return sorted(found, key=_newest_first)[offset:offset + limit]
 
 
 class MemoryHotlist:

@@ -11,6 +11,7 @@ from platewarden.adapters.memory.state import (
     NonceRecord,
     ReadRecord,
     Transaction,
+    in_regions,
     stored_time,
 )
 from platewarden.domain.cameras import Camera, Section
@@ -162,10 +163,12 @@ class MemoryReads:
                  and start <= r.stored.read.captured_at <= end]
         return sorted(found, key=lambda r: (r.captured_at, r.id))
 
-    def search(self, query: PlateQuery, *, start: datetime, end: datetime,
-               limit: int) -> list[PlateRead]:
-        found = [r.stored.read for r in self._tx.read().reads.values()
+    def search(self, query: PlateQuery, *, start: datetime, end: datetime, limit: int,
+               camera_regions: frozenset[str] | None = None) -> list[PlateRead]:
+        state = self._tx.read()
+        found = [r.stored.read for r in state.reads.values()
                  if r.stored.duplicate_of is None
+                 and in_regions(state, r.stored.read.camera_id, camera_regions)
                  and start <= r.stored.read.captured_at <= end
                  and query.matches(r.stored.read.plate, r.stored.read.plate_key)]
         # Newest first, ties by id ascending, as the SQL adapter orders them.
@@ -212,12 +215,11 @@ class MemoryReads:
     def has_blob(self, camera_id: str, sha256: str) -> bool:
         return (camera_id, sha256) in self._tx.read().blobs
 
-    def image_is_evidence(self, sha256: str) -> bool:
-        """Whether the object belongs to a read behind a violation or an alert."""
+    def evidence_camera_ids(self, sha256: str) -> frozenset[str]:
+        """Cameras of the reads with this object that are behind a violation or an alert."""
         state = self._tx.read()
         read_pks = {pk for pk, r in state.reads.items()
                     if any(i.sha256 == sha256 for i in r.stored.read.images)}
-        if not read_pks:
-            return False
-        return (any(a.read_id in read_pks for a in state.alerts.values())
-                or any(not read_pks.isdisjoint(v.read_ids) for v in state.violations.values()))
+        behind = ({a.read_id for a in state.alerts.values()}
+                  | {pk for v in state.violations.values() for pk in v.read_ids})
+        return frozenset(state.reads[pk].stored.read.camera_id for pk in read_pks & behind)

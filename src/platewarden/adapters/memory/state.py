@@ -110,3 +110,11 @@ class Transaction:
     def _check_open(self) -> None:
         if not self.open:
             raise RuntimeError("the unit of work is closed: use it inside its with-block")
+
+
+def in_regions(state: MemoryState, camera_id: str, regions: frozenset[str] | None) -> bool:
+    """Whether ``camera_id`` sits in one of ``regions`` (``None``: no filter)."""
+    if regions is None:
+        return True
+    camera = state.cameras.get(camera_id)
+    return camera is not None and camera.region_code in regions

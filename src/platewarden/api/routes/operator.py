@@ -77,9 +77,11 @@ def alert_out(a: Alert) -> AlertOut:
 
 @router.get("/cameras", response_model=list[CameraOut])
 def list_cameras(request: Request,
-                 _: Principal = Depends(require(Permission.CAMERAS_READ))) -> list[CameraOut]:
-    """Every registered camera."""
-    return [camera_out(c) for c in container_of(request).cameras.all_cameras()]
+                 principal: Principal = Depends(require(Permission.CAMERAS_READ))
+                 ) -> list[CameraOut]:
+    """Every registered camera in the caller's regions."""
+    return [camera_out(c) for c in
+            container_of(request).cameras.all_cameras(scope=principal.scope)]
 
 
 @router.post("/cameras", response_model=RegisteredCameraOut, status_code=201)
@@ -113,20 +115,21 @@ def list_violations(
     type: str | None = Query(default=None, max_length=32),
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0),
-    _: Principal = Depends(require(Permission.VIOLATIONS_READ)),
+    principal: Principal = Depends(require(Permission.VIOLATIONS_READ)),
 ) -> list[ViolationOut]:
-    """Violations, newest first."""
+    """Violations in the caller's regions, newest first."""
     found = container_of(request).queries.violations(
-        ViolationFilter(status=status, type=type, limit=limit, offset=offset))
+        ViolationFilter(status=status, type=type, limit=limit, offset=offset),
+        scope=principal.scope)
     return [violation_out(v) for v in found]
 
 
 @router.get("/violations/{violation_id}", response_model=ViolationDetailOut)
 def get_violation(violation_id: str, request: Request,
-                  _: Principal = Depends(require(Permission.VIOLATIONS_READ))
+                  principal: Principal = Depends(require(Permission.VIOLATIONS_READ))
                   ) -> ViolationDetailOut:
     """One violation with the reads and images behind it."""
-    view = container_of(request).queries.violation(violation_id)
+    view = container_of(request).queries.violation(violation_id, scope=principal.scope)
     return ViolationDetailOut(**violation_out(view.violation).model_dump(),
                               reads=[read_out(r) for r in view.reads])
 
@@ -138,24 +141,27 @@ def review_violation(violation_id: str, body: ReviewIn, request: Request,
     """Confirm or reject a pending violation."""
     updated = container_of(request).queries.review(
         violation_id, decision=ViolationStatus(body.decision), reviewer=principal.user_id,
-        note=body.note)
+        note=body.note, scope=principal.scope)
     return violation_out(updated)
 
 
 @router.get("/alerts", response_model=list[AlertOut])
 def list_alerts(request: Request, limit: int = Query(default=50, ge=1, le=500),
                 offset: int = Query(default=0, ge=0),
-                _: Principal = Depends(require(Permission.ALERTS_READ))) -> list[AlertOut]:
-    """Hotlist alerts, newest first."""
-    return [alert_out(a) for a in container_of(request).queries.alerts(limit=limit,
-                                                                      offset=offset)]
+                principal: Principal = Depends(require(Permission.ALERTS_READ))
+                ) -> list[AlertOut]:
+    """Hotlist alerts in the caller's regions, newest first."""
+    found = container_of(request).queries.alerts(limit=limit, offset=offset,
+                                                 scope=principal.scope)
+    return [alert_out(a) for a in found]
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertDetailOut)
 def get_alert(alert_id: str, request: Request,
-              _: Principal = Depends(require(Permission.ALERTS_READ))) -> AlertDetailOut:
+              principal: Principal = Depends(require(Permission.ALERTS_READ))
+              ) -> AlertDetailOut:
     """One alert with its read."""
-    view = container_of(request).queries.alert(alert_id)
+    view = container_of(request).queries.alert(alert_id, scope=principal.scope)
     return AlertDetailOut(**alert_out(view.alert).model_dump(),
                           read=read_out(view.read) if view.read else None)
 
@@ -165,7 +171,8 @@ def get_evidence(request: Request, sha256: str = SHA,
                  principal: Principal = Depends(require(Permission.EVIDENCE_READ))
                  ) -> StreamingResponse:
     """Decrypted evidence bytes of a violation or alert."""
-    chunks = container_of(request).queries.evidence(sha256, actor=principal.user_id)
+    chunks = container_of(request).queries.evidence(sha256, actor=principal.user_id,
+                                                    scope=principal.scope)
     first = next(chunks, b"")
     media = sniff_content_type(first[:32]) or "application/octet-stream"
 
