@@ -19,7 +19,9 @@ from platewarden.adapters.crypto import (
 )
 from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
+from platewarden.adapters.evidence.keysource import KeyringEvidenceKeys
 from platewarden.adapters.evidence.registry import build_evidence_store
+from platewarden.adapters.keyring import BucketKeyring
 from platewarden.adapters.keys import load_or_create_master_key
 from platewarden.config import Settings
 from platewarden.domain.messages import ReadAccepted
@@ -36,11 +38,14 @@ from platewarden.services.hotlists import HotlistService
 from platewarden.services.ingest import IngestPolicy, IngestService
 from platewarden.services.ports import EvidenceStore, PasswordHasher
 from platewarden.services.queries import OperatorQueries
+from platewarden.services.retention import RetentionService
 from platewarden.services.search import SearchPolicy, SearchService, plate_hash_key
 from platewarden.services.unit_of_work import UnitOfWorkFactory
+from platewarden.wiring_privacy import privacy_services
 
 log = logging.getLogger(__name__)
 SIGNING_KEY_FILE = "keys/platform-signing.key"
+BUCKET_KEYS_DIR = "keys/buckets"
 
 
 def utc_now() -> datetime:
@@ -66,6 +71,8 @@ class Container:
     rules: RuleEngine
     audit: AuditService
     search: SearchService
+    retention: RetentionService
+    keyring: BucketKeyring
 
     def start(self) -> None:
         """Start background workers and evaluate reads a crash left pending."""
@@ -92,8 +99,12 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     migrate(engine)
     uow_factory = SqlUnitOfWorkFactory(engine)
     master_key = load_or_create_master_key(settings.path_in_data_dir(settings.master_key_file))
+    # Per-day keys outside the database: destroying one shreds that day, backups included.
+    keyring = BucketKeyring(settings.path_in_data_dir(BUCKET_KEYS_DIR), master_key=master_key,
+                            clock=clock)
     evidence = build_evidence_store(settings.evidence, data_dir=settings.data_dir,
-                                    master_key=master_key)
+                                    master_key=master_key,
+                                    key_source=KeyringEvidenceKeys(keyring))
     bus = InProcessBus()
     directory = CameraDirectory(uow_factory=uow_factory, ttl_s=settings.camera_cache_ttl_s)
     committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync,
@@ -115,9 +126,13 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     # The platform's checkpoint-signing key is made on first use, beside the master key.
     audit = AuditService(uow_factory=uow_factory, clock=clock,
                          signer=Ed25519FileSigner(settings.path_in_data_dir(SIGNING_KEY_FILE)))
+    search = _search_service(settings, uow_factory=uow_factory, audit=audit, clock=clock,
+                             master_key=master_key)
+    retention = privacy_services(settings, engine=engine, audit=audit, evidence=evidence,
+                                 keyring=keyring, clock=clock, search=search)
     return Container(
-        settings=settings, engine=engine, evidence=evidence, bus=bus, committer=committer,
-        ingest=ingest,
+        settings=settings, engine=engine, retention=retention, keyring=keyring,
+        evidence=evidence, bus=bus, committer=committer, ingest=ingest,
         blobs=BlobService(ingest=ingest, committer=committer, evidence=evidence,
                           max_clip_bytes=settings.max_clip_bytes, clock=clock),
         cameras=CameraService(uow_factory=uow_factory, keys=Ed25519KeyPairs(), publisher=bus,
@@ -128,9 +143,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
                                 audit=audit),
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
-        rules=rules, audit=audit,
-        search=_search_service(settings, uow_factory=uow_factory, audit=audit, clock=clock,
-                               master_key=master_key))
+        rules=rules, audit=audit, search=search)
 
 
 def _search_service(settings: Settings, *, uow_factory: UnitOfWorkFactory, audit: AuditService,

@@ -25,6 +25,26 @@ class SpeedToleranceSettings(BaseModel):
     percent: float = Field(default=3.0, ge=0, le=50)
 
 
+class RetentionSettings(BaseModel):
+    """How long each class of data is kept; the defaults are the privacy-protective choice.
+
+    Reads that matched nothing lose their plate text (a keyed HMAC stays) after
+    ``pseudonymise_after_h`` and are deleted after ``nonhit_read_days``, their images after
+    ``nonhit_image_days``; hotlist hits go after ``hotlist_hit_days``; violation evidence is
+    kept while pending review, then ``closed_violation_days``; the audit log
+    ``audit_log_days``. ``run_interval_s`` is how often ``serve`` runs retention (0: never).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    pseudonymise_after_h: int = Field(default=72, ge=1, le=24 * 3650)
+    nonhit_read_days: int = Field(default=30, ge=1, le=3650)
+    nonhit_image_days: int = Field(default=7, ge=1, le=3650)
+    hotlist_hit_days: int = Field(default=90, ge=1, le=3650)
+    closed_violation_days: int = Field(default=365, ge=1, le=3650)
+    audit_log_days: int = Field(default=5 * 365 + 1, ge=1, le=36500)
+    run_interval_s: float = Field(default=3600.0, ge=0, le=7 * 86400)
+
+
 class _TomlSource(PydanticBaseSettingsSource):
     """Reads ``platewarden.toml`` from the data dir, if present."""
 
@@ -63,6 +83,7 @@ class Settings(BaseSettings):
     dedupe_window_s: Annotated[float, Field(ge=0, le=600)] = 10.0
     section_window_s: Annotated[float, Field(gt=0)] = 3 * 3600.0
     speed_tolerance: SpeedToleranceSettings = SpeedToleranceSettings()
+    retention: RetentionSettings = RetentionSettings()
     session_ttl_s: Annotated[int, Field(ge=60)] = 8 * 3600
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     login_attempts_per_min: Annotated[int, Field(ge=1, le=10_000)] = 20

@@ -24,6 +24,7 @@ from platewarden.cli.common import (
 from platewarden.config import CONFIG_FILE_NAME
 from platewarden.domain.access import EVERYWHERE, Role
 from platewarden.services.errors import ServiceError
+from platewarden.services.retention_schedule import RetentionSchedule
 
 ADMIN_USER = "admin"
 CONFIG_TEMPLATE = """\
@@ -34,6 +35,13 @@ CONFIG_TEMPLATE = """\
 # max_clock_skew_s = 300
 # section_window_s = 10800
 # dedupe_window_s = 10
+# [retention]            # privacy-protective defaults; every change is audited
+# pseudonymise_after_h = 72
+# nonhit_read_days = 30
+# nonhit_image_days = 7
+# hotlist_hit_days = 90
+# closed_violation_days = 365
+# run_interval_s = 3600
 # [speed_tolerance]
 # absolute_kmh = 3
 # percent = 3
@@ -106,14 +114,23 @@ def serve(
            "ssl_keyfile": str(tls_key) if tls_key else None}
     common = {"host": bind_host, "port": bind_port, "log_level": settings.log_level.lower(),
               "access_log": False, "server_header": False, "date_header": False, **tls}
+    # Retention runs on a schedule in this (parent) process only, never once per worker.
+    schedule = RetentionSchedule(service=container.retention,
+                                 interval_s=settings.retention.run_interval_s)
+    if settings.retention.run_interval_s > 0:
+        schedule.start()
     if workers > 1:
-        container.stop()
         os.environ["PLATEWARDEN_DATA_DIR"] = str(data_dir.resolve())
-        uvicorn.run("platewarden.api.app:app_from_environment", factory=True,
-                    workers=workers, **common)  # type: ignore[arg-type]
+        try:
+            uvicorn.run("platewarden.api.app:app_from_environment", factory=True,
+                        workers=workers, **common)  # type: ignore[arg-type]
+        finally:
+            schedule.stop()
+            container.stop()
         return
     container.start()
     try:
         uvicorn.run(create_app(container), **common)  # type: ignore[arg-type]
     finally:
+        schedule.stop()
         container.stop()

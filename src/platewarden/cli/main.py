@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from platewarden.cli import admin, audit, cameras, demo, hotlist, simulate, users
+from platewarden.cli import admin, audit, cameras, demo, hotlist, retention, simulate, users
 from platewarden.cli.recognition import bench_app, camera_agent, recognize, train_app
 
 app = typer.Typer(name="platewarden", no_args_is_help=True, add_completion=False,
@@ -21,6 +21,7 @@ app.add_typer(train_app, name="train")
 app.add_typer(bench_app, name="bench")
 app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="user")
+app.add_typer(retention.app, name="retention")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

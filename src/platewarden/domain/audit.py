@@ -48,6 +48,8 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     CONFIG_CHANGED = "config-changed"
     RETENTION_RUN = "retention-run"
+    LEGAL_HOLD_PLACED = "legal-hold-placed"
+    LEGAL_HOLD_RELEASED = "legal-hold-released"
     AUDIT_EXPORTED = "audit-exported"
 
 

@@ -16,6 +16,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from platewarden.domain.access import Permission
 from platewarden.domain.audit import AuditAction, AuditRecord
@@ -41,6 +42,13 @@ from platewarden.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 _STATUS = {"approval_required": 403, "approval_not_usable": 403, "self_approval": 403,
            "forbidden": 403, "conflict": 409}
 HISTORY_KIND = "history"
+
+
+class PseudonymousLookup(Protocol):
+    """Finds reads whose plate text was replaced by a keyed pseudonym (``services.pseudonyms``)."""
+
+    def find(self, uow: UnitOfWork, plate: str, *, start: datetime, end: datetime,
+             limit: int, camera_regions: frozenset[str] | None) -> list[PlateRead]: ...
 
 
 class SearchError(ServiceError):
@@ -130,6 +138,7 @@ class SearchService:
         self._clock = clock
         self._policy = policy
         self._key = plate_hash_key
+        self.pseudonymous: PseudonymousLookup | None = None
 
     def search(self, principal: Principal, request: SearchRequest) -> SearchResult:
         """Reads matching the query, newest first, recorded in the audit log.
@@ -237,6 +246,13 @@ class SearchService:
                 approval = self._usable_approval(uow, principal, checked, request)
             reads = uow.reads.search(checked.query, start=request.since, end=request.until,
                                      limit=limit, camera_regions=principal.scope.as_filter())
+            if self.pseudonymous is not None and checked.query.kind is QueryKind.EXACT:
+                # Reads past the pseudonymisation age match only an exact plate (keyed HMAC).
+                older = self.pseudonymous.find(uow, checked.query.value, start=request.since,
+                                               end=request.until, limit=limit,
+                                               camera_regions=principal.scope.as_filter())
+                reads = sorted([*reads, *older], key=lambda r: r.captured_at,
+                               reverse=True)[:limit]
             details = {**_describe(checked, request), "kind": purpose,
                        "results": str(len(reads))}
             if approval is not None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from platewarden.adapters.evidence.fake import FakeEvidenceStore
+from platewarden.adapters.evidence.keysource import KeyringEvidenceKeys
 from platewarden.adapters.evidence.local import LocalEvidenceStore
+from platewarden.adapters.keyring import BucketKeyring
 from platewarden.services.ports import (
     EvidenceNotFound,
     EvidenceStore,
@@ -27,9 +30,17 @@ def make_local(tmp_path: Path) -> EvidenceStore:
     return LocalEvidenceStore(tmp_path / "store", master_key=bytes(32), segment_size=1024)
 
 
+def make_local_bucketed(tmp_path: Path) -> EvidenceStore:
+    keyring = BucketKeyring(tmp_path / "keys", master_key=bytes(32),
+                            clock=lambda: datetime(2026, 3, 2, tzinfo=UTC))
+    return LocalEvidenceStore(tmp_path / "store", master_key=bytes(32), segment_size=1024,
+                              key_source=KeyringEvidenceKeys(keyring))
+
+
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.parametrize("make_store", [make_fake, make_local], ids=["fake", "local"]),
+    pytest.mark.parametrize("make_store", [make_fake, make_local, make_local_bucketed],
+                            ids=["fake", "local", "local-day-keys"]),
 ]
 
 MakeStore = Callable[[Path], EvidenceStore]

@@ -89,7 +89,10 @@ reads = Table(
     Column("payload_sha256", String(64), nullable=False),
     Column("duplicate_of", String(200)),
     Column("evaluated", Boolean, nullable=False),
+    # After the pseudonymisation age: HMAC of the plate under its day's key (plate text gone).
+    Column("plate_pseudonym", String(64)),
     Index("ix_reads_plate_key_time", "plate_key", "captured_us"),
+    Index("ix_reads_plate_pseudonym", "plate_pseudonym"),
     Index("ix_reads_camera_time", "camera_id", "captured_us"),
     Index("ix_reads_evaluated", "evaluated"),
     # Wildcard searches with a literal prefix range-scan this; the rest scan a time window.
@@ -250,4 +253,19 @@ audit_checkpoints = Table(
     Column("entry_hash", LargeBinary(32), nullable=False),
     Column("at_us", BigInt, nullable=False),
     Column("signature", LargeBinary(64), nullable=False),
+)
+
+# Legal holds stop retention from deleting what they cover until released (never deleted).
+legal_holds = Table(
+    "legal_holds", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("target", String(16), nullable=False),
+    Column("target_id", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("placed_by", String(128), nullable=False),
+    Column("placed_us", BigInt, nullable=False),
+    Column("released_by", String(128)),
+    Column("released_us", BigInt),
+    Column("release_reason", Text),
+    Index("ix_legal_holds_target", "target", "target_id"),
 )

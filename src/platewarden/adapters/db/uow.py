@@ -69,6 +69,12 @@ class SqlUnitOfWork:
             self._tx.rollback()
         self._conn.close()
 
+    @property
+    def connection(self) -> Connection:
+        """The open connection, for repositories outside the core set (privacy)."""
+        assert self._conn is not None
+        return self._conn
+
     def commit(self) -> None:
         """Commit the transaction."""
         assert self._tx is not None

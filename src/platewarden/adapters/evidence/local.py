@@ -9,24 +9,34 @@ durable (see ``durability``).
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import io
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 
 from platewarden.adapters.evidence.common import UploadMeter, normalize_sha256
 from platewarden.adapters.evidence.durability import PendingWrites, SyncStrategy
+from platewarden.adapters.evidence.files import (
+    EvidenceReader,
+    TempFile,
+    fsync_directory,
+    read_header,
+)
 from platewarden.adapters.evidence.format import (
     DEFAULT_SEGMENT_SIZE,
     HEADER_SIZE,
+    HEADER_V2_SIZE,
+    PREFIX_SIZE,
+    WRAPPED_KEY_SIZE,
     EvidenceKeys,
     SegmentOpener,
     SegmentSealer,
-    decrypt_segments,
+    header_size,
+    key_name_of,
+    seal_bucket_header,
+    unwrap_data_key,
 )
+from platewarden.adapters.evidence.keysource import EvidenceKeySource
 from platewarden.services.ports import (
     EvidenceIntegrityError,
     EvidenceNotFound,
@@ -34,7 +44,7 @@ from platewarden.services.ports import (
 )
 
 _STALE_TEMP_AGE_S = 24 * 3600
-_SHRED_SIZE = 48  # the wrapped data key at the end of the header
+_SHRED_SIZE = WRAPPED_KEY_SIZE  # the wrapped data key at the end of the header
 
 
 class LocalEvidenceStore:
@@ -42,8 +52,13 @@ class LocalEvidenceStore:
 
     def __init__(self, root: Path, *, master_key: bytes,
                  segment_size: int = DEFAULT_SEGMENT_SIZE,
-                 sync_strategy: SyncStrategy = "auto") -> None:
+                 sync_strategy: SyncStrategy = "auto",
+                 key_source: EvidenceKeySource | None = None) -> None:
         self._keys = EvidenceKeys.derive(master_key)
+        # With a key source, objects are sealed under per-day bucket keys (format 2) that
+        # retention can destroy; without one, under the master-derived key (format 1).
+        self._key_source = key_source
+        self._header_size = HEADER_V2_SIZE if key_source is not None else HEADER_SIZE
         self._root = Path(root)
         # Plain strings on the hot path: pathlib costs more CPU per put than the crypto.
         self._objects = os.path.join(self._root, "objects")
@@ -69,8 +84,8 @@ class LocalEvidenceStore:
             return StoredObject(sha256=sha256, size_bytes=len(data), created=False)
         sealer = SegmentSealer(segment_size=self._segment_size)
         body = sealer.update(data) + sealer.finish()
-        header = sealer.header(keys=self._keys, sha256=sha256)
-        with _TempFile(self._tmp) as temp:
+        header = self._header(sealer, sha256)
+        with TempFile(self._tmp) as temp:
             temp.write_at(0, header + body)
             created = self._publish(temp, sha256)
         return StoredObject(sha256=sha256, size_bytes=len(data), created=created)
@@ -85,14 +100,14 @@ class LocalEvidenceStore:
             return StoredObject(sha256=meter.finish(), size_bytes=meter.size_bytes,
                                 created=False)
         sealer = SegmentSealer(segment_size=self._segment_size)
-        with _TempFile(self._tmp) as temp:
-            offset = HEADER_SIZE  # the header needs the hash, so it is written last
+        with TempFile(self._tmp) as temp:
+            offset = self._header_size  # the header needs the hash, so it is written last
             for chunk in chunks:
                 meter.feed(chunk)
                 offset += temp.write_at(offset, sealer.update(chunk))
             temp.write_at(offset, sealer.finish())
             sha256 = meter.finish()
-            temp.write_at(0, sealer.header(keys=self._keys, sha256=sha256))
+            temp.write_at(0, self._header(sealer, sha256))
             created = self._publish(temp, sha256)
         return StoredObject(sha256=sha256, size_bytes=meter.size_bytes, created=created)
 
@@ -108,7 +123,8 @@ class LocalEvidenceStore:
         except FileNotFoundError:
             raise EvidenceNotFound(sha256) from None
         try:
-            opener = SegmentOpener(header=file.read(HEADER_SIZE), keys=self._keys, sha256=sha256)
+            opener = SegmentOpener(header=read_header(file), keys=self._keys, sha256=sha256,
+                                   bucket_key=self._bucket_key)
         except BaseException:
             file.close()
             raise
@@ -127,11 +143,12 @@ class LocalEvidenceStore:
         """
         path = self._path(normalize_sha256(sha256))
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+            fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
         except FileNotFoundError:
             return False
         try:
-            os.pwrite(fd, os.urandom(_SHRED_SIZE), HEADER_SIZE - _SHRED_SIZE)
+            size = header_size(os.pread(fd, PREFIX_SIZE, 0))
+            os.pwrite(fd, os.urandom(_SHRED_SIZE), size - _SHRED_SIZE)
             os.fsync(fd)  # unlinking first would let the kernel drop the overwrite unwritten
         finally:
             os.close(fd)
@@ -146,11 +163,62 @@ class LocalEvidenceStore:
         """Make every object stored (or deleted) so far durable, in one batch."""
         self._pending.sync()
 
+    def key_name(self, sha256: str) -> str | None:
+        """The bucket key an object is sealed under (``None``: the master-derived key).
+
+        Raises:
+            EvidenceNotFound: nothing is stored under ``sha256``.
+        """
+        try:
+            with open(self._path(normalize_sha256(sha256)), "rb") as file:
+                return key_name_of(read_header(file))
+        except FileNotFoundError:
+            raise EvidenceNotFound(sha256) from None
+
+    def rekey(self, sha256: str, *, key_name: str) -> None:
+        """Re-wrap an object's data key under ``key_name``; the ciphertext is unchanged.
+
+        Retention does this to evidence that must outlive its day's key, before destroying
+        that key. The new file replaces the old one atomically and is fsynced at once.
+        """
+        if self._key_source is None:
+            raise RuntimeError("this store has no key source to rekey with")
+        sha256 = normalize_sha256(sha256)
+        path = self._path(sha256)
+        try:
+            source = open(path, "rb")  # noqa: SIM115 (closed below)
+        except FileNotFoundError:
+            raise EvidenceNotFound(sha256) from None
+        with source, TempFile(self._tmp) as temp:
+            data_key, segment_size, prefix = unwrap_data_key(
+                header=read_header(source), keys=self._keys, sha256=sha256,
+                bucket_key=self._bucket_key)
+            header = seal_bucket_header(segment_size=segment_size, nonce_prefix=prefix,
+                                        data_key=data_key, key_name=key_name,
+                                        key=self._key_source.key(key_name), sha256=sha256)
+            offset = temp.write_at(0, header)
+            while chunk := source.read(1 << 20):
+                offset += temp.write_at(offset, chunk)
+            temp.fsync()
+            os.replace(temp.path, path)
+        fsync_directory(os.path.dirname(path))
+
+    def _header(self, sealer: SegmentSealer, sha256: str) -> bytes:
+        if self._key_source is None:
+            return sealer.header(keys=self._keys, sha256=sha256)
+        name, key = self._key_source.current()
+        return sealer.bucket_header(key_name=name, key=key, sha256=sha256)
+
+    def _bucket_key(self, name: str) -> bytes:
+        if self._key_source is None:
+            raise EvidenceIntegrityError("a bucketed evidence object needs the keyring")
+        return self._key_source.key(name)
+
     def _path(self, sha256: str) -> str:
         name = self._keys.object_name(sha256)
         return f"{self._objects}/{name[:2]}/{name[2:4]}/{name}"
 
-    def _publish(self, temp: _TempFile, sha256: str) -> bool:
+    def _publish(self, temp: TempFile, sha256: str) -> bool:
         """Link the finished temp file into place; ``False`` if the object was already there."""
         path = self._path(sha256)
         directory = os.path.dirname(path)
@@ -178,70 +246,3 @@ class LocalEvidenceStore:
             if entry.is_file() and entry.stat().st_mtime < cutoff:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
-
-
-class _TempFile:
-    """A private temp file that is removed on exit, whether or not it was published."""
-
-    def __init__(self, directory: str) -> None:
-        self.path = f"{directory}/{os.urandom(12).hex()}.tmp"
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
-                           0o600)
-
-    def write_at(self, offset: int, data: bytes) -> int:
-        view = memoryview(data)
-        written = 0
-        while written < len(view):
-            written += os.pwrite(self._fd, view[written:], offset + written)
-        return written
-
-    def __enter__(self) -> _TempFile:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        os.close(self._fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path)
-
-
-class EvidenceReader(Iterator[bytes]):
-    """Iterator over an object's plaintext that owns (and closes) the underlying file."""
-
-    def __init__(self, *, file: io.FileIO, opener: SegmentOpener, sha256: str) -> None:
-        self._file = file
-        self._segments = decrypt_segments(lambda size: file.read(size) or b"", opener)
-        self._hash = hashlib.sha256()
-        self._sha256 = sha256
-
-    def __next__(self) -> bytes:
-        if self._file.closed:
-            raise StopIteration
-        try:
-            chunk = next(self._segments)
-        except StopIteration:
-            self.close()
-            if self._hash.hexdigest() != self._sha256:
-                raise EvidenceIntegrityError("evidence does not hash to its address") from None
-            raise
-        except BaseException:
-            self.close()
-            raise
-        self._hash.update(chunk)
-        return chunk
-
-    def close(self) -> None:
-        """Release the file; further iteration ends at once."""
-        self._segments.close()
-        self._file.close()
-
-    def __enter__(self) -> EvidenceReader:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        if hasattr(self, "_segments"):
-            self.close()

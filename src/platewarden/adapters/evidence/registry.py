@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from platewarden.adapters.evidence.keysource import EvidenceKeySource
 from platewarden.adapters.evidence.local import LocalEvidenceStore
 from platewarden.services.ports import EvidenceStore
 
@@ -24,9 +25,14 @@ class LocalEvidenceStoreConfig(BaseModel):
 EvidenceStoreConfig = LocalEvidenceStoreConfig
 
 
-def build_evidence_store(config: EvidenceStoreConfig, *, data_dir: Path,
-                         master_key: bytes) -> EvidenceStore:
-    """The store ``config`` describes, keyed by ``master_key``."""
+def build_evidence_store(config: EvidenceStoreConfig, *, data_dir: Path, master_key: bytes,
+                         key_source: EvidenceKeySource | None = None) -> EvidenceStore:
+    """The store ``config`` describes, keyed by ``master_key``.
+
+    ``key_source`` gives the per-day bucket keys objects are sealed under (crypto-shredding);
+    every backend should take it.
+    """
     if config.type == "local":
-        return LocalEvidenceStore(Path(data_dir) / config.path, master_key=master_key)
+        return LocalEvidenceStore(Path(data_dir) / config.path, master_key=master_key,
+                                  key_source=key_source)
     raise ValueError(f"unknown evidence store type {config.type!r}")  # pragma: no cover

@@ -1,0 +1,44 @@
+"""How an evidence store gets the keys it wraps data keys with, whatever the backend.
+
+Stores take an ``EvidenceKeySource`` instead of managing keys themselves, so the local store,
+an S3 store or any other seals every object under the current per-day bucket key and
+crypto-shredding (destroying a bucket key) works the same for all of them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from platewarden.adapters.keyring import BucketKeyring
+
+EVIDENCE_PURPOSE = "evidence"
+RETAINED_KEY = "evidence/retained"
+
+
+class EvidenceKeySource(Protocol):
+    """The bucket keys evidence is sealed under."""
+
+    def current(self) -> tuple[str, bytes]:
+        """``(name, key)`` that new objects are sealed with now."""
+        ...
+
+    def key(self, name: str) -> bytes:
+        """The key ``name``; raises ``KeyDestroyed`` once retention destroyed it."""
+        ...
+
+
+class KeyringEvidenceKeys:
+    """``EvidenceKeySource`` on the bucket keyring: one key per UTC day, plus ``retained``."""
+
+    def __init__(self, keyring: BucketKeyring) -> None:
+        self._keyring = keyring
+
+    def current(self) -> tuple[str, bytes]:
+        """Today's evidence key."""
+        return self._keyring.current(EVIDENCE_PURPOSE)
+
+    def key(self, name: str) -> bytes:
+        """A named evidence key (``retained`` is made on first use)."""
+        if name == RETAINED_KEY:
+            return self._keyring.ensure(name)[1]
+        return self._keyring.key(name)
