@@ -14,7 +14,7 @@ from sqlalchemy import select
 from platewarden.adapters.db import tables as t
 from platewarden.adapters.keyring import KeyDestroyed
 from platewarden.bootstrap import BUCKET_KEYS_DIR, Container
-from platewarden.domain.access import Role, permissions_of
+from platewarden.domain.access import EVERYWHERE, RegionScope, Role, permissions_of
 from platewarden.domain.search import QueryKind
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.accounts import Principal
@@ -25,8 +25,14 @@ from support.privacy import T0, Camera, Clock, clocked_container
 
 pytestmark = pytest.mark.integration
 PLATE, OTHER = "01A123BC", "10B456CD"
-INVESTIGATOR = Principal(user_id="inv-1", username="inv-1", roles=frozenset({"investigator"}),
-                         permissions=permissions_of(frozenset({Role.INVESTIGATOR.value})))
+
+def investigator(scope: RegionScope = EVERYWHERE) -> Principal:
+    return Principal(user_id="inv-1", username="inv-1", roles=frozenset({"investigator"}),
+                     permissions=permissions_of(frozenset({Role.INVESTIGATOR.value})),
+                     scope=scope)
+
+
+INVESTIGATOR = investigator()
 
 
 def search(container: Container, plate: str, kind: QueryKind = QueryKind.EXACT) -> list[str]:
@@ -77,9 +83,9 @@ def test_backup_restored_after_the_purge_cannot_read_purged_data(tmp_path: Path)
 
     container = clocked_container(live, clock)
     clock.advance(days=36)
-    [violation] = container.queries.violations(ViolationFilter())
+    [violation] = container.queries.violations(ViolationFilter(), scope=EVERYWHERE)
     container.queries.review(violation.id, decision=ViolationStatus.CONFIRMED, reviewer="r",
-                             note=None)
+                             note=None, scope=EVERYWHERE)
     counts = container.retention.run().counts
     assert counts.reads_deleted == 1
     assert counts.objects_deleted == 1
@@ -139,5 +145,9 @@ def test_exact_search_finds_a_pseudonymised_read_but_never_its_plate_text(
         assert search(container, PLATE, QueryKind.CONFUSABLE) == [new]
         assert search(container, OTHER) == [other]  # each plate finds only its own reads
         assert search(container, "99Z999ZZ") == []
+        elsewhere = container.search.search(investigator(RegionScope.of(["40"])), SearchRequest(
+            query=PLATE, kind=QueryKind.EXACT, reason_code="stolen-vehicle",
+            case_reference="CR-2026-7", since=T0 - timedelta(hours=1), until=clock.now))
+        assert elsewhere.reads == ()  # region scoping holds for pseudonymised reads too
     finally:
         container.stop()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from platewarden.adapters.db import tables as t
 from platewarden.bootstrap import Container
+from platewarden.domain.access import EVERYWHERE
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.retention import HoldTarget
 from platewarden.domain.violations import ViolationStatus
@@ -101,19 +102,19 @@ def test_hotlist_hit_kept_with_plate_and_images_until_its_period(
         f"{PLATE},stolen,stolen car,police,court order 1/26,2030-01-01T00:00:00+00:00,1\n")
     start = clock.now
     [pk] = Camera(container, clock).send(PLATE)
-    assert len(container.queries.alerts(limit=10, offset=0)) == 1
+    assert len(container.queries.alerts(limit=10, offset=0, scope=EVERYWHERE)) == 1
     [sha] = images(container, pk)
 
     clock.now = start + timedelta(days=89, hours=23)
     run(container, clock)
     assert row(container, pk).plate == PLATE
     assert container.evidence.exists(sha)
-    assert len(container.queries.alerts(limit=10, offset=0)) == 1
+    assert len(container.queries.alerts(limit=10, offset=0, scope=EVERYWHERE)) == 1
 
     clock.now = start + timedelta(days=90, minutes=1)
     counts = run(container, clock)
     assert (counts["alerts_deleted"], counts["reads_deleted"]) == ("1", "1")
-    assert container.queries.alerts(limit=10, offset=0) == []
+    assert container.queries.alerts(limit=10, offset=0, scope=EVERYWHERE) == []
     assert row(container, pk) is None
     assert not container.evidence.exists(sha)
 
@@ -121,7 +122,7 @@ def test_hotlist_hit_kept_with_plate_and_images_until_its_period(
 def speeding(container: Container, clock: Clock) -> tuple[str, str]:
     camera = Camera(container, clock, kind="spot-speed", speed_limit_kmh=60)
     [pk] = camera.send(PLATE, speed_kmh=120.0, speed_method="radar")
-    [violation] = container.queries.violations(ViolationFilter())
+    [violation] = container.queries.violations(ViolationFilter(), scope=EVERYWHERE)
     return pk, violation.id
 
 
@@ -138,17 +139,17 @@ def test_violation_kept_while_open_then_for_its_period_after_closing(
     assert container.evidence.get(sha)
 
     container.queries.review(violation_id, decision=ViolationStatus.CONFIRMED,
-                             reviewer="rev", note=None)
+                             reviewer="rev", note=None, scope=EVERYWHERE)
     closed = clock.now
     clock.now = closed + timedelta(days=364, hours=23)
     run(container, clock)
-    assert container.queries.violations(ViolationFilter()) != []
+    assert container.queries.violations(ViolationFilter(), scope=EVERYWHERE) != []
     assert container.evidence.get(sha)  # readable: moved off its destroyed day key
 
     clock.now = closed + timedelta(days=365, minutes=1)
     counts = run(container, clock)
     assert (counts["violations_deleted"], counts["reads_deleted"]) == ("1", "1")
-    assert container.queries.violations(ViolationFilter()) == []
+    assert container.queries.violations(ViolationFilter(), scope=EVERYWHERE) == []
     assert not container.evidence.exists(sha)
 
 
@@ -178,11 +179,11 @@ def test_legal_hold_on_a_case_keeps_a_closed_violation_past_its_period(
         container: Container, clock: Clock) -> None:
     pk, violation_id = speeding(container, clock)
     container.queries.review(violation_id, decision=ViolationStatus.REJECTED,
-                             reviewer="rev", note=None)
+                             reviewer="rev", note=None, scope=EVERYWHERE)
     hold = container.retention.place_hold(target=HoldTarget.VIOLATION, target_id=violation_id,
                                           reason="Appeal pending at court", actor="u-2")
     run(container, clock, days=400)
-    assert container.queries.violation(violation_id) is not None
+    assert container.queries.violation(violation_id, scope=EVERYWHERE) is not None
     assert row(container, pk) is not None
 
     container.retention.release_hold(hold.id, reason="Appeal dismissed", actor="u-2")
