@@ -43,6 +43,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m platewarden.cli.docs > docs/cli.md
+	$(BIN)/python -m platewarden.api.access_table > docs/access-control.md
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

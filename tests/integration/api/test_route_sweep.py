@@ -6,14 +6,12 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
 
+from platewarden.api.access_table import decision_table, route_policies
 from platewarden.api.app import create_app
-from platewarden.api.deps import ACCESS_POLICY_ATTR
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Role
 from platewarden.domain.totp import totp
@@ -29,37 +27,8 @@ CHALLENGE = {("POST", "/api/v1/auth/mfa/enrol"), ("POST", "/api/v1/auth/mfa/veri
 DUMMY = {"sha256": "a" * 64}
 
 
-def policies(route: APIRoute) -> set[str]:
-    found = set()
-    for dependant in [route.dependant, *route.dependant.dependencies]:
-        stack = [dependant]
-        while stack:
-            current = stack.pop()
-            policy = getattr(current.call, ACCESS_POLICY_ATTR, None)
-            if policy:
-                found.add(policy)
-            stack.extend(current.dependencies)
-    return found
-
-
-def flatten(routes: list[Any], inherited: set[str]) -> Iterator[tuple[APIRoute, set[str]]]:
-    for route in routes:
-        original = getattr(route, "original_router", None)
-        if original is not None:  # an included router (FastAPI >= 0.16x keeps them nested)
-            extra = {getattr(d.dependency, ACCESS_POLICY_ATTR, None)
-                     for d in route.include_context.dependencies} - {None}
-            yield from flatten(original.routes, inherited | extra)
-            continue
-        assert isinstance(route, APIRoute), f"{route} is not an API route: decide its access"
-        yield route, inherited
-
-
 def every_route(container: Container) -> list[tuple[str, str, set[str]]]:
-    app = create_app(container)
-    found = []
-    for route, inherited in flatten(list(app.routes), set()):
-        for method in route.methods:
-            found.append((method, route.path, policies(route) | inherited))
+    found = route_policies(create_app(container))
     assert len(found) >= 10
     return found
 
@@ -206,3 +175,27 @@ def test_password_change_and_revoke_all_through_the_api(served: tuple[Container,
     assert revoked.json() == {"sessions_ended": 2}
     for headers in (first, third):
         assert httpx.get(f"{url}/api/v1/violations", headers=headers).status_code == 401
+
+
+def test_every_role_gets_what_the_decision_table_says(served: tuple[Container, str]) -> None:
+    container, url = served
+    table = [d for d in decision_table(create_app(container))
+             if d.for_users and d.policy != "public"]
+    answers: dict[tuple[str, str, str], bool] = {}
+    for role in Role:
+        # A new user for every session: a TOTP code is accepted once, so a second login of
+        # the same user would wait for the next 30-second step.
+        def session(role: Role = role) -> dict[str, str]:
+            token = api_login(url, make_user(container, role), PASSWORD)
+            return {"Authorization": f"Bearer {token}"}
+
+        auth = session()
+        for decision in table:
+            response = httpx.request(decision.method, url + concrete(decision.path), json={},
+                                     headers=auth, timeout=10)
+            assert response.status_code != 401, (role, decision)
+            answers[(role.value, decision.method, decision.path)] = response.status_code != 403
+            if decision.path.endswith(("/logout", "/revoke-all")):  # they end the session
+                auth = session()
+    expected = {(role.value, d.method, d.path): d.admits(role) for role in Role for d in table}
+    assert answers == expected

@@ -1,10 +1,11 @@
-"""Docs that are checked: the README's two commands and the CLI reference."""
+"""Docs that are checked: the README's two commands, the CLI reference, the access table."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from platewarden.api.access_table import render_for_docs as render_access_table
 from platewarden.cli.docs import render
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -41,3 +42,8 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_the_cli_reference_matches_the_commands() -> None:
     committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert committed == render(), "docs/cli.md is stale: run `make docs`"
+
+
+def test_the_access_table_matches_the_app() -> None:
+    committed = (ROOT / "docs" / "access-control.md").read_text(encoding="utf-8")
+    assert committed == render_access_table(), "docs/access-control.md is stale: run `make docs`"
