@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Mapping
 from dataclasses import replace
 
 from platewarden.recognition.backends.onnx import models_dir
@@ -17,17 +18,24 @@ _YOLO_416 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx", 
 _CRNN = {"type": "crnn-onnx", "model": "plate-reader-crnn.onnx"}
 _PPOCR = {"type": "ppocr-onnx", "rectify": True}
 
+
+def _two_line(reader: Mapping[str, object]) -> dict[str, object]:
+    """``reader`` behind the two-line layout check (rows joined into one line)."""
+    return {"type": "two-line", "reader": reader}
+
+
 PRESETS: dict[str, RecognizerConfig] = {
     "platewarden": RecognizerConfig(
-        detector=_YOLO_416, reader=_CRNN, rectify=False, margin_x=0.0, margin_y=0.0,
+        detector=_YOLO_416, reader=_two_line(_CRNN), rectify=False, margin_x=0.0, margin_y=0.0,
         min_detection=0.1, name="platewarden",
     ),
     "platewarden-640": RecognizerConfig(
-        detector=_YOLO_640, reader=_CRNN, rectify=False, margin_x=0.0, margin_y=0.0,
+        detector=_YOLO_640, reader=_two_line(_CRNN), rectify=False, margin_x=0.0, margin_y=0.0,
         name="platewarden-640",
     ),
     "platewarden-ensemble": RecognizerConfig(
-        detector=_YOLO_416, reader={"type": "max-confidence", "readers": [_CRNN, _PPOCR]},
+        detector=_YOLO_416,
+        reader=_two_line({"type": "max-confidence", "readers": [_CRNN, _PPOCR]}),
         rectify=False, margin_x=0.0, margin_y=0.0, min_detection=0.1,
         name="platewarden-ensemble",
     ),

