@@ -14,6 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from platewarden.recognition.backends.constrained import with_grammar_fits
 from platewarden.recognition.backends.ctc import ALPHABET, decode
 from platewarden.recognition.backends.onnx import make_session, resolve_model
 from platewarden.recognition.imageio import Frame
@@ -39,7 +40,7 @@ class CrnnReader:
     """Batch-runs the CRNN on plate crops and CTC-decodes each."""
 
     def __init__(self, *, model: str = DEFAULT_MODEL, threads: int = 1, top_n: int = 5,
-                 name: str = "platewarden-crnn") -> None:
+                 grammar_fit: bool = False, name: str = "platewarden-crnn") -> None:
         self.name = name
         self._session: Any = make_session(resolve_model(model), threads=threads)
         self._input = self._session.get_inputs()[0].name
@@ -49,6 +50,7 @@ class CrnnReader:
         self._alphabet = meta.get("alphabet", ALPHABET)
         self._log = meta.get("output", "log_probs") == "log_probs"
         self._top_n = top_n
+        self._grammar_fit = grammar_fit
 
     def read(self, crops: Sequence[Frame]) -> list[Reading]:
         """One reading per BGR crop."""
@@ -57,8 +59,12 @@ class CrnnReader:
         batch = np.stack([resize_for_reader(c, height=self._height, width=self._width)
                           for c in crops])
         out = self._session.run(None, {self._input: normalise_batch(batch)})[0]
-        probs = np.exp(out) if self._log else out
-        return [decode(p, self._alphabet, top_n=self._top_n) for p in probs]
+        log_probs = out if self._log else np.log(np.maximum(out, 1e-12))
+        readings = [decode(np.exp(lp), self._alphabet, top_n=self._top_n) for lp in log_probs]
+        if self._grammar_fit:
+            readings = [with_grammar_fits(r, lp, alphabet=self._alphabet)
+                        for r, lp in zip(readings, log_probs, strict=True)]
+        return readings
 
 
 @register_reader("crnn-onnx")
@@ -67,4 +73,5 @@ def _build(config: Config) -> Reader:
         model=str(config.get("model", DEFAULT_MODEL)),
         threads=int(config.get("threads", 1)),
         top_n=int(config.get("top_n", 5)),
+        grammar_fit=bool(config.get("grammar_fit", False)),
     )
