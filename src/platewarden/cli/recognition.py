@@ -95,6 +95,8 @@ def train_reader(
     seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 1,
     minutes: Annotated[float, typer.Option(help="Wall-clock budget.")] = 30.0,
     synth: Annotated[int, typer.Option(help="Synthetic plates to generate.")] = 20_000,
+    two_line_share: Annotated[float, typer.Option(
+        help="Share of generated Uzbek plates that are two-line (rows joined).")] = 0.0,
     synth_cache: Annotated[list[Path] | None, typer.Option(
         help="Pre-generated synthetic .npz files (instead of --synth).")] = None,
     real_share: Annotated[float, typer.Option(help="Share of real crops per batch.")] = 0.5,
@@ -115,7 +117,8 @@ def train_reader(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     options = TrainOptions(
         data=tuple(str(d) for d in data), out=str(out), seed=seed, minutes=minutes,
-        synth_count=synth, synth_cache=tuple(str(p) for p in synth_cache or ()),
+        synth_count=synth, two_line_share=two_line_share,
+        synth_cache=tuple(str(p) for p in synth_cache or ()),
         real_share=real_share, threads=threads, init=str(init) if init else None, lr=lr,
     )
     summary = train(options)

@@ -20,6 +20,7 @@ from platewarden.recognition.backends.crnn import resize_for_reader
 from platewarden.recognition.dataset import Sample, load_crops, load_endtoend, split_of
 from platewarden.recognition.imageio import Frame, load_image
 from platewarden.recognition.rectify import cut
+from platewarden.recognition.twoline import as_one_line
 from platewarden.recognition.types import Box
 from platewarden.synth import degrade, random_uz_text, render_plate
 from platewarden.synth.foreign import render_foreign
@@ -27,6 +28,10 @@ from platewarden.synth.foreign import render_foreign
 HEIGHT, WIDTH = 32, 128
 ONE_LINE_KINDS = ("private", "organisation", "foreign-company", "foreign-resident",
                   "diplomatic", "temporary-or-diplomatic", "personalised")
+TWO_LINE_KINDS = ("trailer", "motorcycle")
+# Two-line plates are 170 mm tall against 110 mm: at the same distance they are ~1.5 x
+# taller in pixels, so their lowest resolution is scaled the same way.
+TWO_LINE_MIN_HEIGHT_PX = 22
 
 
 @dataclass
@@ -37,8 +42,31 @@ class Arrays:
     texts: list[str]
 
 
-def synth_one(rng: random.Random, *, uz_share: float) -> tuple[Frame, str]:
-    """One degraded synthetic plate, resized for the reader, with its text."""
+def two_line_crop(rng: random.Random) -> tuple[Frame, str]:
+    """A degraded synthetic two-line Uzbek plate as the reader sees it: rows joined.
+
+    Drawn again until the row finder sees two rows (it cannot on the worst crops; the
+    pipeline then reads the crop as it is).
+    """
+    while True:
+        text = random_uz_text(rng, kind=rng.choice(TWO_LINE_KINDS))
+        img = render_plate(text, height_px=rng.randint(60, 135), rng=rng)
+        out = np.asarray(degrade(img, rng, strength=rng.uniform(0.3, 1.2),
+                                 min_height_px=TWO_LINE_MIN_HEIGHT_PX))
+        line = as_one_line(cv2.cvtColor(out, cv2.COLOR_RGB2BGR))
+        if line is not None:
+            return line, text
+
+
+def synth_one(rng: random.Random, *, uz_share: float,
+              two_line_share: float = 0.0) -> tuple[Frame, str]:
+    """One degraded synthetic plate, resized for the reader, with its text.
+
+    ``two_line_share`` of the Uzbek plates are two-line plates with their rows joined.
+    """
+    if two_line_share > 0 and rng.random() < uz_share and rng.random() < two_line_share:
+        line, text = two_line_crop(rng)
+        return resize_for_reader(line, height=HEIGHT, width=WIDTH), text
     if rng.random() < uz_share:
         kind = rng.choices(ONE_LINE_KINDS, weights=(70, 8, 4, 4, 4, 3, 4))[0]
         text = random_uz_text(rng, kind=kind)
@@ -51,13 +79,14 @@ def synth_one(rng: random.Random, *, uz_share: float) -> tuple[Frame, str]:
     return resize_for_reader(bgr, height=HEIGHT, width=WIDTH), text
 
 
-def synth_arrays(count: int, *, seed: int, uz_share: float = 0.65) -> Arrays:
+def synth_arrays(count: int, *, seed: int, uz_share: float = 0.65,
+                 two_line_share: float = 0.0) -> Arrays:
     """``count`` synthetic samples drawn from ``seed``."""
     rng = random.Random(seed)  # noqa: S311 (reproducible data, not security)
     images = np.empty((count, HEIGHT, WIDTH, 3), np.uint8)
     texts: list[str] = []
     for i in range(count):
-        images[i], text = synth_one(rng, uz_share=uz_share)
+        images[i], text = synth_one(rng, uz_share=uz_share, two_line_share=two_line_share)
         texts.append(text)
     return Arrays(images, texts)
 
@@ -114,12 +143,17 @@ def jitter_crop(crop: Frame, rng: random.Random, *, context: float) -> Frame:
 
 
 def augment_real(crop: Frame, rng: random.Random, *, context: float) -> Frame:
-    """A jittered, slightly rotated, relit, blurred and downscaled version of a real crop."""
+    """A jittered, rotated or sheared, relit, blurred, downscaled, noisy, recompressed
+    version of a real crop (the real crops are few: the reader must not learn them)."""
     img = jitter_crop(crop, rng, context=context)
     h, w = img.shape[:2]
-    if rng.random() < 0.5:
-        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-6, 6), 1.0)
+    if rng.random() < 0.6:
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-7, 7), 1.0)
+        matrix[0, 1] += rng.uniform(-0.25, 0.25)  # horizontal shear: italic-like slant
+        matrix[0, 2] -= matrix[0, 1] * h / 2
         img = cv2.warpAffine(img, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    if rng.random() < 0.3:
+        img = np.ascontiguousarray(img[:, :, rng.sample(range(3), 3)])  # colour swap
     f = img.astype(np.float32) * rng.uniform(0.6, 1.3) + rng.uniform(-30, 30)
     img = np.clip(f, 0, 255).astype(np.uint8)
     if rng.random() < 0.3:
@@ -129,4 +163,13 @@ def augment_real(crop: Frame, rng: random.Random, *, context: float) -> Frame:
         small = cv2.resize(img, (max(8, round(w * scale)), max(4, round(h * scale))),
                            interpolation=cv2.INTER_AREA)
         img = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    if rng.random() < 0.3:
+        noise = np.random.default_rng(rng.getrandbits(32)).normal(0, rng.uniform(2, 10),
+                                                                   img.shape)
+        img = np.clip(img.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    if rng.random() < 0.3:
+        ok, data = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(15, 70)])
+        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+        if decoded is not None:
+            img = np.asarray(decoded, dtype=np.uint8)
     return resize_for_reader(img, height=HEIGHT, width=WIDTH)

@@ -47,6 +47,7 @@ class TrainOptions:
     batch: int = 64
     real_share: float = 0.5
     synth_count: int = 20_000
+    two_line_share: float = 0.0
     synth_cache: tuple[str, ...] = ()
     threads: int = 2
     lr: float = 2e-3
@@ -64,7 +65,8 @@ def _load_synth(options: TrainOptions) -> Arrays:
         images = np.concatenate([p["images"] for p in parts])
         texts = [str(t) for p in parts for t in p["texts"]]
         return Arrays(images, texts)
-    return synth_arrays(options.synth_count, seed=options.seed)
+    return synth_arrays(options.synth_count, seed=options.seed,
+                        two_line_share=options.two_line_share)
 
 
 def _batch(synth: Arrays, real: list[tuple[Any, str, float]], rng: random.Random,
