@@ -32,6 +32,7 @@ from platewarden.services.audit import AuditService
 from platewarden.services.blobs import BlobService
 from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.cameras import CameraService
+from platewarden.services.config_audit import ConfigAudit, describe_settings
 from platewarden.services.evaluation import RuleEngine, RulePolicy
 from platewarden.services.group_commit import GroupCommitter
 from platewarden.services.hotlists import HotlistService
@@ -73,9 +74,14 @@ class Container:
     search: SearchService
     retention: RetentionService
     keyring: BucketKeyring
+    config_audit: ConfigAudit
 
     def start(self) -> None:
-        """Start background workers and evaluate reads a crash left pending."""
+        """Record a changed configuration, start workers, evaluate reads left pending."""
+        # The data dir is where the configuration lives, not part of it (and is spelled
+        # differently by different callers), so it is left out of the comparison.
+        self.config_audit.record(describe_settings(
+            self.settings.model_dump(mode="json", exclude={"data_dir"})))
         self.bus.start()
         self.committer.start()
         pending = self.rules.evaluate_pending()
@@ -132,6 +138,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                                  keyring=keyring, clock=clock, search=search)
     return Container(
         settings=settings, engine=engine, retention=retention, keyring=keyring,
+        config_audit=ConfigAudit(uow_factory=uow_factory, audit=audit),
         evidence=evidence, bus=bus, committer=committer, ingest=ingest,
         blobs=BlobService(ingest=ingest, committer=committer, evidence=evidence,
                           max_clip_bytes=settings.max_clip_bytes, clock=clock),
