@@ -134,12 +134,19 @@ def bench_recognition(
     json_out: Annotated[Path | None, typer.Option(help="Also write the report here.")] = None,
     synthetic: Annotated[int, typer.Option(
         help="Also read this many held-out degraded synthetic Uzbek plates.")] = 0,
+    synthetic_two_line: Annotated[int, typer.Option(
+        help="Also read this many held-out degraded synthetic two-line Uzbek plates.")] = 0,
 ) -> None:
     """Detection recall, exact reads, char accuracy and ms per frame, per country.
 
     Every shipped preset runs side by side unless ``--preset`` names some.
     """
-    from platewarden.recognition.bench import run_bench, run_synthetic, synthetic_uz_crops
+    from platewarden.recognition.bench import (
+        run_bench,
+        run_synthetic,
+        synthetic_two_line_crops,
+        synthetic_uz_crops,
+    )
     from platewarden.recognition.dataset import load_dataset
     from platewarden.recognition.presets import PRESETS, load_recognizer
 
@@ -152,11 +159,16 @@ def bench_recognition(
     report: dict[str, object] = {"split": split, "dataset": str(dataset),
                                  "real": run_bench(recognizers, samples)}
     _print_report(report["real"])  # type: ignore[arg-type]
-    if synthetic > 0:
-        synth = run_synthetic(recognizers, synthetic_uz_crops(synthetic, seed=424242))
-        report["synthetic_uz"] = synth
+    synthetic_sets = (("synthetic_uz", synthetic, synthetic_uz_crops, 424242),
+                      ("synthetic_uz_two_line", synthetic_two_line, synthetic_two_line_crops,
+                       434343))
+    for key, count, make, seed in synthetic_sets:
+        if count <= 0:
+            continue
+        synth = run_synthetic(recognizers, make(count, seed=seed))
+        report[key] = synth
         for name, row in synth.items():
-            sys.stdout.write(f"{name}\tsynthetic-uz\t{row['plates']:.0f} plates\t"
+            sys.stdout.write(f"{name}\t{key}\t{row['plates']:.0f} plates\t"
                              f"exact {row['crop_exact']:.1f}\tchars {row['char_acc_crop']:.1f}\n")
     if json_out is not None:
         json_out.write_text(json.dumps(report, indent=2), encoding="utf-8")

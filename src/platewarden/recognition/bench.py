@@ -146,6 +146,35 @@ def synthetic_uz_crops(count: int, *, seed: int) -> list[tuple[Any, str]]:
     return out
 
 
+def synthetic_two_line_crops(count: int, *, seed: int) -> list[tuple[Any, str]]:
+    """Held-out degraded synthetic two-line Uzbek plates (trailers, motorcycles), whole.
+
+    Drawn 1.5 x taller than one-line plates (their real size ratio), with the lowest
+    resolution scaled alike; the reader gets the whole plate and must find the rows itself.
+    The seed must differ from the training seeds.
+    """
+    import random
+
+    import cv2
+    import numpy as np
+
+    from platewarden.recognition.formats import (
+        TWO_LINE_HEIGHT_PX,
+        TWO_LINE_MIN_HEIGHT_PX,
+        TWO_LINE_UZ_KINDS,
+    )
+    from platewarden.synth import degrade, random_uz_text, render_plate
+
+    rng = random.Random(seed)  # noqa: S311 (reproducible test data)
+    out = []
+    for _ in range(count):
+        text = random_uz_text(rng, kind=rng.choice(TWO_LINE_UZ_KINDS))
+        plate = render_plate(text, height_px=rng.randint(*TWO_LINE_HEIGHT_PX), rng=rng)
+        img = degrade(plate, rng, min_height_px=TWO_LINE_MIN_HEIGHT_PX)
+        out.append((cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR), text))
+    return out
+
+
 def run_synthetic(recognizers: dict[str, Recognizer], crops: list[tuple[Any, str]]) -> dict[
         str, dict[str, float]]:
     """Exact and character accuracy of each recogniser's reader on given synthetic crops."""

@@ -18,6 +18,11 @@ import numpy as np
 
 from platewarden.recognition.backends.crnn import resize_for_reader
 from platewarden.recognition.dataset import Sample, load_crops, load_endtoend, split_of
+from platewarden.recognition.formats import (
+    TWO_LINE_HEIGHT_PX,
+    TWO_LINE_MIN_HEIGHT_PX,
+    TWO_LINE_UZ_KINDS,
+)
 from platewarden.recognition.imageio import Frame, load_image
 from platewarden.recognition.rectify import cut
 from platewarden.recognition.twoline import as_one_line
@@ -28,10 +33,6 @@ from platewarden.synth.foreign import render_foreign
 HEIGHT, WIDTH = 32, 128
 ONE_LINE_KINDS = ("private", "organisation", "foreign-company", "foreign-resident",
                   "diplomatic", "temporary-or-diplomatic", "personalised")
-TWO_LINE_KINDS = ("trailer", "motorcycle")
-# Two-line plates are 170 mm tall against 110 mm: at the same distance they are ~1.5 x
-# taller in pixels, so their lowest resolution is scaled the same way.
-TWO_LINE_MIN_HEIGHT_PX = 22
 
 
 @dataclass
@@ -49,8 +50,8 @@ def two_line_crop(rng: random.Random) -> tuple[Frame, str]:
     pipeline then reads the crop as it is).
     """
     while True:
-        text = random_uz_text(rng, kind=rng.choice(TWO_LINE_KINDS))
-        img = render_plate(text, height_px=rng.randint(60, 135), rng=rng)
+        text = random_uz_text(rng, kind=rng.choice(TWO_LINE_UZ_KINDS))
+        img = render_plate(text, height_px=rng.randint(*TWO_LINE_HEIGHT_PX), rng=rng)
         out = np.asarray(degrade(img, rng, strength=rng.uniform(0.3, 1.2),
                                  min_height_px=TWO_LINE_MIN_HEIGHT_PX))
         line = as_one_line(cv2.cvtColor(out, cv2.COLOR_RGB2BGR))
