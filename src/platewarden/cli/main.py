@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import typer
 
-from platewarden.cli import admin, audit, cameras, demo, hotlist, retention, simulate, users
+from platewarden.cli import (
+    admin,
+    audit,
+    cameras,
+    demo,
+    doctor,
+    hotlist,
+    retention,
+    simulate,
+    users,
+)
 from platewarden.cli.recognition import bench_app, camera_agent, recognize, train_app
 
 app = typer.Typer(name="platewarden", no_args_is_help=True, add_completion=False,
                   help="Platewarden: licence-plate camera platform for traffic enforcement.")
 app.command("init")(admin.init)
 app.command("serve")(admin.serve)
+app.command("doctor")(doctor.doctor)
 app.add_typer(cameras.app, name="camera")
 app.add_typer(hotlist.app, name="hotlist")
 app.command("simulate")(simulate.simulate)

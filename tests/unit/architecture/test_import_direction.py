@@ -16,6 +16,7 @@ ALLOWED = {
     "recognition": {"domain", "recognition", "synth"},
     "synth": {"domain", "synth"},
     "camera": {"domain", "camera"},
+    "ops": {"domain", "services", "adapters", "config", "bootstrap", "ops"},
 }
 DOMAIN_STDLIB_ONLY = {"__future__", "collections", "dataclasses", "datetime", "decimal",
                       "enum", "hashlib", "json", "math", "re", "typing", "itertools",

@@ -1,0 +1,1 @@
+"""Operational tools that look at a whole installation (``platewarden doctor``)."""
