@@ -69,6 +69,21 @@ def test_set_status(uow_factory: UnitOfWorkFactory) -> None:
         stored = uow.violations.get(violation.id)
     assert stored is not None
     assert stored.status is ViolationStatus.CONFIRMED
+    assert stored.details == violation.details  # kept when no details are given
+
+
+def test_set_status_with_details(uow_factory: UnitOfWorkFactory) -> None:
+    violation = make_violation("cam-1:r1")
+    with uow_factory() as uow:
+        uow.violations.add_if_absent(violation, created_at=T0)
+        details = {**violation.details, "corrected_plate": "01B777ZZ"}
+        assert uow.violations.set_status(violation.id, ViolationStatus.CONFIRMED, by="ann",
+                                         at=at(5), note=None, details=details)
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        stored = uow.violations.get(violation.id)
+    assert stored is not None
+    assert (stored.plate, stored.details) == (violation.plate, details)
 
 
 def test_alerts(uow_factory: UnitOfWorkFactory) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from platewarden.domain.access import RegionScope, Role, permissions_of
@@ -96,6 +96,12 @@ class AccountService:
         """Whether a user with this name exists."""
         with self._uow_factory(read_only=True) as uow:
             return uow.accounts.user_by_name(username) is not None
+
+    def usernames(self, user_ids: Iterable[str]) -> dict[str, str]:
+        """User names by id, for the ids that name a user (others are cameras, "system" ...)."""
+        with self._uow_factory(read_only=True) as uow:
+            users = (uow.accounts.user(i) for i in set(user_ids))
+            return {u.id: u.username for u in users if u is not None}
 
     def login(self, *, username: str, password: str) -> LoginStep:
         """Check the password; on success, the challenge for the second factor.

@@ -96,6 +96,17 @@ class AuditService:
         return verify(records, [*checkpoints, *kept_elsewhere],
                       signature_ok=self._signer.verify)
 
+    def recent(self, *, limit: int, viewer: str) -> list[AuditRecord]:
+        """The newest ``limit`` entries, newest first; the look itself is recorded after."""
+        with self._uow_factory() as uow:
+            last = uow.audit.last()
+            newest = last.sequence if last is not None else 0
+            records = uow.audit.range(max(1, newest - limit + 1), newest) if newest else []
+            self.record(uow, actor=viewer, action=AuditAction.RECORD_VIEWED,
+                        target="audit-log", details={"entries": str(len(records))})
+            uow.commit()
+        return records[::-1]
+
     def public_key(self) -> bytes:
         """The platform's raw Ed25519 public key that checkpoints verify with."""
         return self._signer.public_key()

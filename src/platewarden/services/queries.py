@@ -12,6 +12,7 @@ from datetime import datetime
 
 from platewarden.domain.access import RegionScope
 from platewarden.domain.audit import AuditAction
+from platewarden.domain.plates import normalise
 from platewarden.domain.reads import PlateRead
 from platewarden.domain.violations import Alert, Violation, ViolationStatus
 from platewarden.services.audit import AuditService
@@ -63,22 +64,38 @@ class OperatorQueries:
                              reads=tuple(s.read for s in stored if s is not None))
 
     def review(self, violation_id: str, *, decision: ViolationStatus, reviewer: str,
-               note: str | None, scope: RegionScope) -> Violation:
-        """Confirm or reject a pending violation."""
+               note: str | None, scope: RegionScope,
+               corrected_plate: str | None = None) -> Violation:
+        """Confirm or reject a pending violation.
+
+        A confirmation may correct a misread plate: the correction is kept in the details
+        as ``corrected_plate`` beside the camera's reading, which stays as it was read.
+        """
         if decision not in (ViolationStatus.CONFIRMED, ViolationStatus.REJECTED):
             raise ServiceError("invalid_field", "A review confirms or rejects.")
+        correction = normalise(corrected_plate or "")
+        if corrected_plate is not None and not 2 <= len(correction) <= 16:
+            raise ServiceError("invalid_field", "A corrected plate has 2 to 16 characters.")
         with self._uow_factory() as uow:
             current = uow.violations.get(violation_id)
             if current is None or not _visible(uow, current.camera_id, scope):
                 raise NotFound("No such violation.")
             if current.status is not ViolationStatus.PENDING:
                 raise ServiceError("conflict", f"The violation is already {current.status}.")
+            corrected = bool(correction) and correction != current.plate
+            details = dict(current.details)
+            if corrected:
+                details["corrected_plate"] = correction
             uow.violations.set_status(violation_id, decision, by=reviewer, at=self._clock(),
-                                      note=note)
+                                      note=note, details=details)
             updated = uow.violations.get(violation_id)
             if self._audit is not None:
+                # That a plate was corrected is recorded, never either plate's text.
+                audit_details = {"decision": decision.value}
+                if corrected:
+                    audit_details["plate_corrected"] = "true"
                 self._audit.record(uow, actor=reviewer, action=AuditAction.VIOLATION_REVIEWED,
-                                   target=violation_id, details={"decision": decision.value})
+                                   target=violation_id, details=audit_details)
             uow.commit()
         assert updated is not None
         return updated

@@ -94,6 +94,28 @@ def test_a_pending_violation_can_be_decided_once(decision: ViolationStatus) -> N
         assert caught.value.code == "conflict"
 
 
+def test_a_correction_is_kept_beside_the_plate_as_read() -> None:
+    scene = Scene()
+    read_as = scene.violation.plate
+    decided = scene.queries.review(scene.violation.id, decision=ViolationStatus.CONFIRMED,
+                                   reviewer="ann", note=None, corrected_plate="01 b 777 zz")
+    assert decided.plate == read_as
+    assert decided.details["corrected_plate"] == "01B777ZZ"
+    stored = scene.queries.violation(scene.violation.id).violation
+    assert (stored.plate, stored.details["corrected_plate"]) == (read_as, "01B777ZZ")
+
+
+@pytest.mark.parametrize("correction", ["", "X", "1" * 17])
+def test_a_correction_must_look_like_a_plate(correction: str) -> None:
+    scene = Scene()
+    with pytest.raises(ServiceError) as caught:
+        scene.queries.review(scene.violation.id, decision=ViolationStatus.CONFIRMED,
+                             reviewer="ann", note=None, corrected_plate=correction)
+    assert caught.value.code == "invalid_field"
+    assert scene.queries.violation(scene.violation.id).violation.status is (
+        ViolationStatus.PENDING)
+
+
 def test_a_withdrawn_violation_cannot_be_decided() -> None:
     scene = Scene()
     with scene.factory() as uow:

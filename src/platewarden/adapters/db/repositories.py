@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -347,10 +347,14 @@ class SqlViolations:
         return [violation_from(r) for r in rows]
 
     def set_status(self, violation_id: str, status: ViolationStatus, *, by: str | None,
-                   at: datetime, note: str | None) -> bool:
+                   at: datetime, note: str | None,
+                   details: Mapping[str, str] | None = None) -> bool:
+        values: dict[str, Any] = {"status": status.value, "reviewed_by": by,
+                                  "reviewed_us": to_us(at), "review_note": note}
+        if details is not None:
+            values["details"] = dict(details)
         result = self._c.execute(update(t.violations).where(t.violations.c.id == violation_id)
-                                 .values(status=status.value, reviewed_by=by,
-                                         reviewed_us=to_us(at), review_note=note))
+                                 .values(**values))
         return result.rowcount > 0
 
     def add_alert_if_absent(self, alert: Alert, *, created_at: datetime) -> bool:

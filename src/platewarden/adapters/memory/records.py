@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from platewarden.adapters.memory.state import Transaction, in_regions, stored_time
@@ -49,13 +49,17 @@ class MemoryViolations:
                 if v.details.get("section_id") == section_id and v.plate_key == plate_key]
 
     def set_status(self, violation_id: str, status: ViolationStatus, *, by: str | None,
-                   at: datetime, note: str | None) -> bool:
+                   at: datetime, note: str | None,
+                   details: Mapping[str, str] | None = None) -> bool:
         # Who reviewed it, when and why are stored by the SQL adapter but never read back
-        # through the interface, so the fake keeps only the status.
+        # through the interface, so the fake keeps only the status and details.
         if violation_id not in self._tx.read().violations:
             return False
         violations = self._tx.write().violations
-        violations[violation_id] = dataclasses.replace(violations[violation_id], status=status)
+        current = violations[violation_id]
+        violations[violation_id] = dataclasses.replace(
+            current, status=status, details=dict(details) if details is not None
+            else current.details)
         return True
 
     def add_alert_if_absent(self, alert: Alert, *, created_at: datetime) -> bool:
