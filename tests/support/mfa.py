@@ -28,6 +28,12 @@ def remembered_secret(username: str) -> bytes:
     return _secrets[username]
 
 
+def remember_secret(username: str, secret: bytes) -> None:
+    """Note the secret ``username`` just enrolled (by any route), forgetting used steps."""
+    _secrets[username] = secret
+    _last_step.pop(username, None)
+
+
 def fresh_code(username: str) -> str:
     """A code for ``username`` that the server has not seen yet (waits up to one period)."""
     while True:
@@ -47,8 +53,7 @@ def api_login(url: str, username: str, password: str, *,
     step.raise_for_status()
     body = step.json()
     if body["status"] == "enrol":
-        _secrets[username] = decode_secret(body["secret"])
-        _last_step.pop(username, None)
+        remember_secret(username, decode_secret(body["secret"]))
         done = post(f"{url}/api/v1/auth/mfa/enrol", timeout=30, json={
             "enrolment_token": body["enrolment_token"], "code": fresh_code(username)})
     else:

@@ -22,10 +22,12 @@ from platewarden.api.deps import ACCESS_POLICY_ATTR
 from platewarden.domain.access import ROLE_PERMISSIONS, Role
 
 PERMISSION_PREFIX = "permission:"
+PAGE_PREFIX = "page:"  # a console page: the session cookie, and CSRF on anything but GET
 # What a marker other than a permission means for a person holding a role.
 OTHER_POLICIES = {
     "public": "anyone",
     "logged-in": "any signed-in user",
+    "page-signed-in": "any signed-in user (console)",
     "login-challenge": "the login's challenge token",
     "camera-signature": "a registered camera's signature",
 }
@@ -42,16 +44,16 @@ class RouteDecision:
     @property
     def for_users(self) -> bool:
         """Whether a user session decides this route (not a camera or a login challenge)."""
-        return self.policy in ("public", "logged-in") or self.policy.startswith(
-            PERMISSION_PREFIX)
+        return self.policy in ("public", "logged-in", "page-signed-in") or self.policy.startswith(
+            (PERMISSION_PREFIX, PAGE_PREFIX))
 
     def admits(self, role: Role) -> bool:
         """Whether a signed-in user holding only ``role`` passes the access check."""
-        if self.policy in ("public", "logged-in"):
+        if self.policy in ("public", "logged-in", "page-signed-in"):
             return True
-        if not self.policy.startswith(PERMISSION_PREFIX):
+        if not self.policy.startswith((PERMISSION_PREFIX, PAGE_PREFIX)):
             return False
-        wanted = self.policy.removeprefix(PERMISSION_PREFIX)
+        wanted = self.policy.removeprefix(PERMISSION_PREFIX).removeprefix(PAGE_PREFIX)
         return any(p.value == wanted for p in ROLE_PERMISSIONS[role])
 
 
@@ -122,7 +124,9 @@ def render(app: FastAPI) -> str:
              "|---|---|---|" + "---|" * len(roles)]
     for decision in decision_table(app):
         needs = decision.policy.removeprefix(PERMISSION_PREFIX)
-        needs = OTHER_POLICIES.get(needs, f"`{needs}`")
+        if needs.startswith(PAGE_PREFIX):
+            needs = f"`{needs.removeprefix(PAGE_PREFIX)}` (console)"
+        needs = OTHER_POLICIES.get(needs, needs if needs.endswith("(console)") else f"`{needs}`")
         cells = [("yes" if decision.admits(role) else "—") if decision.for_users else "n/a"
                  for role in roles]
         lines.append(f"| {decision.method} | `{decision.path}` | {needs} | "

@@ -17,6 +17,7 @@ from platewarden.api.ratelimit import SlidingWindowLimiter
 from platewarden.api.routes import auth, ingest, operator, search, system
 from platewarden.bootstrap import Container, bootstrap
 from platewarden.config import load_settings
+from platewarden.web import install_console
 
 
 def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
@@ -51,6 +52,7 @@ def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
     install_error_handlers(app)
     for module in (system, auth, ingest, operator, search):
         app.include_router(module.router)
+    install_console(app)
     app.add_middleware(SecurityMiddleware)
     return app
 

@@ -6,10 +6,17 @@ the ``ACCESS_POLICY_ATTR`` marker to prove no route was added without a decision
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import Request
 
+from platewarden.api.cookies import (
+    LOGIN_COOKIE,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    csrf_matches,
+    supplied_csrf,
+)
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Permission
 from platewarden.services.accounts import Principal
@@ -79,6 +86,67 @@ def login_challenge(request: Request) -> None:
 
 
 setattr(login_challenge, ACCESS_POLICY_ATTR, "login-challenge")
+
+
+class PageRefused(Exception):
+    """A console page refused: ``unauthenticated`` (sign in), ``csrf`` or ``forbidden``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+async def _page_principal(request: Request) -> Principal:
+    # Pages take the session from the cookie only (never a bearer header), and the API takes
+    # bearer tokens only, so a cookie never opens an API route that has no CSRF check.
+    token = request.cookies.get(SESSION_COOKIE)
+    principal = container_of(request).accounts.resolve(token) if token else None
+    if principal is None:
+        raise PageRefused("unauthenticated")
+    if request.method not in SAFE_METHODS and not csrf_matches(
+            token, await supplied_csrf(request)):
+        raise PageRefused("csrf")
+    request.state.principal = principal
+    return principal
+
+
+def page(permission: Permission) -> Callable[[Request], Awaitable[Principal]]:
+    """A console page for signed-in users holding ``permission`` (CSRF-checked if unsafe)."""
+
+    async def dependency(request: Request) -> Principal:
+        principal = await _page_principal(request)
+        if permission not in principal.permissions:
+            raise PageRefused("forbidden")
+        return principal
+
+    setattr(dependency, ACCESS_POLICY_ATTR, f"page:{permission.value}")
+    return dependency
+
+
+async def page_signed_in(request: Request) -> Principal:
+    """A console page for any signed-in user (the start page, sign-out)."""
+    return await _page_principal(request)
+
+
+setattr(page_signed_in, ACCESS_POLICY_ATTR, "page-signed-in")
+
+
+async def login_form(request: Request) -> None:
+    """Marks the console's public sign-in posts: CSRF-checked against the login cookie."""
+    if request.method not in SAFE_METHODS and not csrf_matches(
+            request.cookies.get(LOGIN_COOKIE), await supplied_csrf(request)):
+        raise PageRefused("csrf")
+
+
+setattr(login_form, ACCESS_POLICY_ATTR, "public")
+
+
+async def login_challenge_form(request: Request) -> None:
+    """Marks the console's second sign-in step: the challenge cookie, CSRF-checked."""
+    await login_form(request)
+
+
+setattr(login_challenge_form, ACCESS_POLICY_ATTR, "login-challenge")
 
 
 def camera_signed(request: Request) -> None:

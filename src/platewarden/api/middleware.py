@@ -42,7 +42,9 @@ class SecurityMiddleware:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.lower() != b"server"]
-                headers.extend(SECURITY_HEADERS)
+                # A console page sets its own, wider policy (its scripts, styles, images).
+                own = {k.lower() for k, _ in headers}
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in own)
                 if scope.get("scheme") == "https":
                     headers.append(HSTS)
                 message["headers"] = headers

@@ -12,6 +12,7 @@ import pytest
 
 from platewarden.api.access_table import decision_table, route_policies
 from platewarden.api.app import create_app
+from platewarden.api.cookies import csrf_token_for
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Role
 from platewarden.domain.totp import totp
@@ -21,9 +22,14 @@ from support.mfa import api_login
 from support.server import running_server
 
 pytestmark = pytest.mark.integration
-PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/login")}
+PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/login"),
+          # The console's sign-in form, its scripts and styles, and the language switch.
+          ("GET", "/console/login"), ("POST", "/console/login"),
+          ("GET", "/console/static/{relative:path}"), ("GET", "/console/lang/{language}")}
 # A login's second step: opened only by the challenge token the password step returned.
-CHALLENGE = {("POST", "/api/v1/auth/mfa/enrol"), ("POST", "/api/v1/auth/mfa/verify")}
+CHALLENGE = {("POST", "/api/v1/auth/mfa/enrol"), ("POST", "/api/v1/auth/mfa/verify"),
+             ("GET", "/console/login/mfa"), ("POST", "/console/login/mfa"),
+             ("POST", "/console/login/enrol")}
 DUMMY = {"sha256": "a" * 64}
 
 
@@ -34,7 +40,12 @@ def every_route(container: Container) -> list[tuple[str, str, set[str]]]:
 
 
 def concrete(path: str) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: DUMMY.get(m.group(1), "x1"), path)
+    return re.sub(r"\{(\w+)(:path)?\}", lambda m: DUMMY.get(m.group(1), "x1"), path)
+
+
+def is_page(policies: set[str]) -> bool:
+    """A console page: signed in with the session cookie, never a bearer token."""
+    return any(p.startswith("page") for p in policies)
 
 
 @pytest.fixture
@@ -62,7 +73,7 @@ def refuses_bearer(container: Container, url: str, *tokens: str) -> None:
     headers_to_try = [{}, {"Authorization": "Basic YWRtaW46YWRtaW4="},
                       *({"Authorization": f"Bearer {token}"} for token in tokens)]
     for method, path, found in every_route(container):
-        if (method, path) in PUBLIC | CHALLENGE:
+        if (method, path) in PUBLIC | CHALLENGE or is_page(found):
             continue
         for headers in headers_to_try:
             response = httpx.request(method, url + concrete(path), headers=headers,
@@ -180,7 +191,7 @@ def test_password_change_and_revoke_all_through_the_api(served: tuple[Container,
 def test_every_role_gets_what_the_decision_table_says(served: tuple[Container, str]) -> None:
     container, url = served
     table = [d for d in decision_table(create_app(container))
-             if d.for_users and d.policy != "public"]
+             if d.for_users and d.policy != "public" and not is_page({d.policy})]
     answers: dict[tuple[str, str, str], bool] = {}
     for role in Role:
         # A new user for every session: a TOTP code is accepted once, so a second login of
@@ -199,3 +210,63 @@ def test_every_role_gets_what_the_decision_table_says(served: tuple[Container, s
                 auth = session()
     expected = {(role.value, d.method, d.path): d.admits(role) for role in Role for d in table}
     assert answers == expected
+
+
+def test_no_page_serves_data_without_a_session(served: tuple[Container, str]) -> None:
+    container, url = served
+    token = api_login(url, make_user(container, *Role), PASSWORD)  # a bearer token
+    attempts = [({}, {}), ({"pw_session": "not-a-session"}, {}),
+                ({}, {"Authorization": f"Bearer {token}"})]
+    pages = [(m, p) for m, p, found in every_route(container) if is_page(found)]
+    assert len(pages) >= 8
+    for method, path in pages:
+        for cookies, headers in attempts:
+            response = httpx.request(method, url + concrete(path), cookies=cookies,
+                                     headers=headers, data={"csrf_token": "x"}, timeout=10)
+            assert response.status_code == 303, f"{method} {path}: {response.status_code}"
+            assert response.headers["location"] == "/console/login"
+            assert response.content == b""
+
+
+def cookie_session(container: Container, url: str, *roles: Role) -> tuple[dict[str, str], str]:
+    """Session cookies of a new user holding ``roles``, and the session's CSRF token."""
+    token = api_login(url, make_user(container, *roles), PASSWORD)
+    return {"pw_session": token}, csrf_token_for(token)
+
+
+def test_every_role_gets_the_pages_the_decision_table_says(
+        served: tuple[Container, str]) -> None:
+    container, url = served
+    table = [d for d in decision_table(create_app(container)) if is_page({d.policy})]
+    answers: dict[tuple[str, str, str], bool] = {}
+    for role in [*Role, None]:
+        cookies, csrf = cookie_session(container, url, *([role] if role else []))
+        for decision in table:
+            response = httpx.request(decision.method, url + concrete(decision.path),
+                                     cookies=cookies, data={"csrf_token": csrf}, timeout=10)
+            assert response.status_code != 303, (role, decision)
+            refused = response.status_code == 403 and 'data-code="forbidden"' in response.text
+            answers[(str(role), decision.method, decision.path)] = not refused
+            if decision.path.endswith("/logout"):  # it ends the session
+                cookies, csrf = cookie_session(container, url, *([role] if role else []))
+    expected = {(str(role), d.method, d.path): d.admits(role) if role else
+                d.policy == "page-signed-in" for role in [*Role, None] for d in table}
+    assert answers == expected
+
+
+def test_every_state_changing_console_request_needs_the_csrf_token(
+        served: tuple[Container, str]) -> None:
+    container, url = served
+    cookies, csrf = cookie_session(container, url, *Role)  # every permission
+    wrong = csrf_token_for("another-session")
+    posts = [(m, p) for m, p, _ in every_route(container)
+             if p.startswith("/console/") and m not in ("GET", "HEAD")]
+    assert len(posts) >= 6
+    for method, path in posts:
+        for data in ({}, {"csrf_token": wrong}, {"csrf_token": ""}):
+            response = httpx.request(method, url + concrete(path), cookies=cookies,
+                                     data=data, timeout=10)
+            assert response.status_code == 403, f"{method} {path} {data}"
+            assert 'data-code="csrf"' in response.text
+    assert httpx.post(f"{url}/console/logout", cookies=cookies,
+                      headers={"X-CSRF-Token": csrf}).status_code == 303

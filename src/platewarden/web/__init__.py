@@ -1,0 +1,30 @@
+"""The operator console: server-rendered pages over the same services as the API.
+
+Pages authenticate with a session cookie and check a CSRF token on every state-changing
+request (see ``api/cookies.py``); each route carries one access marker from ``api/deps.py``.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+
+from platewarden.api.deps import PageRefused
+from platewarden.web import admin, assets, audit, review, search, signin
+from platewarden.web.render import render
+
+LOGIN_PATH = "/console/login"
+
+
+def install_console(app: FastAPI) -> None:
+    """Mount the console's routes and its handler for refused pages."""
+
+    async def on_refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, PageRefused)
+        if exc.code == "unauthenticated":
+            return RedirectResponse(LOGIN_PATH, status_code=303)
+        return render(request, "refused.html", status_code=403, code=exc.code)
+
+    app.add_exception_handler(PageRefused, on_refused)
+    for module in (assets, signin, review, search, audit, admin):
+        app.include_router(module.router)

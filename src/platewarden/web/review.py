@@ -1,0 +1,87 @@
+"""The review queue: one pending violation at a time, its evidence side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+
+from platewarden.api.deps import container_of, page
+from platewarden.domain.access import Permission
+from platewarden.domain.media import sniff_content_type
+from platewarden.domain.violations import ViolationStatus
+from platewarden.services.accounts import Principal
+from platewarden.services.errors import ServiceError
+from platewarden.services.unit_of_work import ViolationFilter
+from platewarden.web.render import render
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+REVIEW = page(Permission.VIOLATIONS_REVIEW)
+EVIDENCE = page(Permission.EVIDENCE_READ)
+REJECT_REASONS = ("misread", "unreadable", "exempt-vehicle", "measurement-doubt",
+                  "duplicate", "other")
+ViolationId = Annotated[str, Path(max_length=64)]
+
+
+@router.get("/review")
+def queue(request: Request, skip: int = Query(default=0, ge=0, le=10_000),
+          done: str | None = Query(default=None, max_length=16),
+          _: Principal = Depends(REVIEW)) -> Response:
+    """The next pending violation (``skip`` passes over some), with its reads and camera."""
+    container = container_of(request)
+    pending = container.queries.violations(
+        ViolationFilter(status=ViolationStatus.PENDING, limit=1, offset=skip))
+    if not pending:
+        return render(request, "review.html", view=None, camera=None, skip=skip, done=done,
+                      reasons=REJECT_REASONS)
+    view = container.queries.violation(pending[0].id)
+    camera = next((c for c in container.cameras.all_cameras()
+                   if c.id == view.violation.camera_id), None)
+    return render(request, "review.html", view=view, camera=camera, skip=skip, done=done,
+                  reasons=REJECT_REASONS)
+
+
+@router.post("/review/{violation_id}")
+def decide(request: Request, violation_id: ViolationId,
+           decision: Annotated[str, Form(pattern="^(confirmed|rejected)$")],
+           reason: Annotated[str, Form(max_length=32)] = "",
+           note: Annotated[str, Form(max_length=500)] = "",
+           corrected_plate: Annotated[str, Form(max_length=20)] = "",
+           principal: Principal = Depends(REVIEW)) -> Response:
+    """Confirm (optionally correcting the plate) or reject with a reason."""
+    rejecting = decision == ViolationStatus.REJECTED.value
+    if rejecting and reason not in REJECT_REASONS:
+        return _refused(request, violation_id, "review.reason_required")
+    text = f"{reason}: {note}".strip(": ") if rejecting else note.strip()
+    try:
+        container_of(request).queries.review(
+            violation_id, decision=ViolationStatus(decision), reviewer=principal.user_id,
+            note=text or None,
+            corrected_plate=corrected_plate.strip() or None if not rejecting else None)
+    except ServiceError as exc:
+        return _refused(request, violation_id, exc.message)
+    return RedirectResponse(f"/console/review?done={decision}", status_code=303)
+
+
+def _refused(request: Request, violation_id: str, message: str) -> Response:
+    container = container_of(request)
+    view = container.queries.violation(violation_id)
+    return render(request, "review.html", status_code=422, view=view, camera=None, skip=0,
+                  done=None, reasons=REJECT_REASONS, error=message)
+
+
+@router.get("/evidence/{sha256}")
+def evidence(request: Request, sha256: str = Path(pattern=r"^[0-9a-f]{64}$"),
+             principal: Principal = Depends(EVIDENCE)) -> StreamingResponse:
+    """An evidence image for the page (audited like the API's)."""
+    chunks = container_of(request).queries.evidence(sha256, actor=principal.user_id)
+    first = next(chunks, b"")
+    media = sniff_content_type(first[:32]) or "application/octet-stream"
+
+    def body() -> Iterator[bytes]:
+        yield first
+        yield from chunks
+
+    return StreamingResponse(body(), media_type=media)
