@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from platewarden.bootstrap import Container
 from platewarden.camera.keys import private_key_from_raw
 from platewarden.camera.payloads import build_envelope
-from platewarden.domain.access import Role
+from platewarden.domain.access import EVERYWHERE, Role
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.unit_of_work import ViolationFilter
 from support.browser import need_chromium, screenshot_dir
@@ -58,7 +58,7 @@ class Console:
 def drive_traffic(container: Container, url: str) -> None:
     """Two speeding vehicles (two violations to review) and reads to search for."""
     camera_id, key = register_camera(container, camera_id="tas-m39-01", kind="spot-speed",
-                                     speed_limit_kmh=70, region_code="TK")
+                                     speed_limit_kmh=70, region_code="10")
     now = datetime.now(UTC)
     reads = [make_read(plate=PLATE, speed_kmh=96.0, captured_at=now - timedelta(minutes=3)),
              make_read(plate="10B555CD", speed_kmh=88.0, captured_at=now - timedelta(minutes=2)),
@@ -89,7 +89,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
 
 def pending(container: Container) -> list[str]:
     return [v.id for v in container.queries.violations(
-        ViolationFilter(status=ViolationStatus.PENDING, limit=10))]
+        ViolationFilter(status=ViolationStatus.PENDING, limit=10), scope=EVERYWHERE)]
 
 
 def test_sign_in_enrols_a_second_factor_then_asks_for_it(console: Console) -> None:
@@ -150,7 +150,8 @@ def test_a_reviewer_confirms_with_a_correction_and_rejects_by_keyboard(
     page.click("#reject")
     expect(page.locator("#queue-empty")).to_be_visible()
     context.close()
-    decided = {vid: console.container.queries.violation(vid).violation for vid in before}
+    decided = {vid: console.container.queries.violation(vid, scope=EVERYWHERE).violation
+               for vid in before}
     assert decided[first].status is ViolationStatus.CONFIRMED
     assert decided[first].details["corrected_plate"] == "01A777BO"
     assert decided[second].status is ViolationStatus.REJECTED

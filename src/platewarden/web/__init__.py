@@ -10,6 +10,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from platewarden.api.deps import PageRefused
+from platewarden.api.errors import error_response
+from platewarden.services.errors import ServiceError
 from platewarden.web import admin, assets, audit, review, search, signin
 from platewarden.web.render import render
 
@@ -25,6 +27,15 @@ def install_console(app: FastAPI) -> None:
             return RedirectResponse(LOGIN_PATH, status_code=303)
         return render(request, "refused.html", status_code=403, code=exc.code)
 
+    async def on_service_error(request: Request, exc: Exception) -> Response:
+        # The API's refusals stay JSON; a page's become a page (same status and code).
+        assert isinstance(exc, ServiceError)
+        if not request.url.path.startswith("/console/"):
+            return error_response(exc.status, exc.code, exc.message)
+        return render(request, "refused.html", status_code=exc.status, code=exc.code,
+                      message=exc.message)
+
     app.add_exception_handler(PageRefused, on_refused)
+    app.add_exception_handler(ServiceError, on_service_error)
     for module in (assets, signin, review, search, audit, admin):
         app.include_router(module.router)

@@ -15,15 +15,15 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 @router.get("/cameras")
 def cameras(request: Request,
-            _: Principal = Depends(page(Permission.CAMERAS_READ))) -> Response:
-    """Every camera with its place, kind and calibration expiry."""
-    return render(request, "cameras.html",
-                  cameras=container_of(request).cameras.all_cameras())
+            principal: Principal = Depends(page(Permission.CAMERAS_READ))) -> Response:
+    """The cameras of the user's regions: place, kind and calibration expiry."""
+    return render(request, "cameras.html", cameras=container_of(request).cameras.all_cameras(
+        scope=principal.scope))
 
 
 @router.get("/alerts")
 def alerts(request: Request,
-           _: Principal = Depends(page(Permission.ALERTS_READ))) -> Response:
-    """Hotlist hits and possible hits, newest first, to be confirmed by a person."""
-    return render(request, "alerts.html",
-                  alerts=container_of(request).queries.alerts(limit=100, offset=0))
+           principal: Principal = Depends(page(Permission.ALERTS_READ))) -> Response:
+    """Hotlist hits and possible hits in the user's regions, to be confirmed by a person."""
+    return render(request, "alerts.html", alerts=container_of(request).queries.alerts(
+        limit=100, offset=0, scope=principal.scope))

@@ -28,19 +28,13 @@ ViolationId = Annotated[str, Path(max_length=64)]
 @router.get("/review")
 def queue(request: Request, skip: int = Query(default=0, ge=0, le=10_000),
           done: str | None = Query(default=None, max_length=16),
-          _: Principal = Depends(REVIEW)) -> Response:
+          principal: Principal = Depends(REVIEW)) -> Response:
     """The next pending violation (``skip`` passes over some), with its reads and camera."""
-    container = container_of(request)
-    pending = container.queries.violations(
-        ViolationFilter(status=ViolationStatus.PENDING, limit=1, offset=skip))
-    if not pending:
-        return render(request, "review.html", view=None, camera=None, skip=skip, done=done,
-                      reasons=REJECT_REASONS)
-    view = container.queries.violation(pending[0].id)
-    camera = next((c for c in container.cameras.all_cameras()
-                   if c.id == view.violation.camera_id), None)
-    return render(request, "review.html", view=view, camera=camera, skip=skip, done=done,
-                  reasons=REJECT_REASONS)
+    pending = container_of(request).queries.violations(
+        ViolationFilter(status=ViolationStatus.PENDING, limit=1, offset=skip),
+        scope=principal.scope)
+    violation_id = pending[0].id if pending else None
+    return _page(request, principal, violation_id, skip=skip, done=done)
 
 
 @router.post("/review/{violation_id}")
@@ -53,30 +47,37 @@ def decide(request: Request, violation_id: ViolationId,
     """Confirm (optionally correcting the plate) or reject with a reason."""
     rejecting = decision == ViolationStatus.REJECTED.value
     if rejecting and reason not in REJECT_REASONS:
-        return _refused(request, violation_id, "review.reason_required")
+        return _page(request, principal, violation_id, error="review.reason_required")
     text = f"{reason}: {note}".strip(": ") if rejecting else note.strip()
+    correction = None if rejecting else corrected_plate.strip() or None
     try:
         container_of(request).queries.review(
             violation_id, decision=ViolationStatus(decision), reviewer=principal.user_id,
-            note=text or None,
-            corrected_plate=corrected_plate.strip() or None if not rejecting else None)
+            note=text or None, scope=principal.scope, corrected_plate=correction)
     except ServiceError as exc:
-        return _refused(request, violation_id, exc.message)
+        return _page(request, principal, violation_id, error=exc.message)
     return RedirectResponse(f"/console/review?done={decision}", status_code=303)
 
 
-def _refused(request: Request, violation_id: str, message: str) -> Response:
+def _page(request: Request, principal: Principal, violation_id: str | None, *, skip: int = 0,
+          done: str | None = None, error: str | None = None) -> Response:
     container = container_of(request)
-    view = container.queries.violation(violation_id)
-    return render(request, "review.html", status_code=422, view=view, camera=None, skip=0,
-                  done=None, reasons=REJECT_REASONS, error=message)
+    view = (container.queries.violation(violation_id, scope=principal.scope)
+            if violation_id else None)
+    camera = None
+    if view is not None:
+        camera = next((c for c in container.cameras.all_cameras(scope=principal.scope)
+                       if c.id == view.violation.camera_id), None)
+    return render(request, "review.html", status_code=422 if error else 200, view=view,
+                  camera=camera, skip=skip, done=done, error=error, reasons=REJECT_REASONS)
 
 
 @router.get("/evidence/{sha256}")
 def evidence(request: Request, sha256: str = Path(pattern=r"^[0-9a-f]{64}$"),
              principal: Principal = Depends(EVIDENCE)) -> StreamingResponse:
     """An evidence image for the page (audited like the API's)."""
-    chunks = container_of(request).queries.evidence(sha256, actor=principal.user_id)
+    chunks = container_of(request).queries.evidence(sha256, actor=principal.user_id,
+                                                    scope=principal.scope)
     first = next(chunks, b"")
     media = sniff_content_type(first[:32]) or "application/octet-stream"
 

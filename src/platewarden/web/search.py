@@ -60,7 +60,8 @@ async def run_search(request: Request, query: Annotated[str, Form(max_length=32)
     except ServiceError as exc:
         return _form(request, reason=reason, case=case, status_code=exc.status, error=exc,
                      query=query, kind=kind, days=days)
-    cameras = {c.id: c for c in container_of(request).cameras.all_cameras()}
+    cameras = {c.id: c for c in container_of(request).cameras.all_cameras(
+        scope=principal.scope)}
     return _form(request, reason=reason, case=case, result=result, cameras=cameras,
                  query=query, kind=kind, days=days)
 

@@ -98,10 +98,11 @@ def test_a_correction_is_kept_beside_the_plate_as_read() -> None:
     scene = Scene()
     read_as = scene.violation.plate
     decided = scene.queries.review(scene.violation.id, decision=ViolationStatus.CONFIRMED,
-                                   reviewer="ann", note=None, corrected_plate="01 b 777 zz")
+                                   reviewer="ann", note=None, corrected_plate="01 b 777 zz",
+                                   scope=EVERYWHERE)
     assert decided.plate == read_as
     assert decided.details["corrected_plate"] == "01B777ZZ"
-    stored = scene.queries.violation(scene.violation.id).violation
+    stored = scene.queries.violation(scene.violation.id, scope=EVERYWHERE).violation
     assert (stored.plate, stored.details["corrected_plate"]) == (read_as, "01B777ZZ")
 
 
@@ -110,9 +111,10 @@ def test_a_correction_must_look_like_a_plate(correction: str) -> None:
     scene = Scene()
     with pytest.raises(ServiceError) as caught:
         scene.queries.review(scene.violation.id, decision=ViolationStatus.CONFIRMED,
-                             reviewer="ann", note=None, corrected_plate=correction)
+                             reviewer="ann", note=None, corrected_plate=correction,
+                             scope=EVERYWHERE)
     assert caught.value.code == "invalid_field"
-    assert scene.queries.violation(scene.violation.id).violation.status is (
+    assert scene.queries.violation(scene.violation.id, scope=EVERYWHERE).violation.status is (
         ViolationStatus.PENDING)
 
 

@@ -1,0 +1,85 @@
+"""Console pages show only the user's regions, and plate text only to roles that may see it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from platewarden.api.cookies import csrf_token_for
+from platewarden.bootstrap import Container
+from platewarden.camera.client import CameraClient
+from platewarden.domain.access import EVERYWHERE, RegionScope, Role
+from support.factories import PASSWORD, make_container, make_read, make_user, register_camera
+from support.mfa import api_login
+from support.server import running_server
+
+pytestmark = pytest.mark.integration
+SAMARKAND, TASHKENT = "30", "10"
+PLATE = "30B222BB"
+
+
+@dataclass
+class World:
+    container: Container
+    url: str
+    camera_id: str
+
+    def client(self, *roles: Role, regions: RegionScope) -> httpx.Client:
+        token = api_login(self.url, make_user(self.container, *roles, regions=regions),
+                          PASSWORD)
+        return httpx.Client(base_url=self.url, cookies={"pw_session": token}, timeout=10)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    container = make_container(tmp_path_factory.mktemp("pages") / "data")
+    expires = datetime.now(UTC) + timedelta(days=9)
+    container.hotlists.import_csv("plate,list,reason,source,legal_basis,expires_at,priority\n"
+                                  f"{PLATE},stolen,theft,police,law,{expires},1\n")
+    with running_server(container) as url:
+        camera_id, key = register_camera(container, kind="spot-speed", speed_limit_kmh=60,
+                                         region_code=SAMARKAND)
+        with CameraClient(base_url=url, camera_id=camera_id, private_key=key) as client:
+            client.send_reads([make_read(plate=PLATE, speed_kmh=99.0)])
+        container.bus.wait_idle()
+        yield World(container=container, url=url, camera_id=camera_id)
+    container.stop()
+
+
+def test_pages_show_only_the_granted_regions(world: World) -> None:
+    with world.client(Role.REVIEWER, regions=RegionScope.of([SAMARKAND])) as local:
+        review = local.get("/console/review")
+        assert PLATE in review.text
+        evidence = re.findall(r'src="(/console/evidence/[0-9a-f]{64})"', review.text)
+        assert evidence
+        assert local.get(evidence[0]).status_code == 200
+        assert PLATE in local.get("/console/alerts").text
+        assert world.camera_id in local.get("/console/cameras").text
+        assert 'id="violation"' in review.text
+    with world.client(Role.REVIEWER, regions=RegionScope.of([TASHKENT])) as other:
+        assert 'id="queue-empty"' in other.get("/console/review").text
+        assert PLATE not in other.get("/console/alerts").text
+        assert world.camera_id not in other.get("/console/cameras").text
+        assert other.get(evidence[0]).status_code == 404
+        violation_id = re.search(r'data-violation="([0-9a-f]+)"', review.text)
+        assert violation_id
+        token = other.cookies["pw_session"]
+        decided = other.post(f"/console/review/{violation_id.group(1)}", data={
+            "csrf_token": csrf_token_for(token), "decision": "confirmed"})
+        assert decided.status_code == 404
+        assert 'data-code="not_found"' in decided.text
+
+
+def test_no_page_shows_plate_text_to_auditors_or_admins(world: World) -> None:
+    with world.client(Role.AUDITOR, Role.ADMIN, regions=EVERYWHERE) as client:
+        for path in ("/console/", "/console/audit", "/console/cameras"):
+            page = client.get(path)
+            assert page.status_code == 200, path
+            assert PLATE not in page.text, path
+        for path in ("/console/review", "/console/alerts", "/console/search"):
+            assert client.get(path).status_code == 403, path
