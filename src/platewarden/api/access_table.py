@@ -117,16 +117,21 @@ Cameras are the sixth role: they hold no account and reach only the ingest route
 """
 
 
+def _needs(policy: str) -> str:
+    if policy in OTHER_POLICIES:
+        return OTHER_POLICIES[policy]
+    if policy.startswith(PAGE_PREFIX):
+        return f"`{policy.removeprefix(PAGE_PREFIX)}` (console)"
+    return f"`{policy.removeprefix(PERMISSION_PREFIX)}`"
+
+
 def render(app: FastAPI) -> str:
     """The table as Markdown."""
     roles = list(Role)
     lines = [HEADER, "| Method | Path | Needs | " + " | ".join(r.value for r in roles) + " |",
              "|---|---|---|" + "---|" * len(roles)]
     for decision in decision_table(app):
-        needs = decision.policy.removeprefix(PERMISSION_PREFIX)
-        if needs.startswith(PAGE_PREFIX):
-            needs = f"`{needs.removeprefix(PAGE_PREFIX)}` (console)"
-        needs = OTHER_POLICIES.get(needs, needs if needs.endswith("(console)") else f"`{needs}`")
+        needs = _needs(decision.policy)
         cells = [("yes" if decision.admits(role) else "—") if decision.for_users else "n/a"
                  for role in roles]
         lines.append(f"| {decision.method} | `{decision.path}` | {needs} | "
