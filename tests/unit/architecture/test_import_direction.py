@@ -17,7 +17,6 @@ ALLOWED = {
     "synth": {"domain", "synth"},
     "camera": {"domain", "camera"},
     "ops": {"domain", "services", "adapters", "config", "bootstrap", "ops"},
-
     # Console pages call services through the API's access markers, never adapters.
     "web": {"domain", "services", "api", "web"},
 }
