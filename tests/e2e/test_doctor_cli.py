@@ -61,9 +61,14 @@ def test_an_edited_audit_entry_fails_and_is_named(data: Path) -> None:
     assert "at entry 1" in found["audit log"]["detail"]
 
 
-def test_a_public_listen_address_is_flagged(data: Path) -> None:
-    (data / "platewarden.toml").write_text('host = "0.0.0.0"\n', encoding="utf-8")
+def test_exposure_risks_are_each_named(data: Path) -> None:
+    (data / "platewarden.toml").write_text(
+        'host = "0.0.0.0"\n'
+        '[retention]\nrun_interval_s = 0\nnonhit_read_days = 400\n', encoding="utf-8")
     code, found = doctor(data)
-    assert code == 0
+    assert code == 1  # the unchanged initial admin on a public address is critical
     assert found["listen address"]["status"] == "warn"
     assert "--tls-cert" in found["listen address"]["detail"]
+    assert found["initial admin"]["status"] == "fail"
+    assert found["retention policy"]["status"] == "warn"
+    assert "run_interval_s = 0" in found["retention policy"]["detail"]

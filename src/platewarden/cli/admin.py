@@ -22,11 +22,11 @@ from platewarden.cli.common import (
     settings_for,
 )
 from platewarden.config import CONFIG_FILE_NAME
-from platewarden.domain.access import EVERYWHERE, Role
+from platewarden.domain.access import EVERYWHERE, INITIAL_ADMIN, Role
 from platewarden.services.errors import ServiceError
 from platewarden.services.retention_schedule import RetentionSchedule
 
-ADMIN_USER = "admin"
+ADMIN_USER = INITIAL_ADMIN
 CONFIG_TEMPLATE = """\
 # Platewarden settings. Every key is optional; unknown keys are errors.
 # Environment variables PLATEWARDEN_<KEY> override this file (nested: PLATEWARDEN_A__B).

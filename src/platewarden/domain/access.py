@@ -62,6 +62,7 @@ def permissions_of(roles: frozenset[str]) -> frozenset[Permission]:
 
 
 NATIONWIDE = "*"
+INITIAL_ADMIN = "admin"  # the account `platewarden init` creates
 
 
 def _region_range(code: str) -> tuple[int, int]:

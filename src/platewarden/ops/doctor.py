@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
@@ -25,7 +26,8 @@ from platewarden.adapters.db.engine import make_engine
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
 from platewarden.adapters.keys import MasterKeyError, load_master_key
 from platewarden.bootstrap import SIGNING_KEY_FILE
-from platewarden.config import Settings, load_settings
+from platewarden.config import RetentionSettings, Settings, load_settings
+from platewarden.domain.access import INITIAL_ADMIN as ADMIN_USER
 from platewarden.domain.clock import from_us
 from platewarden.services.audit import AuditService
 
@@ -65,7 +67,8 @@ def diagnose(data_dir: Path, *, verify_audit: bool = True,
         return [Finding(check="configuration", status=Status.FAIL, detail=problem)]
     findings = [Finding(check="configuration", status=Status.OK, detail="valid"),
                 _data_dir(settings), _master_key(settings), _signing_key(settings),
-                _listen_address(settings), _disk(settings)]
+                _listen_address(settings), database_url_exposure(settings), _disk(settings),
+                _retention_policy(settings)]
     if not settings.database_url and not settings.sqlite_path.exists():
         findings.append(Finding(check="database", status=Status.FAIL,
                                 detail="no database: run `platewarden init` first"))
@@ -76,8 +79,9 @@ def diagnose(data_dir: Path, *, verify_audit: bool = True,
         findings.append(schema)
         if schema.status is Status.OK:
             verifier = _audit_problem if verify_audit else None
-            findings += [_accounts(engine), _audit(engine, settings, verifier),
-                         _retention(engine, now or datetime.now(UTC))]
+            findings += [_accounts(engine), _initial_admin(engine, settings),
+                         _audit(engine, settings, verifier),
+                         _retention(engine, settings, now or datetime.now(UTC))]
     finally:
         engine.dispose()
     return findings
@@ -129,18 +133,53 @@ def _signing_key(settings: Settings) -> Finding:
     return Finding(check="signing key", status=Status.OK, detail=f"{path} (mode 600)")
 
 
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _listen_address(settings: Settings) -> Finding:
     host = settings.host
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if loopback:
+    if _loopback(host):
         return Finding(check="listen address", status=Status.OK,
                        detail=f"{host}:{settings.port} (this machine only)")
     return Finding(check="listen address", status=Status.WARN,
                    detail=f"{host}:{settings.port} is reachable from the network: `serve` "
                           "refuses it without --tls-cert and --tls-key")
+
+
+def database_url_exposure(settings: Settings) -> Finding:
+    """Whether a server database is reached without a password (a local socket may be)."""
+    url = settings.database_url
+    if not url or url.startswith("sqlite"):
+        return Finding(check="database url", status=Status.OK,
+                       detail="embedded SQLite file in the data dir")
+    parts = urlsplit(url)
+    local = parts.hostname in (None, "") or _loopback(parts.hostname or "")
+    if parts.password is None and not local:
+        return Finding(check="database url", status=Status.FAIL,
+                       detail=f"{parts.hostname} is reached without a password")
+    return Finding(check="database url", status=Status.OK,
+                   detail=f"{parts.scheme} on {parts.hostname or 'a local socket'}")
+
+
+def _retention_policy(settings: Settings) -> Finding:
+    policy, defaults = settings.retention, RetentionSettings()
+    longer = sorted(name for name in ("pseudonymise_after_h", "nonhit_read_days",
+                                      "nonhit_image_days", "hotlist_hit_days")
+                    if getattr(policy, name) > getattr(defaults, name))
+    if policy.run_interval_s == 0:
+        return Finding(check="retention policy", status=Status.WARN,
+                       detail="`serve` never runs retention (run_interval_s = 0): schedule "
+                              "`platewarden retention run` elsewhere")
+    if longer:
+        return Finding(check="retention policy", status=Status.WARN,
+                       detail="keeps longer than the privacy-protective defaults: "
+                              + ", ".join(longer))
+    return Finding(check="retention policy", status=Status.OK,
+                   detail=f"runs every {policy.run_interval_s:.0f} s; defaults or shorter")
 
 
 def _disk(settings: Settings) -> Finding:
@@ -187,6 +226,25 @@ def _accounts(engine: Engine) -> Finding:
     return Finding(check="accounts", status=Status.OK, detail=detail)
 
 
+def _initial_admin(engine: Engine, settings: Settings) -> Finding:
+    users, log = t.users, t.audit_log
+    with engine.connect() as connection:
+        admin_id = connection.execute(select(users.c.id).where(
+            users.c.username == ADMIN_USER, users.c.enabled.is_(True))).scalar()
+        changed = admin_id is not None and connection.execute(select(log.c.seq).where(
+            log.c.action == "user-changed", log.c.target == admin_id,
+            log.c.actor == admin_id).limit(1)).scalar() is not None
+    if admin_id is None or changed:
+        return Finding(check="initial admin", status=Status.OK,
+                       detail="disabled" if admin_id is None else "has changed its password")
+    detail = (f"`{ADMIN_USER}` still has the password printed by `init`: sign in, change it "
+              "and enrol the second factor")
+    # Unchanged on a machine reachable from the network is an open door; locally a to-do.
+    exposed = not _loopback(settings.host)
+    return Finding(check="initial admin", status=Status.FAIL if exposed else Status.WARN,
+                   detail=detail)
+
+
 def _audit_problem(engine: Engine, settings: Settings) -> str | None:
     signer = Ed25519FileSigner(settings.path_in_data_dir(SIGNING_KEY_FILE))
     audit = AuditService(uow_factory=SqlUnitOfWorkFactory(engine), signer=signer,
@@ -216,16 +274,18 @@ def _audit(engine: Engine, settings: Settings,
     return Finding(check="audit log", status=Status.OK, detail=detail)
 
 
-def _retention(engine: Engine, now: datetime) -> Finding:
+def _retention(engine: Engine, settings: Settings, now: datetime) -> Finding:
     log = t.audit_log
     with engine.connect() as connection:
         last_us = connection.execute(select(log.c.at_us).where(log.c.action == "retention-run")
                                      .order_by(log.c.seq.desc())).scalar()
         any_read = connection.execute(select(t.reads.c.id).limit(1)).scalar()
+    # Data past its time that no run removes is the exposure retention exists to prevent.
+    stale = Status.FAIL if settings.retention.run_interval_s == 0 else Status.WARN
     if last_us is None:
-        status = Status.WARN if any_read is not None else Status.OK
+        status = stale if any_read is not None else Status.OK
         return Finding(check="retention", status=status, detail="never run")
     age = now - from_us(int(last_us))
-    status = Status.WARN if age > RETENTION_STALE else Status.OK
+    status = stale if age > RETENTION_STALE else Status.OK
     return Finding(check="retention", status=status,
                    detail=f"last run {age.total_seconds() / 3600:.0f} h ago")
