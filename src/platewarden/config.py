@@ -84,7 +84,9 @@ class Settings(BaseSettings):
     section_window_s: Annotated[float, Field(gt=0)] = 3 * 3600.0
     speed_tolerance: SpeedToleranceSettings = SpeedToleranceSettings()
     retention: RetentionSettings = RetentionSettings()
-    session_ttl_s: Annotated[int, Field(ge=60)] = 8 * 3600
+    session_ttl_s: Annotated[int, Field(ge=60)] = 8 * 3600  # console (cookie) sessions
+    # API clients get short-lived bearer tokens (never longer than a console session).
+    api_token_ttl_s: Annotated[int, Field(ge=60, le=24 * 3600)] = 3600
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     login_attempts_per_min: Annotated[int, Field(ge=1, le=10_000)] = 20
     ingest_requests_per_s: Annotated[int, Field(ge=1, le=1_000_000)] = 2000

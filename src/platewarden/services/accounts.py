@@ -124,15 +124,21 @@ class AccountService:
         # or knowing the password would allow unlimited code guesses.
         return self._issue_challenge(user, at=now)
 
-    def complete_enrolment(self, *, token: str, code: str) -> Enrolled:
-        """Confirm the authenticator set up at login with its current code."""
+    def complete_enrolment(self, *, token: str, code: str,
+                           lifetime_s: int | None = None) -> Enrolled:
+        """Confirm the authenticator set up at login with its current code.
+
+        ``lifetime_s`` shortens the session (API clients get short-lived bearer tokens);
+        the default is the configured session lifetime of the console.
+        """
         now = self._clock()
         outcome: Enrolled | None = None
         with self._uow_factory() as uow:
             challenge = uow.accounts.take_challenge(token_digest(token))
             user = self._challenged_user(uow, challenge, purpose=ENROL, at=now)
             if user is not None and challenge is not None and user.mfa is None:
-                outcome = self._enrol(uow, user, challenge, code, at=now)
+                outcome = self._enrol(uow, user, challenge, code, at=now,
+                                      lifetime=self._lifetime(lifetime_s))
             if outcome is None:
                 self._note_failure(uow, challenge.user_id if challenge else None, at=now)
             uow.commit()
@@ -140,8 +146,11 @@ class AccountService:
             raise bad_code()
         return outcome
 
-    def verify_mfa(self, *, token: str, code: str) -> IssuedToken:
-        """Exchange a login challenge and a TOTP or recovery code for a session."""
+    def verify_mfa(self, *, token: str, code: str, lifetime_s: int | None = None) -> IssuedToken:
+        """Exchange a login challenge and a TOTP or recovery code for a session.
+
+        ``lifetime_s`` as for ``complete_enrolment``.
+        """
         now = self._clock()
         issued: IssuedToken | None = None
         with self._uow_factory() as uow:
@@ -150,7 +159,8 @@ class AccountService:
             factor = self._accepted(user, code, at=now) if user is not None else None
             if user is not None and factor is not None:
                 uow.accounts.set_second_factor(user.id, factor)
-                issued = self._open_session(uow, user, at=now)
+                issued = self._open_session(uow, user, at=now,
+                                            lifetime=self._lifetime(lifetime_s))
             else:
                 self._note_failure(uow, challenge.user_id if challenge else None, at=now)
             uow.commit()
@@ -273,7 +283,7 @@ class AccountService:
             return None
 
     def _enrol(self, uow: UnitOfWork, user: User, challenge: Challenge, code: str, *,
-               at: datetime) -> Enrolled | None:
+               at: datetime, lifetime: timedelta) -> Enrolled | None:
         sealed = challenge.sealed_secret
         secret = self._secret(sealed, user.id) if sealed else None
         step = matching_step(secret, code, at=at) if secret else None
@@ -285,7 +295,8 @@ class AccountService:
             recovery_sha256=frozenset(recovery_digest(c) for c in codes)))
         self._record(uow, actor=user.id, action=AuditAction.USER_CHANGED, target=user.id,
                      details={"change": "mfa-enrolled"})
-        return Enrolled(session=self._open_session(uow, user, at=at), recovery_codes=codes)
+        return Enrolled(session=self._open_session(uow, user, at=at, lifetime=lifetime),
+                        recovery_codes=codes)
 
     def _accepted(self, user: User, code: str, *, at: datetime) -> SecondFactor | None:
         if user.mfa is None:
@@ -293,11 +304,17 @@ class AccountService:
         secret = self._secret(user.mfa.sealed_secret, user.id)
         return accept_code(user.mfa, secret, code, at=at) if secret else None
 
-    def _open_session(self, uow: UnitOfWork, user: User, *, at: datetime) -> IssuedToken:
+    def _lifetime(self, lifetime_s: int | None) -> timedelta:
+        if lifetime_s is None:
+            return self._ttl
+        return min(self._ttl, timedelta(seconds=max(60, lifetime_s)))
+
+    def _open_session(self, uow: UnitOfWork, user: User, *, at: datetime,
+                      lifetime: timedelta) -> IssuedToken:
         if user.guard != LoginGuard():
             uow.accounts.set_guard(user.id, LoginGuard())
         token = secrets.token_urlsafe(32)
-        expires = at + self._ttl
+        expires = at + lifetime
         uow.accounts.add_session(Session(token_sha256=token_digest(token), user_id=user.id,
                                          expires_at=expires), created_at=at)
         self._record(uow, actor=user.id, action=AuditAction.LOGIN, target=user.id)

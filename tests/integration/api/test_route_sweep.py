@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -271,3 +272,20 @@ def test_every_state_changing_console_request_needs_the_csrf_token(
             assert 'data-code="csrf"' in response.text
     assert httpx.post(f"{url}/console/logout", cookies=cookies,
                       headers={"X-CSRF-Token": csrf}).status_code == 303
+
+
+def test_api_logins_get_short_lived_bearer_tokens(served: tuple[Container, str]) -> None:
+    container, url = served
+    username = make_user(container, Role.REVIEWER)
+    seen: list[httpx.Response] = []
+
+    def post(*args: Any, **kwargs: Any) -> httpx.Response:
+        seen.append(httpx.post(*args, **kwargs))
+        return seen[-1]
+
+    api_login(url, username, PASSWORD, post=post)
+    expires = datetime.fromisoformat(seen[-1].json()["expires_at"])
+    lifetime_s = (expires - datetime.now(UTC)).total_seconds()
+    assert container.settings.api_token_ttl_s < container.settings.session_ttl_s
+    assert container.settings.api_token_ttl_s - 60 < lifetime_s <= \
+        container.settings.api_token_ttl_s

@@ -9,6 +9,7 @@ import pytest
 from platewarden.adapters.crypto import AesGcmSecretBox, Argon2PasswordHasher
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
 from platewarden.domain.access import EVERYWHERE, Permission, Role
+from platewarden.domain.totp import totp
 from platewarden.services.accounts import AccountService, IssuedToken
 from platewarden.services.errors import ServiceError
 from platewarden.services.unit_of_work import User
@@ -120,3 +121,19 @@ def test_logout_and_unknown_tokens() -> None:
     assert accounts.resolve(token) is None
     assert accounts.resolve(other) is not None
     assert accounts.resolve("made-up") is None
+
+
+def test_api_clients_get_short_lived_tokens_never_longer_than_a_session() -> None:
+    accounts, _, clock = make_accounts()
+    accounts.create_user(username="ann", password=PASSWORD, roles=frozenset(), regions=EVERYWHERE)
+    secret = enrol(accounts, username="ann", password=PASSWORD, clock=clock).secret
+    lifetimes = []
+    for asked in (600, TTL_S * 10):
+        clock.advance(31)  # each TOTP step is accepted once
+        step = accounts.login(username="ann", password=PASSWORD)
+        issued = accounts.verify_mfa(token=step.token, code=totp(secret, clock.now),
+                                     lifetime_s=asked)
+        lifetimes.append((issued.expires_at - clock.now).total_seconds())
+    assert lifetimes == [600, TTL_S]
+    clock.advance(600)
+    assert accounts.resolve(issued.token) is not None  # the clamped one lives on

@@ -86,8 +86,10 @@ async def login(body: LoginIn, request: Request) -> LoginStepOut:
              dependencies=[Depends(login_challenge), Depends(LOGIN_LIMIT)])
 async def enrol(body: EnrolIn, request: Request) -> EnrolledOut:
     """Confirm a new authenticator with its code; returns a session and recovery codes."""
-    done = await run_in_threadpool(container_of(request).accounts.complete_enrolment,
-                                   token=body.enrolment_token, code=body.code)
+    container = container_of(request)
+    done = await run_in_threadpool(container.accounts.complete_enrolment,
+                                   token=body.enrolment_token, code=body.code,
+                                   lifetime_s=container.settings.api_token_ttl_s)
     return EnrolledOut(token=done.session.token, expires_at=done.session.expires_at,
                        recovery_codes=list(done.recovery_codes))
 
@@ -96,8 +98,10 @@ async def enrol(body: EnrolIn, request: Request) -> EnrolledOut:
              dependencies=[Depends(login_challenge), Depends(LOGIN_LIMIT)])
 async def verify(body: MfaIn, request: Request) -> TokenOut:
     """Exchange the MFA token and a TOTP or recovery code for a session."""
-    issued = await run_in_threadpool(container_of(request).accounts.verify_mfa,
-                                     token=body.mfa_token, code=body.code)
+    container = container_of(request)
+    issued = await run_in_threadpool(container.accounts.verify_mfa,
+                                     token=body.mfa_token, code=body.code,
+                                     lifetime_s=container.settings.api_token_ttl_s)
     return TokenOut(token=issued.token, expires_at=issued.expires_at)
 
 
