@@ -18,6 +18,8 @@ _YOLO_416 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx", 
 # grammar_fit: Viterbi fits of the Uzbek formats join the alternatives (synthetic seed 555:
 # 281/300 against 280/300 without; the train split unchanged).
 _CRNN = {"type": "crnn-onnx", "model": "plate-reader-crnn.onnx", "grammar_fit": True}
+# The CRNN also reads each crop trimmed 8 % and 15 % top and bottom (backends/trims.py).
+_CRNN_TRIMS = {"type": "trims", "reader": _CRNN}
 _PPOCR = {"type": "ppocr-onnx", "rectify": True}
 
 
@@ -28,16 +30,18 @@ def _two_line(reader: Mapping[str, object]) -> dict[str, object]:
 
 PRESETS: dict[str, RecognizerConfig] = {
     "platewarden": RecognizerConfig(
-        detector=_YOLO_416, reader=_two_line(_CRNN), rectify=False, margin_x=0.0, margin_y=0.0,
+        detector=_YOLO_416, reader=_two_line(_CRNN_TRIMS), rectify=False, margin_x=0.0,
+        margin_y=0.0,
         min_detection=0.1, name="platewarden",
     ),
     "platewarden-640": RecognizerConfig(
-        detector=_YOLO_640, reader=_two_line(_CRNN), rectify=False, margin_x=0.0, margin_y=0.0,
+        detector=_YOLO_640, reader=_two_line(_CRNN_TRIMS), rectify=False, margin_x=0.0,
+        margin_y=0.0,
         name="platewarden-640",
     ),
     "platewarden-ensemble": RecognizerConfig(
         detector=_YOLO_416,
-        reader=_two_line({"type": "max-confidence", "readers": [_CRNN, _PPOCR]}),
+        reader=_two_line({"type": "max-confidence", "readers": [_CRNN_TRIMS, _PPOCR]}),
         rectify=False, margin_x=0.0, margin_y=0.0, min_detection=0.1,
         name="platewarden-ensemble",
     ),

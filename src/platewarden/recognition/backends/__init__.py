@@ -1,5 +1,5 @@
 """Built-in backends; importing this package registers them."""
 
-from platewarden.recognition.backends import crnn, ensemble, ppocr, twoline, whole, yolo
+from platewarden.recognition.backends import crnn, ensemble, ppocr, trims, twoline, whole, yolo
 
-__all__ = ["crnn", "ensemble", "ppocr", "twoline", "whole", "yolo"]
+__all__ = ["crnn", "ensemble", "ppocr", "trims", "twoline", "whole", "yolo"]
