@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal, Protocol
 
 from sqlalchemy import Engine
 
+from platewarden.adapters.bus import consumers
 from platewarden.adapters.bus.inprocess import InProcessBus
+from platewarden.adapters.bus.jetstream import JetStreamBus
+from platewarden.adapters.bus.registry import NatsBusConfig
 from platewarden.adapters.crypto import (
     AesGcmSecretBox,
     Argon2PasswordHasher,
@@ -24,10 +28,12 @@ from platewarden.adapters.evidence.registry import build_evidence_store
 from platewarden.adapters.keyring import BucketKeyring
 from platewarden.adapters.keys import load_or_create_master_key
 from platewarden.config import Settings
-from platewarden.domain.messages import ReadAccepted
+from platewarden.domain.messages import Event, ReadAccepted
+from platewarden.domain.partitioning import shard_partitions
 from platewarden.domain.search import MisusePolicy
 from platewarden.domain.tolerance import SpeedTolerance
 from platewarden.services.accounts import AccountService
+from platewarden.services.alerting import AlertDispatcher
 from platewarden.services.audit import AuditService
 from platewarden.services.blobs import BlobService
 from platewarden.services.camera_directory import CameraDirectory
@@ -36,9 +42,11 @@ from platewarden.services.config_audit import ConfigAudit, describe_settings
 from platewarden.services.evaluation import RuleEngine, RulePolicy
 from platewarden.services.group_commit import GroupCommitter
 from platewarden.services.hotlists import HotlistService
-from platewarden.services.ingest import IngestPolicy, IngestService
+from platewarden.services.ingest import EnvelopeJournal, IngestPolicy, IngestService
+from platewarden.services.log_ingest import LogJournal
 from platewarden.services.ports import EvidenceStore, PasswordHasher
 from platewarden.services.queries import OperatorQueries
+from platewarden.services.read_writer import ReadWriter
 from platewarden.services.retention import RetentionService
 from platewarden.services.search import SearchPolicy, SearchService, plate_hash_key
 from platewarden.services.unit_of_work import UnitOfWorkFactory
@@ -47,6 +55,24 @@ from platewarden.wiring_privacy import privacy_services
 log = logging.getLogger(__name__)
 SIGNING_KEY_FILE = "keys/platform-signing.key"
 BUCKET_KEYS_DIR = "keys/buckets"
+Role = Literal["all", "ingest", "worker", "web"]
+
+
+class EventBus(Protocol):
+    """What the container needs of a bus: the in-process one or JetStream."""
+
+    def publish(self, events: Iterable[Event]) -> None: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def wait_idle(self, timeout_s: float = 30.0) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shard:
+    """Which rule partitions this process's worker owns: ``index`` of ``count`` workers."""
+
+    index: int = 0
+    count: int = 1
 
 
 def utc_now() -> datetime:
@@ -61,7 +87,7 @@ class Container:
     settings: Settings
     engine: Engine
     evidence: EvidenceStore
-    bus: InProcessBus
+    bus: EventBus
     committer: GroupCommitter
     ingest: IngestService
     blobs: BlobService
@@ -75,24 +101,41 @@ class Container:
     retention: RetentionService
     keyring: BucketKeyring
     config_audit: ConfigAudit
+    writer: ReadWriter
+    alerts: AlertDispatcher = field(default_factory=AlertDispatcher)
 
-    def start(self) -> None:
-        """Record a changed configuration, start workers, evaluate reads left pending."""
+    def start(self, *, role: Role = "all", shard: Shard = Shard()) -> None:
+        """Record a changed configuration and start the background work of ``role``.
+
+        On the embedded bus everything runs here and reads a crash left unevaluated are
+        evaluated first. On JetStream, ``worker`` and ``all`` run the writer, the rule
+        workers of ``shard`` and the alert worker; what a crash left is redelivered.
+        """
         # The data dir is where the configuration lives, not part of it (and is spelled
         # differently by different callers), so it is left out of the comparison.
         self.config_audit.record(describe_settings(
             self.settings.model_dump(mode="json", exclude={"data_dir"})))
         self.bus.start()
         self.committer.start()
-        pending = self.rules.evaluate_pending()
-        if pending:
-            log.info("evaluated %d read(s) left pending by the last run", pending)
+        if not isinstance(self.bus, JetStreamBus):
+            pending = self.rules.evaluate_pending()
+            if pending:
+                log.info("evaluated %d read(s) left pending by the last run", pending)
+            return
+        if role in ("worker", "all"):
+            partitions = shard_partitions(partitions=self.bus.config.partitions,
+                                          worker_index=shard.index, worker_count=shard.count)
+            consumers.start_writer(self.bus, store=self.writer.store)
+            consumers.start_rules(self.bus, evaluate=self.rules.on_reads_accepted,
+                                  partitions=partitions)
+            consumers.start_alerts(self.bus, notify=self.alerts.on_alerts)
 
     def stop(self) -> None:
         """Drain the workers and close the database."""
         self.ingest.stop()
         self.committer.stop()
-        self.bus.wait_idle()
+        if isinstance(self.bus, InProcessBus):
+            self.bus.wait_idle()  # JetStream keeps what the workers have not done yet
         self.bus.stop()
         self.engine.dispose()
 
@@ -111,12 +154,16 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     evidence = build_evidence_store(settings.evidence, data_dir=settings.data_dir,
                                     master_key=master_key,
                                     key_source=KeyringEvidenceKeys(keyring))
-    bus = InProcessBus()
+    bus = _event_bus(settings)
     directory = CameraDirectory(uow_factory=uow_factory, ttl_s=settings.camera_cache_ttl_s)
     committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync,
                                max_jobs=settings.group_commit_max_reads)
+    journal: EnvelopeJournal | None = None
+    if isinstance(bus, JetStreamBus):
+        journal = LogJournal(uow_factory=uow_factory, log=bus, evidence_sync=evidence.sync,
+                             clock=clock)
     ingest = IngestService(
-        uow_factory=uow_factory, evidence=evidence,
+        uow_factory=uow_factory, evidence=evidence, journal=journal,
         verifier=Ed25519Verifier(), publisher=bus, clock=clock, cameras=directory,
         policy=IngestPolicy(max_clock_skew_s=settings.max_clock_skew_s,
                             max_batch_reads=settings.max_batch_reads,
@@ -128,7 +175,8 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                        policy=RulePolicy(tolerance=tolerance,
                                          section_window_s=settings.section_window_s,
                                          dedupe_window_s=settings.dedupe_window_s))
-    bus.subscribe(ReadAccepted, rules.on_reads_accepted)
+    if isinstance(bus, InProcessBus):
+        bus.subscribe(ReadAccepted, rules.on_reads_accepted)
     # The platform's checkpoint-signing key is made on first use, beside the master key.
     audit = AuditService(uow_factory=uow_factory, clock=clock,
                          signer=Ed25519FileSigner(settings.path_in_data_dir(SIGNING_KEY_FILE)))
@@ -150,7 +198,14 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
                                 audit=audit),
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
-        rules=rules, audit=audit, search=search)
+        rules=rules, audit=audit, search=search, writer=ReadWriter(uow_factory=uow_factory))
+
+
+def _event_bus(settings: Settings) -> InProcessBus | JetStreamBus:
+    if isinstance(settings.bus, NatsBusConfig):
+        # A nonce older than twice the allowed skew is refused for its timestamp anyway.
+        return JetStreamBus(settings.bus, nonce_ttl_s=2 * settings.max_clock_skew_s)
+    return InProcessBus()
 
 
 def _search_service(settings: Settings, *, uow_factory: UnitOfWorkFactory, audit: AuditService,

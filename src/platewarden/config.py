@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from platewarden.adapters.bus.registry import BusConfig, InProcessBusConfig
 from platewarden.adapters.evidence.registry import EvidenceStoreConfig, LocalEvidenceStoreConfig
 
 CONFIG_FILE_NAME = "platewarden.toml"
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
     database_url: str = ""  # empty: SQLite file in the data dir
     evidence: EvidenceStoreConfig = LocalEvidenceStoreConfig()
+    bus: BusConfig = InProcessBusConfig()
     master_key_file: str = "keys/master.key"
     max_upload_bytes: Annotated[int, Field(ge=1024)] = 2 * 1024 * 1024  # one-read request
     max_batch_upload_bytes: Annotated[int, Field(ge=1024)] = 32 * 1024 * 1024

@@ -15,16 +15,22 @@ from platewarden.api.errors import install_error_handlers
 from platewarden.api.middleware import SecurityMiddleware
 from platewarden.api.ratelimit import SlidingWindowLimiter
 from platewarden.api.routes import auth, ingest, operator, search, system
-from platewarden.bootstrap import Container, bootstrap
+from platewarden.bootstrap import Container, Role, bootstrap
 from platewarden.config import load_settings
 from platewarden.web import install_console
 
+ROLE_ENV = "PLATEWARDEN_SERVE_ROLE"  # set by ``serve --workers N`` for its processes
+ROUTERS = {"all": (system, auth, ingest, operator, search), "ingest": (system, ingest),
+           "web": (system, auth, operator, search), "worker": (system,)}
 
-def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
+
+def create_app(container: Container, *, own_container: bool = False,
+               role: Role = "all") -> FastAPI:
     """An app serving ``container``; no docs UI, and the schema only behind a login.
 
     With ``own_container`` the app starts the container's workers when it starts and stops
-    them when it stops (one container per server process).
+    them when it stops (one container per server process). ``role`` picks the routes:
+    ``ingest`` serves cameras only, ``web`` the operators only.
     """
     threads = container.settings.http_worker_threads
 
@@ -34,7 +40,7 @@ def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
         # contend for the interpreter lock.
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         if own_container:
-            container.start()
+            container.start(role=role)
         try:
             yield
         finally:
@@ -50,9 +56,10 @@ def create_app(container: Container, *, own_container: bool = False) -> FastAPI:
         "ingest": SlidingWindowLimiter(limit=settings.ingest_requests_per_s, window_s=1.0),
     }
     install_error_handlers(app)
-    for module in (system, auth, ingest, operator, search):
+    for module in ROUTERS[role]:
         app.include_router(module.router)
-    install_console(app)
+    if role in ("all", "web"):  # the operator console is the web tier's, never ingest's
+        install_console(app)
     app.add_middleware(SecurityMiddleware)
     return app
 
@@ -63,4 +70,7 @@ def app_from_environment() -> FastAPI:
     ``platewarden serve --workers N`` sets ``PLATEWARDEN_DATA_DIR`` for its workers.
     """
     settings = load_settings(data_dir=Path(os.environ["PLATEWARDEN_DATA_DIR"]))
-    return create_app(bootstrap(settings), own_container=True)
+    role = os.environ.get(ROLE_ENV, "all")
+    if role not in ROUTERS:
+        raise ValueError(f"{ROLE_ENV} must be one of {sorted(ROUTERS)}")
+    return create_app(bootstrap(settings), own_container=True, role=role)  # type: ignore[arg-type]

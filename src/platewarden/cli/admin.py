@@ -1,30 +1,22 @@
-"""``platewarden init`` and ``platewarden serve``."""
+"""``platewarden init``."""
 
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
 
-import typer
-import uvicorn
-
-from platewarden.api.app import create_app
 from platewarden.cli.common import (
     DEFAULT_DATA_DIR,
     DataDir,
     console,
-    err_console,
     fail,
-    is_loopback,
     open_container,
     settings_for,
 )
 from platewarden.config import CONFIG_FILE_NAME
 from platewarden.domain.access import EVERYWHERE, INITIAL_ADMIN, Role
 from platewarden.services.errors import ServiceError
-from platewarden.services.retention_schedule import RetentionSchedule
 
 ADMIN_USER = INITIAL_ADMIN
 CONFIG_TEMPLATE = """\
@@ -45,6 +37,11 @@ CONFIG_TEMPLATE = """\
 # [speed_tolerance]
 # absolute_kmh = 3
 # percent = 3
+# The event log: "inprocess" (default, one process) or NATS JetStream for serve --role ...
+# [bus]
+# type = "nats"
+# url = "nats://127.0.0.1:4222"
+# partitions = 16
 """
 
 
@@ -90,47 +87,3 @@ def init(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
     else:
         console.print(f"Initialised {data_dir}. Admin user: [bold]{ADMIN_USER}[/bold] with "
                       "the password from PLATEWARDEN_ADMIN_PASSWORD.")
-
-
-def serve(
-    data_dir: DataDir = DEFAULT_DATA_DIR,
-    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
-    tls_cert: Annotated[Path | None, typer.Option(help="TLS certificate (PEM).")] = None,
-    tls_key: Annotated[Path | None, typer.Option(help="TLS private key (PEM).")] = None,
-    workers: Annotated[int, typer.Option(min=1, max=16, help="Server processes sharing the "
-                                         "data dir (one per core).")] = 1,
-) -> None:
-    """Run the HTTP API (camera ingest and operator API) until interrupted."""
-    settings = settings_for(data_dir)
-    bind_host, bind_port = host or settings.host, port or settings.port
-    if not is_loopback(bind_host) and not (tls_cert and tls_key):
-        err_console.print(f"[red]Refusing to listen on {bind_host} without TLS[/red]: plate "
-                          "data must not cross a network in clear. Give --tls-cert and "
-                          "--tls-key, or listen on 127.0.0.1 behind a TLS proxy.")
-        raise typer.Exit(2)
-    container = open_container(data_dir)  # migrates once, before any worker starts
-    tls = {"ssl_certfile": str(tls_cert) if tls_cert else None,
-           "ssl_keyfile": str(tls_key) if tls_key else None}
-    common = {"host": bind_host, "port": bind_port, "log_level": settings.log_level.lower(),
-              "access_log": False, "server_header": False, "date_header": False, **tls}
-    # Retention runs on a schedule in this (parent) process only, never once per worker.
-    schedule = RetentionSchedule(service=container.retention,
-                                 interval_s=settings.retention.run_interval_s)
-    if settings.retention.run_interval_s > 0:
-        schedule.start()
-    if workers > 1:
-        os.environ["PLATEWARDEN_DATA_DIR"] = str(data_dir.resolve())
-        try:
-            uvicorn.run("platewarden.api.app:app_from_environment", factory=True,
-                        workers=workers, **common)  # type: ignore[arg-type]
-        finally:
-            schedule.stop()
-            container.stop()
-        return
-    container.start()
-    try:
-        uvicorn.run(create_app(container), **common)  # type: ignore[arg-type]
-    finally:
-        schedule.stop()
-        container.stop()

@@ -12,6 +12,7 @@ from platewarden.cli import (
     doctor,
     hotlist,
     retention,
+    serve,
     simulate,
     users,
 )
@@ -20,7 +21,7 @@ from platewarden.cli.recognition import bench_app, camera_agent, recognize, trai
 app = typer.Typer(name="platewarden", no_args_is_help=True, add_completion=False,
                   help="Platewarden: licence-plate camera platform for traffic enforcement.")
 app.command("init")(admin.init)
-app.command("serve")(admin.serve)
+app.command("serve")(serve.serve)
 app.command("doctor")(doctor.doctor)
 app.add_typer(cameras.app, name="camera")
 app.add_typer(hotlist.app, name="hotlist")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from platewarden.domain.cameras import LaneRestriction
+from platewarden.domain.reads import PlateRead
 
 
 class Command:
@@ -113,3 +114,24 @@ class AlertRaised(Event):
     priority: int
     camera_id: str
     occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadRecorded(Event):
+    """A checked read was appended to the event log and acknowledged to its camera.
+
+    With an external event log (JetStream) this is the durable record until the writer has
+    stored the read in the database: it carries everything the writer needs.
+    """
+
+    read: PlateRead
+    payload_sha256: str
+    received_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadStored(Event):
+    """The writer stored a read in the database: the rules may evaluate it now."""
+
+    read_id: str
+    plate_key: str

@@ -18,6 +18,7 @@ from platewarden.domain.messages import (
     AlertRaised,
     Event,
     ReadAccepted,
+    ReadStored,
     ViolationDetected,
     ViolationWithdrawn,
 )
@@ -74,8 +75,8 @@ class RuleEngine:
         self._hotlist_version: str | None = None
 
     def on_reads_accepted(self, events: Sequence[Event]) -> None:
-        """Bus handler for ``ReadAccepted``."""
-        self.evaluate([e.read_id for e in events if isinstance(e, ReadAccepted)])
+        """Bus handler for ``ReadAccepted`` (embedded bus) and ``ReadStored`` (event log)."""
+        self.evaluate([e.read_id for e in events if isinstance(e, ReadAccepted | ReadStored)])
 
     def evaluate_pending(self, *, batch: int = 500) -> int:
         """Evaluate every read not yet evaluated (crash recovery); returns how many."""

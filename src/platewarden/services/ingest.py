@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from platewarden.domain import plates
 from platewarden.domain.cameras import Camera
@@ -103,20 +104,29 @@ class _Staged:
     new_reads: list[tuple[PlateRead, str]] = field(default_factory=list)
 
 
+class EnvelopeJournal(Protocol):
+    """Where checked envelopes become durable: the database group commit, or an event log."""
+
+    def run(self, envelope: Envelope) -> list[ReadOutcome]: ...
+    def stop(self) -> None: ...
+
+
 class IngestService:
     """Accepts signed reads from cameras."""
 
     def __init__(self, *, uow_factory: UnitOfWorkFactory,
                  evidence: EvidenceStore, verifier: SignatureVerifier,
                  publisher: EventPublisher, policy: IngestPolicy,
-                 clock: Callable[[], datetime], cameras: CameraDirectory) -> None:
+                 clock: Callable[[], datetime], cameras: CameraDirectory,
+                 journal: EnvelopeJournal | None = None) -> None:
         self._uow_factory = uow_factory
         self._cameras = cameras
         self._nonces_pruned_at: datetime | None = None
-        self._committer = GroupCommitter(uow_factory=uow_factory, before_commit=evidence.sync,
-                                         apply=self.apply_group,
-                                         max_jobs=policy.max_group_envelopes,
-                                         name="ingest-commit")
+        # With an event log as the journal, its records are the events: nothing to publish.
+        self._announce = journal is None
+        self._committer: EnvelopeJournal = journal or GroupCommitter(
+            uow_factory=uow_factory, before_commit=evidence.sync, apply=self.apply_group,
+            max_jobs=policy.max_group_envelopes, name="ingest-commit")
         self._evidence = evidence
         self._verifier = verifier
         self._publisher = publisher
@@ -169,12 +179,13 @@ class IngestService:
                               "not listed by any read.")
         for sha256 in referenced:
             self._evidence.put(command.blobs[sha256], expected_sha256=sha256)
-        outcomes: list[ReadOutcome] = self._committer.run(envelope)
-        self._publisher.publish([
-            ReadAccepted(read_id=read.id, camera_id=read.camera_id,
-                         captured_at=read.captured_at)
-            for (read, _), outcome in zip(envelope.reads, outcomes, strict=True)
-            if outcome.status == "accepted"])
+        outcomes = self._committer.run(envelope)
+        if self._announce:
+            self._publisher.publish([
+                ReadAccepted(read_id=read.id, camera_id=read.camera_id,
+                             captured_at=read.captured_at)
+                for (read, _), outcome in zip(envelope.reads, outcomes, strict=True)
+                if outcome.status == "accepted"])
         return outcomes
 
     def _check_images(self, command: SubmitReads, submission: ReadSubmission) -> set[str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from platewarden.domain.messages import Event
+from platewarden.domain.messages import Event, ReadRecorded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +72,25 @@ class EventPublisher(Protocol):
 
     def publish(self, events: Iterable[Event]) -> None:
         """Deliver ``events`` after the transaction that produced them committed."""
+        ...
+
+
+class ReadLog(Protocol):
+    """An external, replicated log of accepted reads (JetStream): ingest's durability point.
+
+    A read is acknowledged to its camera once ``append`` returned; the log's consumers store
+    and evaluate it afterwards.
+    """
+
+    def claim_nonce(self, *, camera_id: str, nonce: str, envelope_sha256: str) -> str | None:
+        """Remember ``nonce`` for the camera, atomically across every ingest process.
+
+        Returns ``None`` if this call claimed it, else the digest of the envelope that did.
+        """
+        ...
+
+    def append(self, records: Sequence[ReadRecorded]) -> list[bool]:
+        """Store ``records`` durably; per record, ``False`` if the log already held its id."""
         ...
 
 
