@@ -13,6 +13,7 @@ from platewarden.adapters.bus.registry import NatsBusConfig
 from platewarden.adapters.crypto import Argon2PasswordHasher
 from platewarden.bootstrap import Container, Role, Shard, bootstrap
 from platewarden.camera.client import CameraClient
+from platewarden.domain.access import EVERYWHERE
 from platewarden.services.unit_of_work import ViolationFilter
 from platewarden.sim.hotlist import write_hotlist_csv
 from platewarden.sim.network import demo_network
@@ -90,10 +91,10 @@ def test_rule_workers_sharing_partitions_find_exactly_the_ground_truth(
         assert report.accepted == len(scenario.reads)
         assert ingest.bus.wait_idle(timeout_s=60)
         truth = scenario.truth
-        violations = ingest.queries.violations(ViolationFilter(limit=10_000))
+        violations = ingest.queries.violations(ViolationFilter(limit=10_000), scope=EVERYWHERE)
         assert {(str(v.type), v.plate, v.camera_id) for v in violations} == \
             truth.violation_set()
-        alerts = ingest.queries.alerts(limit=10_000, offset=0)
+        alerts = ingest.queries.alerts(limit=10_000, offset=0, scope=EVERYWHERE)
         assert {(str(a.kind), a.read_id, a.listed_plate) for a in alerts} == truth.alert_set()
         assert sum(c.alerts.dispatched for c in pool) >= len(truth.alert_set())
     finally:
