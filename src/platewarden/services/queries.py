@@ -53,13 +53,15 @@ class OperatorQueries:
         with self._uow_factory(read_only=True) as uow:
             return uow.violations.find(scoped)
 
-    def violation(self, violation_id: str, *, scope: RegionScope) -> ViolationView:
-        """One violation with its reads."""
-        with self._uow_factory(read_only=True) as uow:
+    def violation(self, violation_id: str, *, scope: RegionScope,
+                  viewer: str | None = None) -> ViolationView:
+        """One violation with its reads; a person's look (``viewer``) is audited."""
+        with self._uow_factory(read_only=not self._audits(viewer)) as uow:
             violation = uow.violations.get(violation_id)
             if violation is None or not _visible(uow, violation.camera_id, scope):
                 raise NotFound("No such violation.")
             stored = [uow.reads.get(pk) for pk in violation.read_ids]
+            self._viewed(uow, viewer, kind="violation", target=violation_id)
         return ViolationView(violation=violation,
                              reads=tuple(s.read for s in stored if s is not None))
 
@@ -106,14 +108,25 @@ class OperatorQueries:
             return uow.violations.list_alerts(limit=limit, offset=offset,
                                               camera_regions=scope.as_filter())
 
-    def alert(self, alert_id: str, *, scope: RegionScope) -> AlertView:
-        """One alert with its read."""
-        with self._uow_factory(read_only=True) as uow:
+    def alert(self, alert_id: str, *, scope: RegionScope,
+              viewer: str | None = None) -> AlertView:
+        """One alert with its read; a person's look (``viewer``) is audited."""
+        with self._uow_factory(read_only=not self._audits(viewer)) as uow:
             alert = uow.violations.get_alert(alert_id)
             if alert is None or not _visible(uow, alert.camera_id, scope):
                 raise NotFound("No such alert.")
             stored = uow.reads.get(alert.read_id)
+            self._viewed(uow, viewer, kind="alert", target=alert_id)
         return AlertView(alert=alert, read=stored.read if stored else None)
+
+    def _audits(self, viewer: str | None) -> bool:
+        return viewer is not None and self._audit is not None
+
+    def _viewed(self, uow: UnitOfWork, viewer: str | None, *, kind: str, target: str) -> None:
+        if viewer is not None and self._audit is not None:
+            self._audit.record(uow, actor=viewer, action=AuditAction.RECORD_VIEWED,
+                               target=target, details={"record": kind})
+            uow.commit()
 
     def evidence(self, sha256: str, *, actor: str, scope: RegionScope) -> Iterator[bytes]:
         """An evidence object, only if it belongs to a violation or an alert in ``scope``.

@@ -62,8 +62,8 @@ def decide(request: Request, violation_id: ViolationId,
 def _page(request: Request, principal: Principal, violation_id: str | None, *, skip: int = 0,
           done: str | None = None, error: str | None = None) -> Response:
     container = container_of(request)
-    view = (container.queries.violation(violation_id, scope=principal.scope)
-            if violation_id else None)
+    view = (container.queries.violation(violation_id, scope=principal.scope,
+                                        viewer=principal.user_id) if violation_id else None)
     camera = None
     if view is not None:
         camera = next((c for c in container.cameras.all_cameras(scope=principal.scope)

@@ -199,7 +199,7 @@ def test_cameras_and_hotlists_record_changes_with_counts_only() -> None:
     assert world.audit.verify().ok
 
 
-def test_reviews_and_evidence_views_are_recorded() -> None:
+def test_reviews_record_and_evidence_views_are_recorded() -> None:
     scene = Scene()
     audit = make_audit(scene.factory, FixedClock())
     queries = OperatorQueries(uow_factory=scene.factory, evidence=scene.evidence,
@@ -209,9 +209,16 @@ def test_reviews_and_evidence_views_are_recorded() -> None:
     assert b"".join(queries.evidence(scene.sha("speeding"), actor="rev-1", scope=EVERYWHERE))
     with pytest.raises(ServiceError):
         queries.evidence(scene.sha("innocent"), actor="rev-1", scope=EVERYWHERE)
+    queries.violation(scene.violation.id, scope=EVERYWHERE, viewer="rev-1")
+    queries.alert(scene.alert.id, scope=EVERYWHERE, viewer="inv-1")
+    queries.violation(scene.violation.id, scope=EVERYWHERE)  # no person: nothing to record
+    with pytest.raises(ServiceError):  # a look that found nothing is no record view
+        queries.alert("0" * 64, scope=EVERYWHERE, viewer="inv-1")
     assert actions(scene.factory) == [
         ("rev-1", AuditAction.VIOLATION_REVIEWED, scene.violation.id),
-        ("rev-1", AuditAction.EVIDENCE_VIEWED, scene.sha("speeding"))]
+        ("rev-1", AuditAction.EVIDENCE_VIEWED, scene.sha("speeding")),
+        ("rev-1", AuditAction.RECORD_VIEWED, scene.violation.id),
+        ("inv-1", AuditAction.RECORD_VIEWED, scene.alert.id)]
     assert dict(log_of(scene.factory)[0].entry.details) == {"decision": "confirmed"}
 
 

@@ -129,7 +129,8 @@ def get_violation(violation_id: str, request: Request,
                   principal: Principal = Depends(require(Permission.VIOLATIONS_READ))
                   ) -> ViolationDetailOut:
     """One violation with the reads and images behind it."""
-    view = container_of(request).queries.violation(violation_id, scope=principal.scope)
+    view = container_of(request).queries.violation(violation_id, scope=principal.scope,
+                                                   viewer=principal.user_id)
     return ViolationDetailOut(**violation_out(view.violation).model_dump(),
                               reads=[read_out(r) for r in view.reads])
 
@@ -161,7 +162,8 @@ def get_alert(alert_id: str, request: Request,
               principal: Principal = Depends(require(Permission.ALERTS_READ))
               ) -> AlertDetailOut:
     """One alert with its read."""
-    view = container_of(request).queries.alert(alert_id, scope=principal.scope)
+    view = container_of(request).queries.alert(alert_id, scope=principal.scope,
+                                               viewer=principal.user_id)
     return AlertDetailOut(**alert_out(view.alert).model_dump(),
                           read=read_out(view.read) if view.read else None)
 
