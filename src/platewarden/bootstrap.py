@@ -41,6 +41,7 @@ from platewarden.services.cameras import CameraService
 from platewarden.services.config_audit import ConfigAudit, describe_settings
 from platewarden.services.evaluation import RuleEngine, RulePolicy
 from platewarden.services.group_commit import GroupCommitter
+from platewarden.services.hotlist_changes import HotlistChanges
 from platewarden.services.hotlists import HotlistService
 from platewarden.services.ingest import EnvelopeJournal, IngestPolicy, IngestService
 from platewarden.services.log_ingest import LogJournal
@@ -101,6 +102,7 @@ class Container:
     retention: RetentionService
     keyring: BucketKeyring
     config_audit: ConfigAudit
+    hotlist_changes: HotlistChanges
     writer: ReadWriter
     alerts: AlertDispatcher = field(default_factory=AlertDispatcher)
 
@@ -198,6 +200,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
                                 audit=audit),
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
+        hotlist_changes=HotlistChanges(uow_factory=uow_factory, audit=audit, clock=clock),
         rules=rules, audit=audit, search=search, writer=ReadWriter(uow_factory=uow_factory))
 
 

@@ -22,6 +22,8 @@ class Permission(StrEnum):
     READS_SEARCH = "reads:search"
     SEARCH_APPROVE = "search:approve"
     AUDIT_READ = "audit:read"
+    HOTLIST_PROPOSE = "hotlist:propose"
+    HOTLIST_APPROVE = "hotlist:approve"
 
 
 class Role(StrEnum):
@@ -41,10 +43,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                               Permission.ALERTS_READ, Permission.EVIDENCE_READ,
                               Permission.CAMERAS_READ}),
     Role.INVESTIGATOR: frozenset({Permission.ALERTS_READ, Permission.EVIDENCE_READ,
-                                  Permission.CAMERAS_READ, Permission.READS_SEARCH}),
+                                  Permission.CAMERAS_READ, Permission.READS_SEARCH,
+                                  Permission.HOTLIST_PROPOSE}),
     Role.SUPERVISOR: frozenset({Permission.VIOLATIONS_READ, Permission.ALERTS_READ,
                                 Permission.CAMERAS_READ, Permission.READS_SEARCH,
-                                Permission.SEARCH_APPROVE}),
+                                Permission.SEARCH_APPROVE, Permission.HOTLIST_PROPOSE,
+                                Permission.HOTLIST_APPROVE}),
     # Auditors see the audit trail and misuse signals, never raw plate data.
     Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
 }

@@ -39,6 +39,7 @@ class AuditAction(StrEnum):
     CAMERA_DISABLED = "camera-disabled"
     SECTION_REGISTERED = "section-registered"
     HOTLIST_IMPORTED = "hotlist-imported"
+    HOTLIST_CHANGED = "hotlist-changed"
     VIOLATION_REVIEWED = "violation-reviewed"
     RECORD_VIEWED = "record-viewed"
     EVIDENCE_VIEWED = "evidence-viewed"

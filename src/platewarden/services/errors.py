@@ -24,6 +24,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "weak_password": 422,
     "rate_limited": 429,
     "invalid_csv": 422,
+    "own_proposal": 403,
 }
 
 

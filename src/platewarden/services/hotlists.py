@@ -39,12 +39,16 @@ def _entry(row: dict[str, str], line: int) -> HotlistEntry:
     if not 1 <= priority <= 5:
         raise ServiceError("invalid_csv", f"Line {line}: priority must be 1-5.")
     list_name = row["list"].strip()
-    entry_id = hashlib.sha256(f"{list_name}\x00{parsed.text}".encode()).hexdigest()[:32]
-    return HotlistEntry(id=entry_id, plate=parsed.text,
+    return HotlistEntry(id=entry_id_for(list_name, parsed.text), plate=parsed.text,
                         plate_key=plates.canonical_key(parsed.text), list_name=list_name,
                         reason=row["reason"].strip(), source=row["source"].strip(),
                         legal_basis=row["legal_basis"].strip(), expires_at=expires,
                         priority=priority)
+
+
+def entry_id_for(list_name: str, plate: str) -> str:
+    """An entry's id: one entry per plate and list, so a re-import replaces it."""
+    return hashlib.sha256(f"{list_name}\x00{plate}".encode()).hexdigest()[:32]
 
 
 def parse_csv(text: str) -> list[HotlistEntry]:

@@ -10,6 +10,7 @@ from typing import Protocol, Self
 
 from platewarden.domain.audit import AuditAction, AuditRecord, Checkpoint
 from platewarden.domain.cameras import Camera, Section
+from platewarden.domain.hotlist_changes import HotlistProposal, ProposalStatus
 from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.search import PlateQuery
 from platewarden.domain.violations import Alert, HotlistEntry, Violation, ViolationStatus
@@ -159,6 +160,16 @@ class HotlistRepository(Protocol):
     def version(self) -> str: ...
 
 
+class HotlistChangeRepository(Protocol):
+    """Manual entries proposed and decided, and removals."""
+
+    def add_proposal(self, proposal: HotlistProposal) -> None: ...
+    def proposal(self, proposal_id: str) -> HotlistProposal | None: ...
+    def proposals(self, *, status: ProposalStatus | None) -> list[HotlistProposal]: ...
+    def save_decision(self, proposal: HotlistProposal) -> None: ...
+    def remove_entry(self, entry_id: str) -> HotlistEntry | None: ...
+
+
 class AccountRepository(Protocol):
     """Users, their sessions and half-finished logins.
 
@@ -208,6 +219,8 @@ class UnitOfWork(Protocol):
     def violations(self) -> ViolationRepository: ...
     @property
     def hotlist(self) -> HotlistRepository: ...
+    @property
+    def hotlist_changes(self) -> HotlistChangeRepository: ...
     @property
     def accounts(self) -> AccountRepository: ...
     @property

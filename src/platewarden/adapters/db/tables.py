@@ -171,6 +171,26 @@ hotlist_entries = Table(
     Column("created_us", BigInt, nullable=False),
 )
 
+# Manual hotlist entries wait here for a second person's decision (four eyes).
+hotlist_proposals = Table(
+    "hotlist_proposals", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("entry_id", String(64), nullable=False),
+    Column("plate", String(32), nullable=False),
+    Column("list_name", String(64), nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("legal_basis", String(500), nullable=False),
+    Column("expires_us", BigInt, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("proposed_by", String(64), nullable=False),
+    Column("proposed_us", BigInt, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decided_by", String(64)),
+    Column("decided_us", BigInt),
+    Index("ix_hotlist_proposals_status", "status", "proposed_us"),
+)
+
 alerts = Table(
     "alerts", metadata,
     Column("id", String(64), primary_key=True),

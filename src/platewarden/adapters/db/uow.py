@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, Transaction
 
 from platewarden.adapters.db.accounts import SqlAccounts
 from platewarden.adapters.db.audit import SqlAudit
+from platewarden.adapters.db.hotlist_changes import SqlHotlistChanges
 from platewarden.adapters.db.repositories import (
     SqlCameras,
     SqlHotlist,
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.reads = SqlReads(self._conn)
         self.violations = SqlViolations(self._conn)
         self.hotlist = SqlHotlist(self._conn)
+        self.hotlist_changes = SqlHotlistChanges(self._conn)
         self.accounts = SqlAccounts(self._conn)
         self.audit = SqlAudit(self._conn)
         return self

@@ -10,6 +10,7 @@ from typing import Any
 from platewarden.domain.audit import AuditRecord, Checkpoint
 from platewarden.domain.cameras import Camera, Section
 from platewarden.domain.clock import from_us, to_us
+from platewarden.domain.hotlist_changes import HotlistProposal
 from platewarden.domain.reads import ImageRef
 from platewarden.domain.violations import Alert, HotlistEntry, Violation
 from platewarden.services.unit_of_work import Challenge, Session, StoredRead, User
@@ -53,6 +54,7 @@ class MemoryState:
     violations: dict[str, Violation] = field(default_factory=dict)
     alerts: dict[str, Alert] = field(default_factory=dict)
     hotlist: dict[str, HotlistEntry] = field(default_factory=dict)
+    hotlist_proposals: dict[str, HotlistProposal] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from typing import Self
 
 from platewarden.adapters.memory.accounts import MemoryAccounts
 from platewarden.adapters.memory.audit import MemoryAudit
+from platewarden.adapters.memory.hotlist_changes import MemoryHotlistChanges
 from platewarden.adapters.memory.records import MemoryHotlist, MemoryViolations
 from platewarden.adapters.memory.repositories import MemoryCameras, MemoryReads
 from platewarden.adapters.memory.state import MemoryState, Transaction
@@ -47,6 +48,7 @@ class InMemoryUnitOfWork:
     reads: MemoryReads
     violations: MemoryViolations
     hotlist: MemoryHotlist
+    hotlist_changes: MemoryHotlistChanges
     accounts: MemoryAccounts
     audit: MemoryAudit
 
@@ -67,6 +69,7 @@ class InMemoryUnitOfWork:
         self.reads = MemoryReads(tx)
         self.violations = MemoryViolations(tx)
         self.hotlist = MemoryHotlist(tx)
+        self.hotlist_changes = MemoryHotlistChanges(tx)
         self.accounts = MemoryAccounts(tx)
         self.audit = MemoryAudit(tx)
         return self
