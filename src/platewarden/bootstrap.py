@@ -51,6 +51,7 @@ from platewarden.services.read_writer import ReadWriter
 from platewarden.services.retention import RetentionService
 from platewarden.services.search import SearchPolicy, SearchService, plate_hash_key
 from platewarden.services.unit_of_work import UnitOfWorkFactory
+from platewarden.services.user_admin import UserAdmin
 from platewarden.wiring_privacy import privacy_services
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class Container:
     keyring: BucketKeyring
     config_audit: ConfigAudit
     hotlist_changes: HotlistChanges
+    user_admin: UserAdmin
     writer: ReadWriter
     alerts: AlertDispatcher = field(default_factory=AlertDispatcher)
 
@@ -186,6 +188,9 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                              master_key=master_key)
     retention = privacy_services(settings, engine=engine, audit=audit, evidence=evidence,
                                  keyring=keyring, clock=clock, search=search)
+    accounts = AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
+                              secret_box=AesGcmSecretBox(master_key), clock=clock,
+                              session_ttl_s=settings.session_ttl_s, audit=audit)
     return Container(
         settings=settings, engine=engine, retention=retention, keyring=keyring,
         config_audit=ConfigAudit(uow_factory=uow_factory, audit=audit),
@@ -194,9 +199,8 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                           max_clip_bytes=settings.max_clip_bytes, clock=clock),
         cameras=CameraService(uow_factory=uow_factory, keys=Ed25519KeyPairs(), publisher=bus,
                               clock=clock, directory=directory, audit=audit),
-        accounts=AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
-                                secret_box=AesGcmSecretBox(master_key), clock=clock,
-                                session_ttl_s=settings.session_ttl_s, audit=audit),
+        accounts=accounts,
+        user_admin=UserAdmin(uow_factory=uow_factory, accounts=accounts, audit=audit),
         queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
                                 audit=audit),
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),

@@ -130,3 +130,22 @@ def test_delete_challenges_ends_only_that_users(uow_factory: UnitOfWorkFactory) 
     with uow_factory() as uow:
         assert [uow.accounts.take_challenge(d * 64) is not None for d in "abc"] == [
             False, False, True]
+
+
+def test_users_are_listed_by_name_and_access_is_changed(uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        for user_id, name in (("u2", "zed"), ("u1", "ann")):
+            uow.accounts.add_user(User(id=user_id, username=name, password_hash="h",
+                                       roles=frozenset({"reviewer"}), regions=frozenset({"*"})),
+                                  created_at=T0)
+        uow.commit()
+    with uow_factory() as uow:
+        uow.accounts.set_access("u2", roles=frozenset({"auditor", "admin"}),
+                                regions=frozenset({"30", "10"}), enabled=False)
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        users = uow.accounts.users()
+    assert [u.username for u in users] == ["ann", "zed"]
+    assert (users[1].roles, users[1].regions, users[1].enabled) == (
+        frozenset({"auditor", "admin"}), frozenset({"10", "30"}), False)
+    assert (users[0].regions, users[0].enabled) == (frozenset({"*"}), True)

@@ -14,14 +14,14 @@ from platewarden import __version__
 from platewarden.api.errors import install_error_handlers
 from platewarden.api.middleware import SecurityMiddleware
 from platewarden.api.ratelimit import SlidingWindowLimiter
-from platewarden.api.routes import auth, hotlists, ingest, operator, search, system
+from platewarden.api.routes import auth, hotlists, ingest, operator, search, system, users
 from platewarden.bootstrap import Container, Role, bootstrap
 from platewarden.config import load_settings
 from platewarden.web import install_console
 
 ROLE_ENV = "PLATEWARDEN_SERVE_ROLE"  # set by ``serve --workers N`` for its processes
-ROUTERS = {"all": (system, auth, ingest, operator, search, hotlists),
-           "ingest": (system, ingest), "web": (system, auth, operator, search, hotlists),
+ROUTERS = {"all": (system, auth, ingest, operator, search, hotlists, users),
+           "ingest": (system, ingest), "web": (system, auth, operator, search, hotlists, users),
            "worker": (system,)}
 
 

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     HOTLIST_PROPOSE = "hotlist:propose"
     HOTLIST_APPROVE = "hotlist:approve"
+    USERS_MANAGE = "users:manage"
 
 
 class Role(StrEnum):
@@ -38,7 +39,7 @@ class Role(StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.CAMERAS_READ, Permission.CAMERAS_WRITE,
-                           Permission.API_SCHEMA_READ}),
+                           Permission.API_SCHEMA_READ, Permission.USERS_MANAGE}),
     Role.REVIEWER: frozenset({Permission.VIOLATIONS_READ, Permission.VIOLATIONS_REVIEW,
                               Permission.ALERTS_READ, Permission.EVIDENCE_READ,
                               Permission.CAMERAS_READ}),

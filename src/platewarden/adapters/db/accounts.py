@@ -67,6 +67,15 @@ class SqlAccounts:
         row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
         return _user(row) if row else None
 
+    def users(self) -> list[User]:
+        rows = self._c.execute(select(t.users).order_by(t.users.c.username))
+        return [_user(row) for row in rows]
+
+    def set_access(self, user_id: str, *, roles: frozenset[str], regions: frozenset[str],
+                   enabled: bool) -> None:
+        self._c.execute(update(t.users).where(t.users.c.id == user_id).values(
+            roles=sorted(roles), regions=sorted(regions), enabled=enabled))
+
     def set_password(self, user_id: str, password_hash: str) -> None:
         self._c.execute(update(t.users).where(t.users.c.id == user_id)
                         .values(password_hash=password_hash))

@@ -46,6 +46,14 @@ class MemoryAccounts:
             users = self._tx.write().users
             users[user_id] = dataclasses.replace(users[user_id], **changes)  # type: ignore[arg-type]
 
+    def users(self) -> list[User]:
+        return sorted(self._tx.read().users.values(), key=lambda u: u.username)
+
+    def set_access(self, user_id: str, *, roles: frozenset[str], regions: frozenset[str],
+                   enabled: bool) -> None:
+        self._change(user_id, roles=frozenset(roles), regions=frozenset(regions),
+                     enabled=enabled)
+
     def set_password(self, user_id: str, password_hash: str) -> None:
         self._change(user_id, password_hash=password_hash)
 
