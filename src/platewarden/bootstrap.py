@@ -22,6 +22,7 @@ from platewarden.adapters.crypto import (
     Ed25519Verifier,
 )
 from platewarden.adapters.db.engine import make_engine, migrate
+from platewarden.adapters.db.partitions import PartitionMaintainer, ReadPartitions
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
 from platewarden.adapters.evidence.keysource import KeyringEvidenceKeys
 from platewarden.adapters.evidence.registry import build_evidence_store
@@ -106,6 +107,7 @@ class Container:
     hotlist_changes: HotlistChanges
     user_admin: UserAdmin
     writer: ReadWriter
+    partitions: PartitionMaintainer
     alerts: AlertDispatcher = field(default_factory=AlertDispatcher)
 
     def start(self, *, role: Role = "all", shard: Shard = Shard()) -> None:
@@ -119,6 +121,7 @@ class Container:
         # differently by different callers), so it is left out of the comparison.
         self.config_audit.record(describe_settings(
             self.settings.model_dump(mode="json", exclude={"data_dir"})))
+        self.partitions.start()
         self.bus.start()
         self.committer.start()
         if not isinstance(self.bus, JetStreamBus):
@@ -141,6 +144,7 @@ class Container:
         if isinstance(self.bus, InProcessBus):
             self.bus.wait_idle()  # JetStream keeps what the workers have not done yet
         self.bus.stop()
+        self.partitions.stop()
         self.engine.dispose()
 
 
@@ -205,7 +209,8 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                                 audit=audit),
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
         hotlist_changes=HotlistChanges(uow_factory=uow_factory, audit=audit, clock=clock),
-        rules=rules, audit=audit, search=search, writer=ReadWriter(uow_factory=uow_factory))
+        rules=rules, audit=audit, search=search, writer=ReadWriter(uow_factory=uow_factory),
+        partitions=PartitionMaintainer(ReadPartitions(engine), clock=clock))
 
 
 def _event_bus(settings: Settings) -> InProcessBus | JetStreamBus:

@@ -16,6 +16,8 @@ from platewarden.adapters.bus.registry import BusConfig, InProcessBusConfig
 from platewarden.adapters.evidence.registry import EvidenceStoreConfig, LocalEvidenceStoreConfig
 
 CONFIG_FILE_NAME = "platewarden.toml"
+_DATABASE_SCHEMES = {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"}
+_PLACEHOLDER_PASSWORDS = {"password", "postgres", "changeme", "secret", "admin", "platewarden"}
 
 
 class SpeedToleranceSettings(BaseModel):
@@ -71,7 +73,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
-    database_url: str = ""  # empty: SQLite file in the data dir
+    # Empty: the SQLite file in the data dir. Else sqlite:///… or postgresql+psycopg://…; pass
+    # a password by PLATEWARDEN_DATABASE_URL or a libpq service/.pgpass, not the TOML file.
+    database_url: str = ""
     evidence: EvidenceStoreConfig = LocalEvidenceStoreConfig()
     bus: BusConfig = InProcessBusConfig()
     master_key_file: str = "keys/master.key"
@@ -109,8 +113,12 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _only_known_backends(cls, value: str) -> str:
-        if value and not value.startswith("sqlite"):
-            raise ValueError("only sqlite URLs are supported by this build")
+        scheme = value.partition("://")[0]
+        if value and scheme not in _DATABASE_SCHEMES:
+            raise ValueError("database_url must start with sqlite:// or postgresql+psycopg://")
+        password = value.partition("://")[2].rpartition("@")[0].partition(":")[2]
+        if password.lower() in _PLACEHOLDER_PASSWORDS:
+            raise ValueError("database_url carries a placeholder password")
         return value
 
     @classmethod

@@ -1,4 +1,7 @@
-"""The unit-of-work factories every contract test runs against: the fake and SQLite."""
+"""The unit-of-work factories every contract test runs against: the fake, SQLite, PostgreSQL.
+
+PostgreSQL's database comes from ``postgres_url`` (tests/conftest.py), emptied per test.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
 from platewarden.services.unit_of_work import UnitOfWorkFactory
+from support.postgres import truncate_all
 
 
 @pytest.fixture(scope="session")
@@ -24,16 +28,22 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["memory", pytest.param("sql", marks=pytest.mark.integration)])
+@pytest.fixture(params=["memory", pytest.param("sql", marks=pytest.mark.integration),
+                        pytest.param("postgresql", marks=pytest.mark.integration)])
 def uow_factory(request: pytest.FixtureRequest, migrated_template: Path,
                 tmp_path: Path) -> Iterator[UnitOfWorkFactory]:
     """A fresh, empty store of each kind."""
     if request.param == "memory":
         yield InMemoryUnitOfWorkFactory()
         return
-    path = tmp_path / "platewarden.sqlite"
-    shutil.copyfile(migrated_template, path)
-    engine = make_engine(f"sqlite:///{path}")
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        truncate_all(url)
+        engine = make_engine(url)
+    else:
+        path = tmp_path / "platewarden.sqlite"
+        shutil.copyfile(migrated_template, path)
+        engine = make_engine(f"sqlite:///{path}")
     try:
         yield SqlUnitOfWorkFactory(engine)
     finally:

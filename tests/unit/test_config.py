@@ -29,8 +29,15 @@ def test_the_environment_overrides_the_file(tmp_path: Path,
 
 @pytest.mark.parametrize("content", ["bogus = 1\n", "[speed_tolerance]\nmph = 3\n",
                                      "port = 70000\n", "max_clock_skew_s = -1\n",
-                                     "database_url = \"mysql://x\"\n"])
+                                     "database_url = \"mysql://x\"\n",
+                                     "database_url = \"postgresql://pw:changeme@db/pw\"\n"])
 def test_bad_settings_stop_start_up(tmp_path: Path, content: str) -> None:
     (tmp_path / "platewarden.toml").write_text(content)
     with pytest.raises(ValidationError):
         load_settings(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize("url", ["sqlite:////srv/pw.db", "postgresql+psycopg://pw@db/pw",
+                                 "postgresql://pw:Xk2-long-random@db:5432/pw"])
+def test_postgresql_and_sqlite_urls_are_accepted(tmp_path: Path, url: str) -> None:
+    assert load_settings(data_dir=tmp_path, database_url=url).resolved_database_url == url

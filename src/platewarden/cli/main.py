@@ -8,6 +8,7 @@ from platewarden.cli import (
     admin,
     audit,
     cameras,
+    database,
     demo,
     doctor,
     hotlist,
@@ -34,6 +35,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="user")
 app.add_typer(retention.app, name="retention")
+app.add_typer(database.app, name="db")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

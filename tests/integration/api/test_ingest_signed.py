@@ -27,8 +27,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[tuple[Container, str, str, bytes]]:
-    container = make_container(tmp_path / "data", max_upload_bytes=256 * 1024)
+def env(tmp_path: Path, database_url: str) -> Iterator[tuple[Container, str, str, bytes]]:
+    container = make_container(tmp_path / "data", max_upload_bytes=256 * 1024,
+                               database_url=database_url)
     camera_id, key = register_camera(container)
     with running_server(container) as url:
         yield container, url, camera_id, key

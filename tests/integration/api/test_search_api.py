@@ -23,8 +23,8 @@ PLATE = "01A123BC"
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Container, str]]:
-    container = make_container(tmp_path / "data")
+def served(tmp_path: Path, database_url: str) -> Iterator[tuple[Container, str]]:
+    container = make_container(tmp_path / "data", database_url=database_url)
     with running_server(container) as url:
         yield container, url
     container.stop()

@@ -28,8 +28,9 @@ NOW = datetime.now(UTC)
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[Container, str, dict[str, bytes]]]:
-    container = make_container(tmp_path / "data")
+def server(tmp_path: Path,
+           database_url: str) -> Iterator[tuple[Container, str, dict[str, bytes]]]:
+    container = make_container(tmp_path / "data", database_url=database_url)
     network = demo_network(now=NOW)
     keys = {cam.camera_id: container.cameras.register(cam).private_key
             for cam in network.cameras}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, text
 
 from platewarden.adapters.db import tables as t
 from platewarden.domain.audit import AuditAction, AuditEntry, AuditRecord, Checkpoint
@@ -24,6 +24,9 @@ _FIND = (select(_log).where(_log.c.action.in_(bindparam("actions", expanding=Tru
 _FIND_TARGET = _FIND.where(_log.c.target == bindparam("target"))
 _INSERT_CHECKPOINT = insert(_cp)
 _CHECKPOINTS = select(_cp).order_by(_cp.c.seq)
+# PostgreSQL has no database-wide write lock: appenders queue on this advisory lock instead,
+# held until their transaction ends.
+_APPEND_LOCK = text("SELECT pg_advisory_xact_lock(hashtext('platewarden.audit'))")
 
 
 def _record(row: Any) -> AuditRecord:
@@ -38,12 +41,15 @@ class SqlAudit:
     """The append-only audit log and its checkpoints.
 
     The unit of work that appends holds SQLite's write lock (``BEGIN IMMEDIATE``) from its
-    start, so reading the last entry and appending the next cannot interleave with another
+    start, or on PostgreSQL an advisory lock taken when a writing unit of work reads the last
+    entry, so reading the last entry and appending the next cannot interleave with another
     writer, and the primary key refuses a second entry with the same number.
     """
 
     def __init__(self, conn: Connection) -> None:
         self._c = conn
+        self._lock_on_last = (conn.dialect.name == "postgresql" and not
+                              conn.get_execution_options().get("platewarden_read_only", False))
 
     def append(self, record: AuditRecord) -> None:
         entry = record.entry
@@ -54,6 +60,9 @@ class SqlAudit:
             "entry_hash": record.entry_hash})
 
     def last(self) -> AuditRecord | None:
+        if self._lock_on_last:
+            self._c.execute(_APPEND_LOCK)
+            self._lock_on_last = False  # held until the transaction ends
         row = self._c.execute(_LAST).first()
         return _record(row) if row is not None else None
 

@@ -1,4 +1,4 @@
-"""Engine creation and schema migration for the embedded SQLite database."""
+"""Engine creation and schema migration: the embedded SQLite file, or PostgreSQL (psycopg 3)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,6 +33,14 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def postgresql_url(url: str) -> str:
+    """``url`` with psycopg 3 as the driver when it names PostgreSQL without one."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with the pragmas the embedded default relies on."""
     if url.startswith("sqlite"):
@@ -40,7 +49,11 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Ingest threads each hold a connection only for a short read; the group commit's
+    # writer holds one for the whole group. Commits are durable by PostgreSQL's default
+    # (synchronous_commit=on), which a camera's acknowledgement relies on.
+    return create_engine(postgresql_url(url), pool_pre_ping=True, pool_size=16,
+                         max_overflow=16)
 
 
 def alembic_config(engine: Engine) -> Config:

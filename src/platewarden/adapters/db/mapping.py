@@ -101,6 +101,14 @@ def read_row(read: PlateRead) -> dict[str, Any]:
     }
 
 
+def image_rows(read: PlateRead) -> list[dict[str, Any]]:
+    """Column values for the images of ``read``."""
+    captured = to_us(read.captured_at)
+    return [{"read_pk": read.id, "role": i.role, "sha256": i.sha256,
+             "content_type": i.content_type, "size_bytes": i.size_bytes,
+             "captured_us": captured} for i in read.images]
+
+
 def read_from(row: Any, images: tuple[ImageRef, ...]) -> PlateRead:
     """The read stored in ``row`` with its ``images``."""
     return PlateRead(

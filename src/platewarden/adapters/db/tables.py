@@ -107,6 +107,8 @@ read_images = Table(
     Column("sha256", String(64), primary_key=True),
     Column("content_type", String(32), nullable=False),
     Column("size_bytes", Integer, nullable=False),
+    # The read's capture time: PostgreSQL partitions images by the same day as their reads.
+    Column("captured_us", BigInt, nullable=False),
     Index("ix_read_images_sha256", "sha256"),
 )
 
