@@ -1,4 +1,5 @@
-"""The ``EvidenceStore`` contract, run against the in-memory fake and the local disk store."""
+"""The ``EvidenceStore`` contract, run against the in-memory fake, the local disk store and the
+S3 store on a real S3-protocol server (``support.s3``), each with and without day keys."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from platewarden.adapters.evidence.fake import FakeEvidenceStore
 from platewarden.adapters.evidence.keysource import KeyringEvidenceKeys
 from platewarden.adapters.evidence.local import LocalEvidenceStore
+from platewarden.adapters.evidence.s3 import S3EvidenceStore, S3Objects
 from platewarden.adapters.keyring import BucketKeyring
 from platewarden.services.ports import (
     EvidenceNotFound,
@@ -20,6 +22,7 @@ from platewarden.services.ports import (
     HashMismatch,
     TooLarge,
 )
+from support import s3
 
 
 def make_fake(tmp_path: Path) -> EvidenceStore:
@@ -30,17 +33,33 @@ def make_local(tmp_path: Path) -> EvidenceStore:
     return LocalEvidenceStore(tmp_path / "store", master_key=bytes(32), segment_size=1024)
 
 
-def make_local_bucketed(tmp_path: Path) -> EvidenceStore:
+def day_keys(tmp_path: Path) -> KeyringEvidenceKeys:
     keyring = BucketKeyring(tmp_path / "keys", master_key=bytes(32),
                             clock=lambda: datetime(2026, 3, 2, tzinfo=UTC))
+    return KeyringEvidenceKeys(keyring)
+
+
+def make_local_bucketed(tmp_path: Path) -> EvidenceStore:
     return LocalEvidenceStore(tmp_path / "store", master_key=bytes(32), segment_size=1024,
-                              key_source=KeyringEvidenceKeys(keyring))
+                              key_source=day_keys(tmp_path))
+
+
+def make_s3(tmp_path: Path) -> EvidenceStore:
+    objects = S3Objects(s3.client(), bucket=s3.new_bucket(), prefix="evidence/")
+    return S3EvidenceStore(objects, master_key=bytes(32), segment_size=1024)
+
+
+def make_s3_bucketed(tmp_path: Path) -> EvidenceStore:
+    objects = S3Objects(s3.client(), bucket=s3.new_bucket())
+    return S3EvidenceStore(objects, master_key=bytes(32), segment_size=1024,
+                           key_source=day_keys(tmp_path))
 
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.parametrize("make_store", [make_fake, make_local, make_local_bucketed],
-                            ids=["fake", "local", "local-day-keys"]),
+    pytest.mark.parametrize(
+        "make_store", [make_fake, make_local, make_local_bucketed, make_s3, make_s3_bucketed],
+        ids=["fake", "local", "local-day-keys", "s3", "s3-day-keys"]),
 ]
 
 MakeStore = Callable[[Path], EvidenceStore]
