@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from platewarden.adapters.bus.registry import BusConfig, InProcessBusConfig
 from platewarden.adapters.evidence.registry import EvidenceStoreConfig, LocalEvidenceStoreConfig
+from platewarden.config_notices import NoticeSettings
 
 CONFIG_FILE_NAME = "platewarden.toml"
 _DATABASE_SCHEMES = {"sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg"}
@@ -90,6 +91,7 @@ class Settings(BaseSettings):
     section_window_s: Annotated[float, Field(gt=0)] = 3 * 3600.0
     speed_tolerance: SpeedToleranceSettings = SpeedToleranceSettings()
     retention: RetentionSettings = RetentionSettings()
+    notices: NoticeSettings = NoticeSettings()
     session_ttl_s: Annotated[int, Field(ge=60)] = 8 * 3600  # console (cookie) sessions
     # API clients get short-lived bearer tokens (never longer than a console session).
     api_token_ttl_s: Annotated[int, Field(ge=60, le=24 * 3600)] = 3600

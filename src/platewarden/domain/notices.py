@@ -1,0 +1,137 @@
+"""Notices of a fine and their lifecycle: which status may follow which.
+
+issued → delivered → paid; issued/delivered/overdue → appealed → upheld (the fine stands) or
+cancelled; issued/delivered/upheld → overdue when the due date passes; overdue and upheld can
+still be paid. Paid and cancelled are final.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from platewarden.domain.fines import Fine
+
+
+class NoticeStatus(StrEnum):
+    """Where a notice is in its life."""
+
+    ISSUED = "issued"
+    DELIVERED = "delivered"
+    PAID = "paid"
+    APPEALED = "appealed"
+    UPHELD = "upheld"
+    CANCELLED = "cancelled"
+    OVERDUE = "overdue"
+
+
+_S = NoticeStatus
+ALLOWED: dict[NoticeStatus, frozenset[NoticeStatus]] = {
+    _S.ISSUED: frozenset({_S.DELIVERED, _S.PAID, _S.APPEALED, _S.OVERDUE, _S.CANCELLED}),
+    _S.DELIVERED: frozenset({_S.PAID, _S.APPEALED, _S.OVERDUE, _S.CANCELLED}),
+    _S.APPEALED: frozenset({_S.UPHELD, _S.CANCELLED}),
+    _S.UPHELD: frozenset({_S.PAID, _S.OVERDUE}),
+    _S.OVERDUE: frozenset({_S.PAID, _S.APPEALED, _S.CANCELLED}),
+    _S.PAID: frozenset(),
+    _S.CANCELLED: frozenset(),
+}
+OPEN = frozenset({_S.ISSUED, _S.DELIVERED, _S.UPHELD, _S.OVERDUE})  # a payment is due
+
+
+class ForbiddenTransition(ValueError):
+    """A status change the lifecycle does not allow."""
+
+    def __init__(self, current: NoticeStatus, target: NoticeStatus) -> None:
+        super().__init__(f"a notice that is {current.value} cannot become {target.value}")
+        self.current = current
+        self.target = target
+
+
+def check_transition(current: NoticeStatus, target: NoticeStatus) -> None:
+    """Raise :class:`ForbiddenTransition` unless ``current`` may become ``target``."""
+    if target not in ALLOWED[current]:
+        raise ForbiddenTransition(current, target)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Addressee:
+    """Who the notice is addressed to: the registered keeper at the time of the offence."""
+
+    name: str
+    address: str
+    kind: str = "person"  # or "company"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """A notice of a fine for one confirmed violation.
+
+    Attributes:
+        number: Public notice number (random digits with a check digit: not a sequence).
+        violation_id: The violation; at most one notice per violation.
+        plate_key: Canonical plate (the citizen look-up compares it).
+        verification_code: Printed on the notice; the public check says valid or not.
+        payment_reference: What the payer quotes to the payment provider.
+        language: ``uz``, ``ru`` or ``en``.
+        issued_at: When it was issued.
+        fine: The fine and its dates.
+        addressee: The keeper, or ``None`` when the registry does not know the plate.
+        status: Lifecycle status.
+        paid_som: What was paid (0 until paid).
+    """
+
+    number: str
+    violation_id: str
+    plate_key: str
+    verification_code: str
+    payment_reference: str
+    language: str
+    issued_at: datetime
+    fine: Fine
+    addressee: Addressee | None
+    status: NoticeStatus = NoticeStatus.ISSUED
+    paid_som: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatusChange:
+    """One step of a notice's history: who changed it, when and why."""
+
+    number: str
+    old: NoticeStatus
+    new: NoticeStatus
+    actor: str
+    at: datetime
+    reason: str
+
+
+def check_digit(digits: str) -> str:
+    """The Luhn check digit of ``digits`` (catches any single typo and most swaps)."""
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2 == 0:
+            value *= 2
+            value -= 9 if value > 9 else 0
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def has_valid_check_digit(number: str) -> bool:
+    """Whether a digits-only string ends in its Luhn check digit."""
+    return len(number) >= 2 and number.isdigit() and check_digit(number[:-1]) == number[-1]
+
+
+def notice_number(*, year: int, random_digits: str) -> str:
+    """``PW-YYYY-DDDDDDDDDC``: random digits (never a sequence) and a check digit."""
+    body = f"{year:04d}{random_digits}"
+    return f"PW-{year:04d}-{random_digits}{check_digit(body)}"
+
+
+def number_is_well_formed(number: str) -> bool:
+    """Whether ``number`` has the shape and check digit of a notice number."""
+    parts = number.split("-")
+    if len(parts) != 3 or parts[0] != "PW" or len(parts[1]) != 4 or len(parts[2]) != 10:
+        return False
+    return has_valid_check_digit(parts[1] + parts[2])
