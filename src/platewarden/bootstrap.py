@@ -29,7 +29,7 @@ from platewarden.adapters.evidence.registry import build_evidence_store
 from platewarden.adapters.keyring import BucketKeyring
 from platewarden.adapters.keys import load_or_create_master_key
 from platewarden.config import Settings
-from platewarden.domain.messages import Event, ReadAccepted
+from platewarden.domain.messages import AlertRaised, Event, ReadAccepted, ViolationDetected
 from platewarden.domain.partitioning import shard_partitions
 from platewarden.domain.search import MisusePolicy
 from platewarden.domain.tolerance import SpeedTolerance
@@ -45,6 +45,7 @@ from platewarden.services.group_commit import GroupCommitter
 from platewarden.services.hotlist_changes import HotlistChanges
 from platewarden.services.hotlists import HotlistService
 from platewarden.services.ingest import EnvelopeJournal, IngestPolicy, IngestService
+from platewarden.services.live import LiveActivity
 from platewarden.services.log_ingest import LogJournal
 from platewarden.services.ports import EvidenceStore, PasswordHasher
 from platewarden.services.queries import OperatorQueries
@@ -106,6 +107,7 @@ class Container:
     config_audit: ConfigAudit
     hotlist_changes: HotlistChanges
     user_admin: UserAdmin
+    live: LiveActivity
     writer: ReadWriter
     partitions: PartitionMaintainer
     alerts: AlertDispatcher = field(default_factory=AlertDispatcher)
@@ -183,8 +185,12 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                        policy=RulePolicy(tolerance=tolerance,
                                          section_window_s=settings.section_window_s,
                                          dedupe_window_s=settings.dedupe_window_s))
+    live = LiveActivity(clock=clock)  # the console's live overview
     if isinstance(bus, InProcessBus):
         bus.subscribe(ReadAccepted, rules.on_reads_accepted)
+        # On JetStream the overview has no feed yet (it would need a consumer of its own).
+        for event_type in (ReadAccepted, ViolationDetected, AlertRaised):
+            bus.subscribe(event_type, live.on_events)
     # The platform's checkpoint-signing key is made on first use, beside the master key.
     audit = AuditService(uow_factory=uow_factory, clock=clock,
                          signer=Ed25519FileSigner(settings.path_in_data_dir(SIGNING_KEY_FILE)))
@@ -210,7 +216,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
         hotlist_changes=HotlistChanges(uow_factory=uow_factory, audit=audit, clock=clock),
         rules=rules, audit=audit, search=search, writer=ReadWriter(uow_factory=uow_factory),
-        partitions=PartitionMaintainer(ReadPartitions(engine), clock=clock))
+        partitions=PartitionMaintainer(ReadPartitions(engine), clock=clock), live=live)
 
 
 def _event_bus(settings: Settings) -> InProcessBus | JetStreamBus:

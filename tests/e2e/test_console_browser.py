@@ -200,3 +200,17 @@ def test_a_role_is_denied_a_page_it_may_not_open(console: Console) -> None:
     expect(page.locator("header nav a[href='/console/review']")).to_have_count(0)
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     context.close()
+
+
+def test_the_live_overview_maps_the_regions_and_streams(console: Console) -> None:
+    context, _ = console.context(Role.ADMIN)
+    page = context.new_page()
+    page.goto(f"{console.url}/console/live")
+    expect(page.locator("#stream-state")).to_have_attribute("data-connected", "true")
+    # Fourteen regions (some drawn in several parts) and the camera, all from local files.
+    assert page.locator("#map path.leaflet-interactive").count() >= 15
+    expect(page.locator("#camera-health tr[data-camera]")).to_have_count(1)
+    expect(page.locator("#recent-events li")).to_have_count(2)  # the two violations
+    assert PLATE not in page.content()
+    console.shot(page, "live")
+    context.close()

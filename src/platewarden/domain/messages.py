@@ -85,6 +85,7 @@ class ReadAccepted(Event):
     read_id: str
     camera_id: str
     captured_at: datetime
+    clock_sync: str = "unknown"  # the camera's clock status when it took the read
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

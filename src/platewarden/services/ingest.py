@@ -183,7 +183,8 @@ class IngestService:
         if self._announce:
             self._publisher.publish([
                 ReadAccepted(read_id=read.id, camera_id=read.camera_id,
-                             captured_at=read.captured_at)
+                             captured_at=read.captured_at,
+                             clock_sync=read.clock_sync.value)
                 for (read, _), outcome in zip(envelope.reads, outcomes, strict=True)
                 if outcome.status == "accepted"])
         return outcomes

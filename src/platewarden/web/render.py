@@ -35,7 +35,7 @@ class NavItem:
 
 
 NAV = (
-    NavItem(path="/console/", label="nav.overview", permission=Permission.CAMERAS_READ),
+    NavItem(path="/console/live", label="nav.overview", permission=Permission.CAMERAS_READ),
     NavItem(path="/console/review", label="nav.review", permission=Permission.VIOLATIONS_REVIEW),
     NavItem(path="/console/alerts", label="nav.alerts", permission=Permission.ALERTS_READ),
     NavItem(path="/console/search", label="nav.search", permission=Permission.READS_SEARCH),

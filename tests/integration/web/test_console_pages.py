@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -83,3 +85,31 @@ def test_no_page_shows_plate_text_to_auditors_or_admins(world: World) -> None:
             assert PLATE not in page.text, path
         for path in ("/console/review", "/console/alerts", "/console/search"):
             assert client.get(path).status_code == 403, path
+
+
+def first_state(client: httpx.Client) -> dict[str, Any]:
+    """The first state event of the live overview's stream."""
+    with client.stream("GET", "/console/live/events") as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                assert PLATE not in line
+                state: dict[str, Any] = json.loads(line.removeprefix("data: "))
+                return state
+    raise AssertionError("the stream sent no state")
+
+
+def test_the_live_stream_counts_only_the_granted_regions(world: World) -> None:
+    with world.client(Role.ADMIN, regions=RegionScope.of([SAMARKAND])) as local:
+        state = first_state(local)
+        assert [c["id"] for c in state["cameras"]] == [world.camera_id]
+        assert state["cameras"][0]["status"] == "ok"
+        assert state["reads_per_minute"] >= 1
+        assert {e["kind"] for e in state["events"]} == {"violation", "alert"}
+        page = local.get("/console/live")
+        assert 'id="map"' in page.text
+        assert PLATE not in page.text
+    with world.client(Role.ADMIN, regions=RegionScope.of([TASHKENT])) as other:
+        state = first_state(other)
+        assert (state["cameras"], state["events"], state["reads_per_minute"]) == ([], [], 0)

@@ -65,7 +65,8 @@ def test_an_accepted_read_is_stored_with_its_evidence_and_announced(world: World
     assert world.evidence.get(crop.sha256) == crop.data
     assert world.evidence.unsynced == set()  # made durable before the acknowledgement
     assert world.publisher.of(ReadAccepted) == [
-        ReadAccepted(read_id="cam-1:r1", camera_id="cam-1", captured_at=NOW)]
+        ReadAccepted(read_id="cam-1:r1", camera_id="cam-1", captured_at=NOW,
+                     clock_sync=read.clock_sync.value)]
 
 
 def test_the_same_envelope_retried_is_a_duplicate(world: World) -> None:
