@@ -30,7 +30,7 @@ OUTLINE = [
 ]
 # code: (names in uz, ru, en; plate region codes; seed points (lon, lat), the centre first)
 REGIONS: dict[str, tuple[str, str, str, str, list[tuple[float, float]]]] = {
-    "karakalpakstan": ("Qoraqalpogʻiston", "Каракалпакстан", "Karakalpakstan", "95-99",
+    "karakalpakstan": ("Qoraqalpog\u02bbiston", "Каракалпакстан", "Karakalpakstan", "95-99",
                        [(59.6, 42.5), (57.5, 43.5), (57.2, 44.6), (60.0, 44.0), (61.5, 43.0)]),
     "khorezm": ("Xorazm", "Хорезм", "Khorezm", "90-94", [(60.6, 41.55)]),
     "navoiy": ("Navoiy", "Навои", "Navoiy", "85-89",
@@ -48,7 +48,7 @@ REGIONS: dict[str, tuple[str, str, str, str, list[tuple[float, float]]]] = {
                         [(69.6, 41.0), (70.1, 41.5), (69.2, 41.2)]),
     "namangan": ("Namangan", "Наманган", "Namangan", "50-59", [(71.6, 41.0)]),
     "andijan": ("Andijon", "Андижан", "Andijan", "60-69", [(72.5, 40.75)]),
-    "fergana": ("Fargʻona", "Фергана", "Fergana", "40-49", [(71.5, 40.4), (70.8, 40.45)]),
+    "fergana": ("Farg\u02bbona", "Фергана", "Fergana", "40-49", [(71.5, 40.4), (70.8, 40.45)]),
 }
 TASHKENT_CITY = ("tashkent-city", "Toshkent shahri", "Ташкент", "Tashkent city", "01-09",
                  (69.27, 41.31), 0.13)
