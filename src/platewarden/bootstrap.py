@@ -41,6 +41,7 @@ from platewarden.services.camera_directory import CameraDirectory
 from platewarden.services.cameras import CameraService
 from platewarden.services.config_audit import ConfigAudit, describe_settings
 from platewarden.services.evaluation import RuleEngine, RulePolicy
+from platewarden.services.evidence_packages import EvidencePackager
 from platewarden.services.group_commit import GroupCommitter
 from platewarden.services.hotlist_changes import HotlistChanges
 from platewarden.services.hotlists import HotlistService
@@ -54,7 +55,7 @@ from platewarden.services.retention import RetentionService
 from platewarden.services.search import SearchPolicy, SearchService, plate_hash_key
 from platewarden.services.unit_of_work import UnitOfWorkFactory
 from platewarden.services.user_admin import UserAdmin
-from platewarden.wiring_privacy import privacy_services
+from platewarden.wiring_privacy import evidence_packager, privacy_services
 
 log = logging.getLogger(__name__)
 SIGNING_KEY_FILE = "keys/platform-signing.key"
@@ -111,6 +112,7 @@ class Container:
     writer: ReadWriter
     partitions: PartitionMaintainer
     alerts: AlertDispatcher = field(default_factory=AlertDispatcher)
+    packages: EvidencePackager
 
     def start(self, *, role: Role = "all", shard: Shard = Shard()) -> None:
         """Record a changed configuration and start the background work of ``role``.
@@ -204,6 +206,9 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     return Container(
         settings=settings, engine=engine, retention=retention, keyring=keyring,
         config_audit=ConfigAudit(uow_factory=uow_factory, audit=audit),
+        packages=evidence_packager(settings, engine=engine, audit=audit, evidence=evidence,
+                                   clock=clock,
+                                   signing_key=settings.path_in_data_dir(SIGNING_KEY_FILE)),
         evidence=evidence, bus=bus, committer=committer, ingest=ingest,
         blobs=BlobService(ingest=ingest, committer=committer, evidence=evidence,
                           max_clip_bytes=settings.max_clip_bytes, clock=clock),

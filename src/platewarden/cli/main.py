@@ -11,6 +11,7 @@ from platewarden.cli import (
     database,
     demo,
     doctor,
+    evidence,
     hotlist,
     retention,
     serve,
@@ -36,6 +37,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="user")
 app.add_typer(retention.app, name="retention")
 app.add_typer(database.app, name="db")
+app.add_typer(evidence.app, name="evidence")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

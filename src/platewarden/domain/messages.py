@@ -128,6 +128,9 @@ class ReadRecorded(Event):
     read: PlateRead
     payload_sha256: str
     received_at: datetime
+    # The camera's signed envelope (an evidence object) and its signature, for packages.
+    envelope_sha256: str = ""
+    camera_signature: bytes = b""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

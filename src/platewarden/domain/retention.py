@@ -100,13 +100,17 @@ class LegalHold:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RetentionCounts:
-    """What one run removed (or, in a dry run, would remove). Counts only, never plates."""
+    """What one run removed (or, in a dry run, would remove). Counts only, never plates.
+
+    ``evidence_links_deleted`` counts references from reads to images and to the signed
+    envelope they came in; ``objects_deleted`` the evidence objects no longer referenced.
+    """
 
     violations_deleted: int = 0
     alerts_deleted: int = 0
     reads_deleted: int = 0
     reads_pseudonymised: int = 0
-    images_deleted: int = 0
+    evidence_links_deleted: int = 0
     blobs_deleted: int = 0
     objects_deleted: int = 0
     objects_rekeyed: int = 0

@@ -102,6 +102,7 @@ class _Staged:
     digests: dict[str, str]
     new_nonces: list[tuple[str, str, str]] = field(default_factory=list)
     new_reads: list[tuple[PlateRead, str]] = field(default_factory=list)
+    new_envelopes: list[tuple[str, str, bytes]] = field(default_factory=list)
 
 
 class EnvelopeJournal(Protocol):
@@ -179,6 +180,9 @@ class IngestService:
                               "not listed by any read.")
         for sha256 in referenced:
             self._evidence.put(command.blobs[sha256], expected_sha256=sha256)
+        # The signed bytes themselves, so an evidence package can carry the camera's own
+        # signature over the read (the signature covers these bytes, not the stored rows).
+        self._evidence.put(command.signed_bytes, expected_sha256=envelope.envelope_sha256)
         outcomes = self._committer.run(envelope)
         if self._announce:
             self._publisher.publish([
@@ -260,6 +264,7 @@ class IngestService:
                 results.append(exc)
         uow.reads.add_nonces(staged.new_nonces, seen_at=now)
         uow.reads.add_many(staged.new_reads, received_at=now)
+        uow.reads.add_envelopes(staged.new_envelopes)
         return results
 
     def _prune_nonces(self, uow: UnitOfWork, now: datetime) -> None:
@@ -302,4 +307,6 @@ class IngestService:
             if fresh.pop(read.id, None) is not None:
                 staged.digests[read.id] = digest
                 staged.new_reads.append((read, digest))
+                staged.new_envelopes.append((read.id, envelope.envelope_sha256,
+                                             command.signature))
         return outcomes

@@ -85,9 +85,10 @@ class LogJournal:
                               "for a different message.")
         self._sync()  # the images behind the reads are durable before the reads are
         now = self._clock()
-        appended = self._log.append([ReadRecorded(read=read, payload_sha256=digest,
-                                                  received_at=now)
-                                     for read, digest in fresh])
+        appended = self._log.append([ReadRecorded(
+            read=read, payload_sha256=digest, received_at=now,
+            envelope_sha256=envelope.envelope_sha256, camera_signature=command.signature)
+            for read, digest in fresh])
         accepted = {read.id for (read, _), new in zip(fresh, appended, strict=True) if new}
         outcomes = []
         for read, _ in envelope.reads:

@@ -35,6 +35,7 @@ class ReadWriter:
             return []
         stored: dict[str, ReadStored] = {}
         new: dict[datetime, list[tuple[PlateRead, str]]] = defaultdict(list)
+        envelopes: list[tuple[str, str, bytes]] = []
         conflicts = 0
         with self._uow_factory() as uow:
             digests = uow.reads.payload_digests([r.read.id for r in records])
@@ -44,12 +45,16 @@ class ReadWriter:
                 if known is None:
                     digests[read.id] = record.payload_sha256
                     new[record.received_at].append((read, record.payload_sha256))
+                    if record.envelope_sha256:
+                        envelopes.append((read.id, record.envelope_sha256,
+                                          record.camera_signature))
                 elif known != record.payload_sha256:
                     conflicts += 1
                     continue
                 stored[read.id] = ReadStored(read_id=read.id, plate_key=read.plate_key)
             for received_at, reads in new.items():
                 uow.reads.add_many(reads, received_at=received_at)
+            uow.reads.add_envelopes(envelopes)
             uow.commit()
         if conflicts:
             # Two ingest processes took one read id with different content inside the log's

@@ -181,7 +181,7 @@ class RetentionService:
         doomed = repo.unreferenced([*read_shas, *image_shas, *blob_shas])
         counts = RetentionCounts(
             violations_deleted=violations, alerts_deleted=alerts, reads_deleted=reads,
-            images_deleted=len(read_shas) + len(image_shas), blobs_deleted=len(blob_shas),
+            evidence_links_deleted=len(read_shas) + len(image_shas), blobs_deleted=len(blob_shas),
             reads_pseudonymised=self._pseudonymise(repo, cut.pseudonymise, dry_run=dry_run),
             held_skipped=held, audit_entries_due=repo.audit_entries_before(cut.audit))
         return counts, doomed

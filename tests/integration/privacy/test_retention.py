@@ -85,7 +85,8 @@ def test_nonhit_read_pseudonymised_at_72h_images_gone_at_7d_read_gone_at_30d(
     assert container.evidence.exists(sha)
     clock.now = start + timedelta(days=7, minutes=1)
     counts = run(container, clock)
-    assert (counts["images_deleted"], counts["objects_deleted"]) == ("1", "1")
+    # the image and the signed envelope it came in
+    assert (counts["evidence_links_deleted"], counts["objects_deleted"]) == ("2", "2")
     assert images(container, pk) == []
     assert not container.evidence.exists(sha)
 
@@ -135,7 +136,7 @@ def test_violation_kept_while_open_then_for_its_period_after_closing(
     [sha] = images(container, pk)
 
     clock.now = start + timedelta(days=800)  # pending: the case is open, nothing goes
-    assert run(container, clock)["objects_rekeyed"] == "1"
+    assert run(container, clock)["objects_rekeyed"] == "2"  # the image and its envelope
     assert not container.keyring.exists(f"evidence/{start:%Y-%m-%d}")  # its day key is gone
     assert row(container, pk).plate == PLATE
     assert container.evidence.get(sha)
@@ -212,11 +213,11 @@ def test_dry_run_reports_what_would_go_changes_nothing_and_is_audited(
     clock.advance(days=31)
     dry = container.retention.run(dry_run=True)
     assert dry.counts.reads_deleted == 3
-    assert dry.counts.objects_deleted == 3
+    assert dry.counts.objects_deleted == 4  # three images and their one envelope
     assert all(row(container, pk) is not None for pk in pks)
     real = container.retention.run()
     assert real.counts.reads_deleted == 3
-    assert real.counts.objects_deleted == 3
+    assert real.counts.objects_deleted == 4
     entries = audit_entries(container, AuditAction.RETENTION_RUN)
     assert [e["dry_run"] for e in entries] == ["true", "false"]
     assert entries[0]["reads_deleted"] == "3"

@@ -40,6 +40,8 @@ def full_read() -> PlateRead:
 
 @pytest.mark.parametrize("event", [
     ReadRecorded(read=full_read(), payload_sha256="b" * 64, received_at=AT),
+    ReadRecorded(read=full_read(), payload_sha256="b" * 64, received_at=AT,
+                 envelope_sha256="f" * 64, camera_signature=bytes(range(64))),
     ReadRecorded(read=PlateRead(id="c:1", camera_id="c", read_id="1", captured_at=AT,
                                 clock_sync=ClockSync.SYNCED, plate_raw="X", plate="X",
                                 plate_key="X", country="??", region=None,

@@ -54,9 +54,15 @@ def refused(world: World, message: dict[str, object]) -> str:
 def test_an_accepted_read_is_stored_with_its_evidence_and_announced(world: World) -> None:
     key = world.register("cam-1")
     crop = jpeg()
-    outcomes = world.ingest.submit(command(envelope("cam-1", key, payload(
-        "r1", plate="01 a 123 bc", images=[crop], speed_kmh=72.0, speed_method="radar"))))
+    sent = command(envelope("cam-1", key, payload(
+        "r1", plate="01 a 123 bc", images=[crop], speed_kmh=72.0, speed_method="radar")))
+    outcomes = world.ingest.submit(sent)
     assert [(o.read_id, o.status) for o in outcomes] == [("r1", "accepted")]
+    # The camera's signed bytes are kept as evidence, linked with the signature to the read.
+    digest = hashlib.sha256(sent.signed_bytes).hexdigest()
+    assert world.evidence.get(digest) == sent.signed_bytes
+    with world.uow_factory(read_only=True) as uow:
+        assert uow.reads.envelope_of("cam-1:r1") == (digest, sent.signature)
     read = stored(world)["cam-1:r1"].read
     assert (read.plate_raw, read.plate, read.region) == ("01 a 123 bc", "01A123BC",
                                                          "Tashkent city")

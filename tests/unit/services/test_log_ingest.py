@@ -114,6 +114,10 @@ def test_the_writer_stores_each_read_once_however_often_it_is_redelivered(
     assert first[1].plate_key == log.records[1].read.plate_key
     with w.uow_factory(read_only=True) as uow:
         assert len(uow.reads.get_many(["cam-1:r1", "cam-1:r2"])) == 2
+        # The camera's signed envelope travels through the log to the database link.
+        link = uow.reads.envelope_of("cam-1:r2")
+    assert link == (log.records[1].envelope_sha256, log.records[1].camera_signature)
+    assert w.evidence.exists(link[0])
 
 
 def test_the_writer_keeps_the_first_content_of_a_conflicting_read(

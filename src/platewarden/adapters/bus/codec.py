@@ -61,7 +61,9 @@ def encode(event: Event) -> bytes:
     if isinstance(event, ReadRecorded):
         body: dict[str, Any] = {"read": _read_to_json(event.read),
                                 "payload_sha256": event.payload_sha256,
-                                "received_at": event.received_at.isoformat()}
+                                "received_at": event.received_at.isoformat(),
+                                "envelope_sha256": event.envelope_sha256,
+                                "camera_signature": event.camera_signature.hex()}
     elif type(event).__name__ in _FLAT_EVENTS:
         body = {}
         for f in dataclasses.fields(event):  # type: ignore[arg-type]
@@ -87,7 +89,10 @@ def decode(data: bytes) -> Event:
         if name == "ReadRecorded":
             return ReadRecorded(read=_read_from_json(row["read"]),
                                 payload_sha256=row["payload_sha256"],
-                                received_at=datetime.fromisoformat(row["received_at"]))
+                                received_at=datetime.fromisoformat(row["received_at"]),
+                                envelope_sha256=row.get("envelope_sha256", ""),
+                                camera_signature=bytes.fromhex(
+                                    row.get("camera_signature", "")))
         cls = _FLAT_EVENTS[name]
         hints = typing.get_type_hints(cls)
         values = {k: datetime.fromisoformat(v) if hints.get(k) is datetime else v

@@ -24,6 +24,7 @@ from platewarden.services.privacy_ports import PlateToPseudonymise
 
 _r, _img, _v, _vr, _a, _h = (t.reads, t.read_images, t.violations, t.violation_reads,
                              t.alerts, t.legal_holds)
+_env = t.read_envelopes
 _DAY_US = 86_400_000_000
 _CHUNK = 500
 _CLOSED = [ViolationStatus.CONFIRMED.value, ViolationStatus.REJECTED.value,
@@ -108,7 +109,10 @@ class SqlPrivacy:
             chunk = pks[start:start + _CHUNK]
             shas.extend(self._c.execute(select(_img.c.sha256).where(
                 _img.c.read_pk.in_(chunk))).scalars())
+            shas.extend(self._c.execute(select(_env.c.envelope_sha256).where(
+                _env.c.read_pk.in_(chunk))).scalars())
             self._c.execute(delete(_img).where(_img.c.read_pk.in_(chunk)))
+            self._c.execute(delete(_env).where(_env.c.read_pk.in_(chunk)))
             # A repeat whose first read goes keeps nothing pointing at a missing row.
             self._c.execute(update(_r).where(_r.c.duplicate_of.in_(chunk))
                             .values(duplicate_of=None))
@@ -123,7 +127,14 @@ class SqlPrivacy:
             self._c.execute(delete(_img).where(_img.c.read_pk == row.read_pk,
                                                _img.c.role == row.role,
                                                _img.c.sha256 == row.sha256))
-        return [row.sha256 for row in rows]
+        # The signed envelope holds the plate text and image hashes: it goes with the images.
+        envelopes = list(self._c.execute(
+            select(_env.c.read_pk, _env.c.envelope_sha256).join(_r, _r.c.id == _env.c.read_pk)
+            .where(_r.c.captured_us < to_us(cutoff), ~_read_is_kept())))
+        for chunk_start in range(0, len(envelopes), _CHUNK):
+            chunk = [e.read_pk for e in envelopes[chunk_start:chunk_start + _CHUNK]]
+            self._c.execute(delete(_env).where(_env.c.read_pk.in_(chunk)))
+        return [row.sha256 for row in rows] + [e.envelope_sha256 for e in envelopes]
 
     def delete_blobs_before(self, cutoff: datetime) -> list[str]:
         blobs = t.uploaded_blobs
@@ -144,6 +155,8 @@ class SqlPrivacy:
                 _img.c.sha256.in_(chunk))).scalars())
             still.update(self._c.execute(select(t.uploaded_blobs.c.sha256).where(
                 t.uploaded_blobs.c.sha256.in_(chunk))).scalars())
+            still.update(self._c.execute(select(_env.c.envelope_sha256).where(
+                _env.c.envelope_sha256.in_(chunk))).scalars())
         return [sha for sha in unique if sha not in still]
 
     def held_past(self, cutoff: datetime) -> int:
@@ -178,7 +191,10 @@ class SqlPrivacy:
     def kept_images_received_since(self, start: datetime) -> list[str]:
         query = (select(func.distinct(_img.c.sha256)).join(_r, _r.c.id == _img.c.read_pk)
                  .where(_r.c.received_us >= to_us(start), _read_is_kept()))
-        return list(self._c.execute(query).scalars())
+        envelopes = (select(func.distinct(_env.c.envelope_sha256))
+                     .join(_r, _r.c.id == _env.c.read_pk)
+                     .where(_r.c.received_us >= to_us(start), _read_is_kept()))
+        return sorted({*self._c.execute(query).scalars(), *self._c.execute(envelopes).scalars()})
 
     def find_pseudonymised(self, pseudonyms: Sequence[str], *, start: datetime,
                            end: datetime, limit: int,

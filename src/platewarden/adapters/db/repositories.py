@@ -52,6 +52,8 @@ _SECTIONS_FOR = select(t.sections).where(or_(t.sections.c.entry_camera_id == bin
 _READ_DIGEST = select(_r.c.payload_sha256).where(_r.c.id == bindparam("pk"))
 _INSERT_READ = insert(_r)
 _INSERT_IMAGES = insert(_img)
+_INSERT_ENVELOPE = insert(t.read_envelopes)
+_ENVELOPE = select(t.read_envelopes).where(t.read_envelopes.c.read_pk == bindparam("pk"))
 _REPEAT = (select(_r.c.id, _r.c.duplicate_of)
            .where(_r.c.camera_id == bindparam("camera_id"), _r.c.plate_key == bindparam("key"),
                   _r.c.captured_us.between(bindparam("low"), bindparam("high")),
@@ -186,6 +188,17 @@ class SqlReads:
         self._c.execute(_INSERT_READ, rows)
         if images:
             self._c.execute(_INSERT_IMAGES, images)
+
+    def add_envelopes(self, rows: Sequence[tuple[str, str, bytes]]) -> None:
+        """Link reads to the signed envelope they came in (one executemany)."""
+        if rows:
+            self._c.execute(_INSERT_ENVELOPE, [
+                {"read_pk": pk, "envelope_sha256": sha, "signature": sig}
+                for pk, sha, sig in rows])
+
+    def envelope_of(self, read_pk: str) -> tuple[str, bytes] | None:
+        row = self._c.execute(_ENVELOPE, {"pk": read_pk}).first()
+        return (row.envelope_sha256, bytes(row.signature)) if row is not None else None
 
     def payload_digests(self, read_pks: Sequence[str]) -> dict[str, str]:
         if not read_pks:

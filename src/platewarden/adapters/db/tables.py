@@ -277,6 +277,15 @@ audit_checkpoints = Table(
     Column("signature", LargeBinary(64), nullable=False),
 )
 
+# The camera's signed envelope behind each read: its canonical bytes are an evidence object
+# (address = SHA-256 of those bytes), the Ed25519 signature is here, for evidence packages.
+read_envelopes = Table(
+    "read_envelopes", metadata,
+    Column("read_pk", String(200), primary_key=True),
+    Column("envelope_sha256", String(64), nullable=False, index=True),
+    Column("signature", LargeBinary(64), nullable=False),
+)
+
 # Legal holds stop retention from deleting what they cover until released (never deleted).
 legal_holds = Table(
     "legal_holds", metadata,

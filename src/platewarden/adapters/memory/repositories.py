@@ -107,6 +107,15 @@ class MemoryReads:
         for read, digest in reads:
             self.add(read, payload_sha256=digest, received_at=received_at, duplicate_of=None)
 
+    def add_envelopes(self, rows: Sequence[tuple[str, str, bytes]]) -> None:
+        if rows:
+            state = self._tx.write()
+            for read_pk, envelope_sha256, signature in rows:
+                state.envelopes[read_pk] = (envelope_sha256, signature)
+
+    def envelope_of(self, read_pk: str) -> tuple[str, bytes] | None:
+        return self._tx.read().envelopes.get(read_pk)
+
     def payload_digests(self, read_pks: Sequence[str]) -> dict[str, str]:
         found = {pk: self.payload_digest(pk) for pk in read_pks}
         return {pk: digest for pk, digest in found.items() if digest is not None}

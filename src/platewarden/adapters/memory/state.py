@@ -60,6 +60,7 @@ class MemoryState:
     challenges: dict[str, Challenge] = field(default_factory=dict)
     audit_log: dict[int, AuditRecord] = field(default_factory=dict)
     audit_checkpoints: dict[int, Checkpoint] = field(default_factory=dict)
+    envelopes: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     hotlist_version: int = 0
     read_sequence: int = 0
 
