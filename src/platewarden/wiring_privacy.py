@@ -26,6 +26,7 @@ from platewarden.services.privacy_ports import PrivacyRepository
 from platewarden.services.pseudonyms import Pseudonymiser, PseudonymousReads
 from platewarden.services.retention import RetentionService
 from platewarden.services.search import SearchService
+from platewarden.services.transparency import TransparencyService
 from platewarden.services.unit_of_work import UnitOfWork
 
 
@@ -87,3 +88,10 @@ def _privacy_of(uow: UnitOfWork) -> PrivacyRepository:
     if not isinstance(uow, SqlUnitOfWork):
         raise TypeError("pseudonymous search needs the SQL unit of work")
     return SqlPrivacy(uow.connection)
+
+
+def transparency_service(engine: Engine, *, clock: Callable[[], datetime],
+                         min_count: int = 5) -> TransparencyService:
+    """The transparency report on the installation's database."""
+    return TransparencyService(uow_factory=SqlPrivacyUnitOfWorkFactory(engine), clock=clock,
+                               min_count=min_count)

@@ -16,6 +16,7 @@ from platewarden.cli import (
     retention,
     serve,
     simulate,
+    transparency,
     users,
 )
 from platewarden.cli.recognition import bench_app, camera_agent, recognize, train_app
@@ -38,6 +39,7 @@ app.add_typer(users.app, name="user")
 app.add_typer(retention.app, name="retention")
 app.add_typer(database.app, name="db")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(transparency.app, name="transparency")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

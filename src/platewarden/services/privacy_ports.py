@@ -51,11 +51,23 @@ class PrivacyRepository(Protocol):
     def audit_entries_before(self, cutoff: datetime) -> int: ...
 
 
+class TransparencyRepository(Protocol):
+    """Aggregate counts only: regions, days, types, never a row."""
+
+    def reads_per_region_day(self, start: datetime,
+                             end: datetime) -> list[tuple[str, str, int]]: ...
+    def hits_per_region(self, start: datetime, end: datetime) -> dict[str, int]: ...
+    def violations_per_type(self, start: datetime,
+                            end: datetime) -> dict[str, dict[str, int]]: ...
+
+
 class PrivacyUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work that also reaches the privacy repository."""
+    """A unit of work that also reaches the privacy repositories."""
 
     @property
     def privacy(self) -> PrivacyRepository: ...
+    @property
+    def transparency(self) -> TransparencyRepository: ...
 
 
 class PrivacyUnitOfWorkFactory(Protocol):

@@ -232,13 +232,15 @@ def _hold_from(row: Any) -> LegalHold:
 
 
 class SqlPrivacyUnitOfWork(SqlUnitOfWork):
-    """The SQL unit of work with the privacy repository on the same transaction."""
+    """The SQL unit of work with the privacy repositories on the same transaction."""
 
     privacy: SqlPrivacy
+    transparency: SqlTransparency
 
     def __enter__(self) -> Self:
         super().__enter__()
         self.privacy = SqlPrivacy(self.connection)
+        self.transparency = SqlTransparency(self.connection)
         return self
 
 
@@ -250,3 +252,39 @@ class SqlPrivacyUnitOfWorkFactory:
 
     def __call__(self, *, read_only: bool = False) -> SqlPrivacyUnitOfWork:
         return SqlPrivacyUnitOfWork(self.engine, read_only=read_only)
+
+
+class SqlTransparency:
+    """Aggregate counts for the transparency report: no row, plate or person ever leaves."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._c = conn
+
+    def reads_per_region_day(self, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
+        day = _r.c.captured_us / _DAY_US
+        rows = self._c.execute(
+            select(t.cameras.c.region_code, day.label("day"), func.count())
+            .join(t.cameras, t.cameras.c.id == _r.c.camera_id)
+            .where(_r.c.captured_us >= to_us(start), _r.c.captured_us < to_us(end),
+                   _r.c.duplicate_of.is_(None))
+            .group_by(t.cameras.c.region_code, day))
+        return sorted((str(region), day_name(from_us(int(d) * _DAY_US)), int(n))
+                      for region, d, n in rows)
+
+    def hits_per_region(self, start: datetime, end: datetime) -> dict[str, int]:
+        rows = self._c.execute(
+            select(t.cameras.c.region_code, func.count()).join(
+                t.cameras, t.cameras.c.id == _a.c.camera_id)
+            .where(_a.c.occurred_us >= to_us(start), _a.c.occurred_us < to_us(end))
+            .group_by(t.cameras.c.region_code))
+        return {str(region): int(n) for region, n in rows}
+
+    def violations_per_type(self, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+        rows = self._c.execute(
+            select(_v.c.type, _v.c.status, func.count())
+            .where(_v.c.occurred_us >= to_us(start), _v.c.occurred_us < to_us(end))
+            .group_by(_v.c.type, _v.c.status))
+        found: dict[str, dict[str, int]] = {}
+        for kind, status, n in rows:
+            found.setdefault(str(kind), {})[str(status)] = int(n)
+        return found
