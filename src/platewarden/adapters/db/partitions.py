@@ -14,7 +14,18 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, column, func, insert, select, table, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    column,
+    delete,
+    func,
+    insert,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.sql.expression import TableClause
 
 from platewarden.adapters.db import tables as t
@@ -76,6 +87,12 @@ def drop_days_before(conn: Connection, before: datetime, *,
             reads.c.id.not_in(saved))).scalar_one()
         shas.extend(conn.execute(select(images.c.sha256).distinct().where(
             images.c.read_pk.not_in(saved))).scalars())
+        # The signed envelopes of the reads that go are evidence objects like their images.
+        gone = select(reads.c.id).where(reads.c.id.not_in(saved))
+        envelopes = t.read_envelopes
+        shas.extend(conn.execute(select(envelopes.c.envelope_sha256).distinct().where(
+            envelopes.c.read_pk.in_(gone))).scalars())
+        conn.execute(delete(envelopes).where(envelopes.c.read_pk.in_(gone)))
         conn.execute(text(f'DROP TABLE "{reads.name}", "{images.name}"'))
     return count, shas
 
