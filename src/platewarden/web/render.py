@@ -40,6 +40,11 @@ NAV = (
     NavItem(path="/console/alerts", label="nav.alerts", permission=Permission.ALERTS_READ),
     NavItem(path="/console/search", label="nav.search", permission=Permission.READS_SEARCH),
     NavItem(path="/console/cameras", label="nav.cameras", permission=Permission.CAMERAS_READ),
+    NavItem(path="/console/approvals", label="nav.approvals",
+            permission=Permission.SEARCH_APPROVE),
+    NavItem(path="/console/hotlists", label="nav.hotlists",
+            permission=Permission.HOTLIST_PROPOSE),
+    NavItem(path="/console/users", label="nav.users", permission=Permission.USERS_MANAGE),
     NavItem(path="/console/audit", label="nav.audit", permission=Permission.AUDIT_READ),
 )
 
