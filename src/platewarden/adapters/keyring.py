@@ -1,7 +1,7 @@
 """Per-time-bucket keys, kept wrapped by the master key, that can be destroyed (crypto-shredding).
 
 A bucket key is 32 random bytes, named ``<purpose>/<bucket>`` (``evidence/2026-11-26``,
-``pseudonym/2026-11-26``, ``evidence/retained``). Each lives in its own file under
+``pseudonym/2026-11-26``, ``evidence/kept-2026-11``). Each lives in its own file under
 ``DATA_DIR/keys/buckets/<purpose>/<bucket>.key``, sealed with AES-256-GCM under a key derived
 from the master key, its name as associated data (a file renamed to another bucket does not
 open). The files are deliberately outside the database: a backup of the database and the

@@ -42,7 +42,7 @@ from platewarden.services.pseudonyms import PSEUDONYM_PURPOSE, Pseudonymiser
 log = logging.getLogger(__name__)
 POLICY_TARGET = "retention-policy"
 EVIDENCE_PURPOSE = "evidence"
-RETAINED_KEY = "evidence/retained"
+KEPT_PREFIX = "evidence/kept-"  # + YYYY-MM: the month kept evidence was moved off its day
 _BATCH = 1000
 # Day keys outlive their data by a day: a read's capture time (camera clock) and the day its
 # images were sealed (platform clock) can straddle midnight.
@@ -96,10 +96,11 @@ class RetentionService:
             # is due, so a backup taken after that run still opens it.
             kept = uow.privacy.kept_images_received_since(
                 _day_end(day_keys[0]) - 2 * _KEY_MARGIN) if day_keys else []
+            kept_due = self._due_kept_keys(uow.privacy, now)
             if not dry_run:
                 uow.commit()
         counts = self._shred(counts, doomed=doomed, kept=kept, day_keys=set(day_keys),
-                             due_keys=self._due_evidence_keys(cut),
+                             due_keys=[*self._due_evidence_keys(cut), *kept_due],
                              pseudonym_keys=self._due_pseudonym_keys(cut, in_use),
                              dry_run=dry_run)
         with self._uow_factory() as uow:
@@ -198,25 +199,47 @@ class RetentionService:
         return total
 
     def _day_keys(self, purpose: str) -> list[str]:
-        return [name for name in self._keyring.names(purpose) if name != RETAINED_KEY]
+        return [name for name in self._keyring.names(purpose)
+                if _is_day(name.split("/")[1])]
 
     def _due_evidence_keys(self, cut: Cutoffs) -> list[str]:
         limit = cut.nonhit_image - _KEY_MARGIN
         return [name for name in self._day_keys(EVIDENCE_PURPOSE) if _day_end(name) <= limit]
+
+    def _due_kept_keys(self, repo: PrivacyRepository, now: datetime) -> list[str]:
+        """Month keys of kept evidence that no stored reference can need any more.
+
+        Kept evidence moves to ``kept-M``, ``M`` the month its (latest) read was received, so
+        once no read received in ``M`` has an image or envelope left, the key goes, and with
+        it every copy in older backups. (An image stored byte-identical for reads of two
+        months lives under the later month's key: content addressing stores it once.)
+        """
+        due = []
+        for name in self._keyring.names(EVIDENCE_PURPOSE):
+            if not name.startswith(KEPT_PREFIX):
+                continue
+            start = day_from_name(f"{name.removeprefix(KEPT_PREFIX)}-01")
+            end = (start + timedelta(days=32)).replace(day=1)
+            if end + 2 * _KEY_MARGIN > now:
+                continue
+            if repo.references_received_between(start, end) == 0:
+                due.append(name)
+        return due
 
     def _due_pseudonym_keys(self, cut: Cutoffs, in_use: set[str]) -> list[str]:
         limit = cut.nonhit_read - _KEY_MARGIN
         return [name for name in self._keyring.names(PSEUDONYM_PURPOSE)
                 if _day_end(name) <= limit and name.split("/")[1] not in in_use]
 
-    def _shred(self, counts: RetentionCounts, *, doomed: list[str], kept: list[str],
+    def _shred(self, counts: RetentionCounts, *, doomed: list[str],
+               kept: list[tuple[str, datetime]],
                day_keys: set[str], due_keys: list[str], pseudonym_keys: list[str],
                dry_run: bool) -> RetentionCounts:
         store = self._evidence
         to_rekey = []
         if isinstance(store, RekeyableStore):
-            to_rekey = [sha for sha in kept
-                        if store.exists(sha) and store.key_name(sha) in day_keys]
+            to_rekey = [(sha, received) for sha, received in kept
+                         if store.exists(sha) and store.key_name(sha) in day_keys]
         elif due_keys and kept:
             log.warning("evidence store cannot rekey: day keys with kept evidence stay")
             due_keys = []
@@ -226,14 +249,22 @@ class RetentionService:
                            evidence_keys_destroyed=len(due_keys),
                            pseudonym_keys_destroyed=len(pseudonym_keys))
         deleted = sum(store.delete(sha) for sha in doomed)
-        for sha in to_rekey:
+        for sha, received in to_rekey:
             assert isinstance(store, RekeyableStore)
-            store.rekey(sha, key_name=RETAINED_KEY)
+            store.rekey(sha, key_name=f"{KEPT_PREFIX}{received:%Y-%m}")
         store.sync()
         return replace(counts, objects_deleted=deleted, objects_rekeyed=len(to_rekey),
                        evidence_keys_destroyed=sum(map(self._keyring.destroy, due_keys)),
                        pseudonym_keys_destroyed=sum(map(self._keyring.destroy,
                                                         pseudonym_keys)))
+
+
+def _is_day(bucket: str) -> bool:
+    try:
+        day_from_name(bucket)
+    except ValueError:
+        return False
+    return True
 
 
 def _day_end(name: str) -> datetime:

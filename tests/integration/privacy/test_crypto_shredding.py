@@ -151,3 +151,38 @@ def test_exact_search_finds_a_pseudonymised_read_but_never_its_plate_text(
         assert elsewhere.reads == ()  # region scoping holds for pseudonymised reads too
     finally:
         container.stop()
+
+
+def test_kept_evidence_in_an_old_backup_dies_with_its_month_key(tmp_path: Path) -> None:
+    clock = Clock()
+    live = tmp_path / "live"
+    container = clocked_container(live, clock)
+    speeder = Camera(container, clock, kind="spot-speed", speed_limit_kmh=60)
+    [hit] = speeder.send(OTHER, speed_kmh=130.0, speed_method="radar")
+    hit_image = image_of(container, hit)
+    clock.advance(hours=1)
+    container.retention.run()  # moves the kept evidence to this month's kept key
+    kept_key = f"evidence/kept-{clock.now:%Y-%m}"
+    assert container.keyring.exists(kept_key)
+    container.stop()
+    backup = tmp_path / "backup"
+    shutil.copytree(live, backup)
+
+    container = clocked_container(live, clock)
+    [violation] = container.queries.violations(ViolationFilter(), scope=EVERYWHERE)
+    container.queries.review(violation.id, decision=ViolationStatus.REJECTED, reviewer="r",
+                             note=None, scope=EVERYWHERE)
+    clock.advance(days=366)
+    counts = container.retention.run().counts
+    assert counts.violations_deleted == 1
+    assert not container.keyring.exists(kept_key)
+    container.stop()
+
+    restore(backup, live, tmp_path / "restored", with_backup_keys=False)
+    restored = clocked_container(tmp_path / "restored", clock)
+    try:
+        assert restored.evidence.exists(hit_image)
+        with pytest.raises(KeyDestroyed):
+            restored.evidence.get(hit_image)
+    finally:
+        restored.stop()

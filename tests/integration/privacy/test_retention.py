@@ -138,6 +138,8 @@ def test_violation_kept_while_open_then_for_its_period_after_closing(
     clock.now = start + timedelta(days=800)  # pending: the case is open, nothing goes
     assert run(container, clock)["objects_rekeyed"] == "2"  # the image and its envelope
     assert not container.keyring.exists(f"evidence/{start:%Y-%m-%d}")  # its day key is gone
+    kept_key = f"evidence/kept-{start:%Y-%m}"  # moved under its month's key for kept evidence
+    assert container.keyring.exists(kept_key)
     assert row(container, pk).plate == PLATE
     assert container.evidence.get(sha)
 
@@ -154,6 +156,7 @@ def test_violation_kept_while_open_then_for_its_period_after_closing(
     assert (counts["violations_deleted"], counts["reads_deleted"]) == ("1", "1")
     assert container.queries.violations(ViolationFilter(), scope=EVERYWHERE) == []
     assert not container.evidence.exists(sha)
+    assert not container.keyring.exists(kept_key)  # nothing of that month left: key destroyed
 
 
 def test_legal_hold_on_a_read_stops_deletion_until_released(

@@ -188,13 +188,23 @@ class SqlPrivacy:
             _r.c.plate_pseudonym.is_not(None))).scalars()
         return {day_name(from_us(int(day) * _DAY_US)) for day in days}
 
-    def kept_images_received_since(self, start: datetime) -> list[str]:
-        query = (select(func.distinct(_img.c.sha256)).join(_r, _r.c.id == _img.c.read_pk)
-                 .where(_r.c.received_us >= to_us(start), _read_is_kept()))
-        envelopes = (select(func.distinct(_env.c.envelope_sha256))
-                     .join(_r, _r.c.id == _env.c.read_pk)
-                     .where(_r.c.received_us >= to_us(start), _read_is_kept()))
-        return sorted({*self._c.execute(query).scalars(), *self._c.execute(envelopes).scalars()})
+    def kept_images_received_since(self, start: datetime) -> list[tuple[str, datetime]]:
+        found: dict[str, int] = {}
+        for ref, column in ((_img, _img.c.sha256), (_env, _env.c.envelope_sha256)):
+            rows = self._c.execute(
+                select(column, func.max(_r.c.received_us)).join(_r, _r.c.id == ref.c.read_pk)
+                .where(_r.c.received_us >= to_us(start), _read_is_kept()).group_by(column))
+            for sha, received in rows:
+                found[sha] = max(found.get(sha, 0), int(received))
+        return sorted((sha, from_us(received)) for sha, received in found.items())
+
+    def references_received_between(self, start: datetime, end: datetime) -> int:
+        window = and_(_r.c.received_us >= to_us(start), _r.c.received_us < to_us(end))
+        images = self._c.execute(select(func.count()).select_from(_img).join(
+            _r, _r.c.id == _img.c.read_pk).where(window)).scalar_one()
+        envelopes = self._c.execute(select(func.count()).select_from(_env).join(
+            _r, _r.c.id == _env.c.read_pk).where(window)).scalar_one()
+        return int(images) + int(envelopes)
 
     def find_pseudonymised(self, pseudonyms: Sequence[str], *, start: datetime,
                            end: datetime, limit: int,

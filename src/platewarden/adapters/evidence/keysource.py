@@ -13,6 +13,7 @@ from platewarden.adapters.keyring import BucketKeyring
 
 EVIDENCE_PURPOSE = "evidence"
 RETAINED_KEY = "evidence/retained"
+KEPT_PREFIX = "evidence/kept-"  # + YYYY-MM: evidence kept past its day, by month moved
 
 
 class EvidenceKeySource(Protocol):
@@ -28,7 +29,8 @@ class EvidenceKeySource(Protocol):
 
 
 class KeyringEvidenceKeys:
-    """``EvidenceKeySource`` on the bucket keyring: one key per UTC day, plus ``retained``."""
+    """``EvidenceKeySource`` on the bucket keyring: one key per UTC day, plus the keys of
+    evidence kept longer (``kept-YYYY-MM`` by the month it was moved, and ``retained``)."""
 
     def __init__(self, keyring: BucketKeyring) -> None:
         self._keyring = keyring
@@ -38,7 +40,7 @@ class KeyringEvidenceKeys:
         return self._keyring.current(EVIDENCE_PURPOSE)
 
     def key(self, name: str) -> bytes:
-        """A named evidence key (``retained`` is made on first use)."""
-        if name == RETAINED_KEY:
+        """A named evidence key (the keys for kept evidence are made on first use)."""
+        if name == RETAINED_KEY or name.startswith(KEPT_PREFIX):
             return self._keyring.ensure(name)[1]
         return self._keyring.key(name)
