@@ -172,6 +172,7 @@ def test_search_asks_for_its_reason_first_and_the_auditor_sees_it(console: Conso
     page.fill("#query", PLATE)
     page.click("#search")
     expect(page.locator("#results tbody tr")).to_have_count(2)
+    expect(page.locator("#map .leaflet-places-pane path")).to_have_count(1)  # one camera
     console.shot(page, "search")
     context.close()
 

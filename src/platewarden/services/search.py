@@ -195,6 +195,21 @@ class SearchService:
         return Approval(id=approval_id, requested_by=requested.entry.actor,
                         approved_by=principal.user_id, audit_sequence=record.sequence)
 
+    def approved_window(self, principal: Principal, approval_id: str
+                        ) -> tuple[datetime, datetime]:
+        """The window of one's own approval request, so a search can ask for exactly it.
+
+        Raises:
+            NotFound: No such request of this user.
+        """
+        _require(principal, Permission.READS_SEARCH)
+        with self._uow_factory(read_only=True) as uow:
+            requested = self._request_entry(uow, approval_id)
+        if requested.entry.actor != principal.user_id:
+            raise NotFound("No such approval request.")
+        details = requested.entry.details
+        return from_us(int(details["since_us"])), from_us(int(details["until_us"]))
+
     def pending_approvals(self, principal: Principal) -> list[PendingApproval]:
         """Requests not yet approved nor expired, oldest first, for a supervisor to judge."""
         _require(principal, Permission.SEARCH_APPROVE)

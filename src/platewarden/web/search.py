@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
@@ -11,6 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.deps import container_of, page
 from platewarden.domain.access import Permission
+from platewarden.domain.cameras import Camera
+from platewarden.domain.reads import PlateRead
 from platewarden.domain.search import QueryKind
 from platewarden.services.accounts import Principal
 from platewarden.services.errors import ServiceError
@@ -51,19 +54,31 @@ async def run_search(request: Request, query: Annotated[str, Form(max_length=32)
                      principal: Principal = Depends(SEARCH)) -> Response:
     """Run the search (audited with its reason and case) and show the reads found."""
     until = datetime.now(UTC) + AHEAD
-    wanted = SearchRequest(query=query, kind=QueryKind(kind), reason_code=reason or None,
-                           case_reference=case or None, since=until - timedelta(days=days),
-                           until=until, approval_id=approval_id or None)
+    since = until - timedelta(days=days)
+    search = container_of(request).search
     try:
-        result = await run_in_threadpool(container_of(request).search.search, principal,
-                                         wanted)
+        if approval_id:  # search exactly the window that was approved
+            since, until = await run_in_threadpool(search.approved_window, principal,
+                                                   approval_id)
+        wanted = SearchRequest(query=query, kind=QueryKind(kind), reason_code=reason or None,
+                               case_reference=case or None, since=since, until=until,
+                               approval_id=approval_id or None)
+        result = await run_in_threadpool(search.search, principal, wanted)
     except ServiceError as exc:
         return _form(request, reason=reason, case=case, status_code=exc.status, error=exc,
                      query=query, kind=kind, days=days)
     cameras = {c.id: c for c in container_of(request).cameras.all_cameras(
         scope=principal.scope)}
     return _form(request, reason=reason, case=case, result=result, cameras=cameras,
-                 query=query, kind=kind, days=days)
+                 query=query, kind=kind, days=days, places=places(result.reads, cameras))
+
+
+def places(reads: tuple[PlateRead, ...], cameras: dict[str, Camera]) -> list[dict[str, Any]]:
+    """Where the reads were taken, per camera, for the results map (no plate text)."""
+    counts = Counter(r.camera_id for r in reads)
+    return [{"id": cid, "name": cameras[cid].name, "lat": cameras[cid].latitude,
+             "lon": cameras[cid].longitude, "reads": n}
+            for cid, n in sorted(counts.items()) if cid in cameras]
 
 
 @router.post("/search/approval")

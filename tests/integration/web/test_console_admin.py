@@ -111,16 +111,29 @@ def test_a_supervisor_approves_a_wider_search_without_seeing_the_plate(world: Wo
         asked = investigator.post("/console/search/approval", query="01A999ZZ", kind="exact",
                                   reason="court-order", case="CR-77", days="200")
         assert asked.status_code == 200, asked.text
-        approval = re.search(r'id="approval-asked">[^<]*?(\d+)', asked.text)
-        assert approval
-    with world.session(Role.SUPERVISOR) as supervisor:
-        page = supervisor.client.get("/console/approvals")
-        assert f'data-approval="{approval.group(1)}"' in page.text
-        assert "CR-77" in page.text
-        assert "01A999ZZ" not in page.text
-        assert supervisor.post(f"/console/approvals/{approval.group(1)}").status_code == 303
-        assert f'data-approval="{approval.group(1)}"' not in supervisor.client.get(
-            "/console/approvals").text
+        found = re.search(r'id="approval-asked">[^<]*?(\d+)', asked.text)
+        assert found
+        approval = found.group(1)
+        with world.session(Role.SUPERVISOR) as supervisor:
+            page = supervisor.client.get("/console/approvals")
+            assert f'data-approval="{approval}"' in page.text
+            assert "CR-77" in page.text
+            assert "01A999ZZ" not in page.text
+            assert supervisor.post(f"/console/approvals/{approval}").status_code == 303
+            assert f'data-approval="{approval}"' not in supervisor.client.get(
+                "/console/approvals").text
+        with world.session(Role.INVESTIGATOR) as stranger:  # someone else's approval
+            refused = stranger.post("/console/search", query="01A999ZZ", reason="court-order",
+                                    case="CR-77", approval_id=approval)
+            assert refused.status_code == 404
+        # The approved window, searched later than it was asked for, is still usable.
+        searched = investigator.post("/console/search", query="01A999ZZ", kind="exact",
+                                     reason="court-order", case="CR-77", approval_id=approval)
+        assert searched.status_code == 200, searched.text
+        assert 'id="result-count"' in searched.text
+        again = investigator.post("/console/search", query="01A999ZZ", kind="exact",
+                                  reason="court-order", case="CR-77", approval_id=approval)
+        assert again.status_code == 403  # an approval is used once
 
 
 def test_a_hand_typed_hotlist_entry_needs_a_second_supervisor(world: World) -> None:
