@@ -55,6 +55,7 @@ from platewarden.services.retention import RetentionService
 from platewarden.services.search import SearchPolicy, SearchService, plate_hash_key
 from platewarden.services.unit_of_work import UnitOfWorkFactory
 from platewarden.services.user_admin import UserAdmin
+from platewarden.wiring_notices import NoticeServices, notice_services
 from platewarden.wiring_privacy import evidence_packager, privacy_services
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class Container:
     live: LiveActivity
     writer: ReadWriter
     partitions: PartitionMaintainer
+    notices: NoticeServices
     alerts: AlertDispatcher = field(default_factory=AlertDispatcher)
     packages: EvidencePackager
 
@@ -221,7 +223,9 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
         hotlist_changes=HotlistChanges(uow_factory=uow_factory, audit=audit, clock=clock),
         rules=rules, audit=audit, search=search, writer=ReadWriter(uow_factory=uow_factory),
-        partitions=PartitionMaintainer(ReadPartitions(engine), clock=clock), live=live)
+        partitions=PartitionMaintainer(ReadPartitions(engine), clock=clock), live=live,
+        notices=notice_services(settings, engine=engine, audit=audit, evidence=evidence,
+                                clock=clock))
 
 
 def _event_bus(settings: Settings) -> InProcessBus | JetStreamBus:

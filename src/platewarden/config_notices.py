@@ -103,6 +103,9 @@ class NoticeSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     time_zone: str = "Asia/Tashkent"
     default_language: str = "uz"
+    # Where citizens check a notice (printed on it): the public look-up page of this server.
+    look_up_url: Annotated[str, Field(min_length=8, max_length=200)] = \
+        "http://127.0.0.1:8080/notice"
     schedules: Annotated[list[FineScheduleSettings], Field(min_length=1)] = [
         FineScheduleSettings(id="default", effective_from=date(2024, 1, 1))]
     lookups_per_client_per_min: Annotated[int, Field(ge=1, le=1000)] = 10

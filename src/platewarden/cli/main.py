@@ -13,6 +13,7 @@ from platewarden.cli import (
     doctor,
     evidence,
     hotlist,
+    notices,
     retention,
     serve,
     simulate,
@@ -40,6 +41,8 @@ app.add_typer(retention.app, name="retention")
 app.add_typer(database.app, name="db")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(transparency.app, name="transparency")
+app.add_typer(notices.app, name="notices")
+app.add_typer(notices.registry_app, name="registry")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

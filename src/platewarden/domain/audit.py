@@ -52,6 +52,12 @@ class AuditAction(StrEnum):
     LEGAL_HOLD_PLACED = "legal-hold-placed"
     LEGAL_HOLD_RELEASED = "legal-hold-released"
     AUDIT_EXPORTED = "audit-exported"
+    NOTICE_ISSUED = "notice-issued"
+    NOTICE_STATUS_CHANGED = "notice-status-changed"
+    PAYMENTS_IMPORTED = "payments-imported"
+    APPEAL_FILED = "appeal-filed"
+    APPEAL_DECIDED = "appeal-decided"
+    REGISTRY_IMPORTED = "registry-imported"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

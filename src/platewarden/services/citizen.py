@@ -1,0 +1,118 @@
+"""The citizen look-up: a notice seen by whoever holds its number and the plate.
+
+The one public data surface. Both fields are needed and checked together, and every failure
+is the same ``None`` (the API answers one identical refusal), so an answer never tells which
+field was wrong nor whether a number exists. Rate limits per client and per notice are the
+API's (they need the client's address). Overview images show other vehicles and people: they
+are shown only through a redactor; without one, only the plate crop is shown.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from platewarden.domain.notices import NoticeStatus, number_is_well_formed
+from platewarden.domain.plates import canonical_key
+from platewarden.services.notice_cases import NoticeCases
+from platewarden.services.notice_documents import EvidenceImage, NoticeDocuments
+from platewarden.services.notice_ports import Appeal, NoticeUnitOfWorkFactory
+
+_DUMMY_KEY = "0" * 16  # compared against when the number is unknown, to take the same time
+
+
+class Redactor(Protocol):
+    """Blurs every plate but ``keep_plate`` and every face in an image (returns the image)."""
+
+    def redact(self, image: bytes, *, keep_plate: str) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CitizenView:
+    """What the holder of a notice sees: the case, never the keeper's personal data."""
+
+    number: str
+    status: NoticeStatus
+    violation_type: str
+    occurred_local: datetime
+    place: str
+    measured: float
+    limit: float
+    tolerance: str
+    legal_basis: str
+    amount_som: int
+    discounted_som: int
+    discount_last_day: date
+    due_last_day: date
+    payment_reference: str
+    images: tuple[EvidenceImage, ...]
+    appeals: tuple[Appeal, ...]
+
+
+class CitizenLookup:
+    """Finds a notice by number and plate, and files appeals against it."""
+
+    def __init__(self, *, uow_factory: NoticeUnitOfWorkFactory, documents: NoticeDocuments,
+                 cases: NoticeCases, redactor: Redactor | None = None) -> None:
+        self._uow_factory = uow_factory
+        self._documents = documents
+        self._cases = cases
+        self.redactor = redactor
+
+    def matches(self, number: str, plate: str) -> bool:
+        """Whether ``number`` is a notice for ``plate`` (same time and answer otherwise)."""
+        number = number.strip().upper()
+        key = canonical_key(plate) if plate.strip() else ""
+        stored = _DUMMY_KEY
+        if number_is_well_formed(number):
+            with self._uow_factory(read_only=True) as uow:
+                notice = uow.notices.get(number)
+            stored = notice.plate_key if notice is not None else _DUMMY_KEY
+        same = hmac.compare_digest(stored.encode(), key.encode())
+        return same and bool(key) and stored != _DUMMY_KEY
+
+    def look_up(self, number: str, plate: str) -> CitizenView | None:
+        """The notice ``number`` if it is for ``plate``; ``None`` for any mismatch."""
+        if not self.matches(number, plate):
+            return None
+        document = self._documents.document(number.strip().upper())
+        notice, fine = document.notice, document.notice.fine
+        with self._uow_factory(read_only=True) as uow:
+            appeals = tuple(a for a in uow.notices.appeals(status=None)
+                            if a.number == notice.number)
+        return CitizenView(
+            number=notice.number, status=notice.status, violation_type=document.violation_type,
+            occurred_local=document.occurred_local, place=document.place,
+            measured=document.measured, limit=document.limit, tolerance=document.tolerance,
+            legal_basis=fine.legal_basis, amount_som=fine.amount_som,
+            discounted_som=fine.discounted_som, discount_last_day=document.discount_last_day,
+            due_last_day=document.due_last_day, payment_reference=notice.payment_reference,
+            images=self._shown(document.images, plate=document.plate), appeals=appeals)
+
+    def appeal(self, number: str, plate: str, *, text: str) -> Appeal | None:
+        """File an appeal if ``number`` and ``plate`` match; ``None`` otherwise."""
+        if not self.matches(number, plate):
+            return None
+        return self._cases.file_appeal(number.strip().upper(), text=text)
+
+    def verify(self, code: str) -> bool:
+        """Whether ``code`` is the verification code of a notice (nothing else is told)."""
+        code = code.strip().upper()
+        if len(code) != 19:
+            return False
+        with self._uow_factory(read_only=True) as uow:
+            return uow.notices.by_verification_code(code) is not None
+
+    def _shown(self, images: tuple[EvidenceImage, ...], *,
+               plate: str) -> tuple[EvidenceImage, ...]:
+        shown: list[EvidenceImage] = []
+        for image in images:
+            if image.role == "plate":
+                shown.append(image)
+            elif self.redactor is not None:
+                shown.append(EvidenceImage(role=image.role, content_type=image.content_type,
+                                           data=self.redactor.redact(image.data,
+                                                                     keep_plate=plate)))
+        return tuple(shown)

@@ -1,0 +1,122 @@
+"""What notices, payments, appeals and the vehicle registry need from storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Protocol
+
+from platewarden.domain.notices import Addressee, Notice, StatusChange
+from platewarden.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeeperRecord:
+    """A registry row: who kept a plate from ``valid_from`` until ``valid_to`` (exclusive)."""
+
+    plate_key: str
+    keeper: Addressee
+    valid_from: date
+    valid_to: date | None = None
+
+
+class PaymentOutcome(StrEnum):
+    """What became of an imported payment."""
+
+    APPLIED = "applied"  # settled its notice
+    HELD = "held"  # waits for a person: unknown reference, short, or nothing due
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Payment:
+    """A payment confirmation from a provider's file.
+
+    ``(provider, transaction_id)`` identifies it: the same payment imported twice is one.
+    """
+
+    provider: str
+    transaction_id: str
+    reference: str
+    amount_som: int
+    paid_at: datetime
+    outcome: PaymentOutcome
+    notice_number: str | None = None
+    hold_reason: str = ""
+
+
+class AppealStatus(StrEnum):
+    """An appeal's decision."""
+
+    OPEN = "open"
+    UPHELD = "upheld"  # the fine stands
+    CANCELLED = "cancelled"  # the appeal succeeded: the notice is cancelled
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Appeal:
+    """A citizen's appeal against a notice, and the reviewer's decision."""
+
+    id: str
+    number: str
+    text: str
+    filed_at: datetime
+    status: AppealStatus = AppealStatus.OPEN
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str = ""
+
+
+class NoticeRepository(Protocol):
+    """Notices (one per violation), their history, payments and appeals.
+
+    ``add_if_absent`` returns ``False`` and changes nothing when the violation already has a
+    notice (a unique key, so concurrent issuers cannot make two). ``change_status`` changes
+    the status only if it is still ``change.old`` and returns whether it did.
+    """
+
+    def add_if_absent(self, notice: Notice) -> bool: ...
+    def get(self, number: str) -> Notice | None: ...
+    def for_violation(self, violation_id: str) -> Notice | None: ...
+    def by_reference(self, reference: str) -> Notice | None: ...
+    def by_verification_code(self, code: str) -> Notice | None: ...
+    def change_status(self, change: StatusChange, *, paid_som: int | None = None) -> bool: ...
+    def history(self, number: str) -> list[StatusChange]: ...
+    def count_for_plate(self, plate_key: str, *, start: datetime, end: datetime) -> int: ...
+    def confirmed_without_notice(self, *, limit: int) -> list[str]: ...
+    def due_before(self, at: datetime, *, limit: int) -> list[str]: ...
+    def add_payment_if_absent(self, payment: Payment) -> bool: ...
+    def payments(self, *, outcome: PaymentOutcome | None) -> list[Payment]: ...
+    def add_appeal(self, appeal: Appeal) -> None: ...
+    def appeal(self, appeal_id: str) -> Appeal | None: ...
+    def appeals(self, *, status: AppealStatus | None) -> list[Appeal]: ...
+    def decide_appeal(self, appeal: Appeal) -> bool: ...
+
+
+class NoticeUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also reaches notices."""
+
+    @property
+    def notices(self) -> NoticeRepository: ...
+
+
+class NoticeUnitOfWorkFactory(Protocol):
+    """Makes a fresh notice unit of work."""
+
+    def __call__(self, *, read_only: bool = False) -> NoticeUnitOfWork: ...
+
+
+class VehicleRegistry(Protocol):
+    """Who kept a plate on a day: the embedded table or the national registry (HTTP).
+
+    Asked only for confirmed violations, one plate at a time; never listed or searched.
+    """
+
+    def keeper_at(self, plate_key: str, *, on: date) -> Addressee | None: ...
+
+
+class KeeperTable(Protocol):
+    """The embedded registry's rows, replaced by an import."""
+
+    def replace_all(self, records: Sequence[KeeperRecord]) -> int: ...

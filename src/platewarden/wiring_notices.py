@@ -1,0 +1,54 @@
+"""Wiring of notices (fines, registry, PDF, lifecycle, citizen look-up) for ``bootstrap``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from platewarden.adapters.db.notices import SqlNoticeUnitOfWorkFactory
+from platewarden.adapters.db.registry import SqlVehicleRegistry
+from platewarden.adapters.pdf.notice_pdf import NoticePdfRenderer
+from platewarden.config import Settings
+from platewarden.services.audit import AuditService
+from platewarden.services.citizen import CitizenLookup
+from platewarden.services.notice_cases import NoticeCases
+from platewarden.services.notice_documents import NoticeDocuments
+from platewarden.services.notice_ports import KeeperTable
+from platewarden.services.notices import NoticePolicy, NoticeService
+from platewarden.services.ports import EvidenceStore
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoticeServices:
+    """Everything about notices, wired."""
+
+    issuing: NoticeService
+    cases: NoticeCases
+    documents: NoticeDocuments
+    keepers: KeeperTable
+    citizen: CitizenLookup
+    uow_factory: SqlNoticeUnitOfWorkFactory
+
+
+def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
+                    evidence: EvidenceStore,
+                    clock: Callable[[], datetime]) -> NoticeServices:
+    """The notice services on the installation's database and evidence store."""
+    config = settings.notices
+    uow_factory = SqlNoticeUnitOfWorkFactory(engine)
+    registry = SqlVehicleRegistry(engine)
+    policy = NoticePolicy(schedules=config.fine_schedules(), tz=config.tz(),
+                          language=config.default_language)
+    documents = NoticeDocuments(uow_factory=uow_factory, evidence=evidence,
+                                renderer=NoticePdfRenderer(), audit=audit, clock=clock,
+                                tz=config.tz(), look_up_url=config.look_up_url)
+    cases = NoticeCases(uow_factory=uow_factory, audit=audit, clock=clock)
+    return NoticeServices(
+        issuing=NoticeService(uow_factory=uow_factory, registry=registry, audit=audit,
+                              clock=clock, policy=policy),
+        cases=cases, documents=documents, keepers=registry,
+        citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases),
+        uow_factory=uow_factory)

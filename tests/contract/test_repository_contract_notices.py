@@ -1,0 +1,244 @@
+"""The notice repository and the embedded registry: the fake, SQLite and PostgreSQL agree."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from platewarden.adapters.db.engine import make_engine
+from platewarden.adapters.db.notices import SqlNoticeUnitOfWorkFactory
+from platewarden.adapters.db.registry import SqlVehicleRegistry
+from platewarden.adapters.memory.notices import InMemoryNoticeUnitOfWorkFactory
+from platewarden.adapters.memory.registry import MemoryVehicleRegistry
+from platewarden.domain.fines import Fine
+from platewarden.domain.notices import Addressee, Notice, NoticeStatus, StatusChange
+from platewarden.domain.violations import ViolationStatus
+from platewarden.services.notice_ports import (
+    Appeal,
+    AppealStatus,
+    KeeperRecord,
+    NoticeUnitOfWorkFactory,
+    Payment,
+    PaymentOutcome,
+)
+from support.postgres import truncate_all
+
+from .helpers import T0, add_cameras, add_read, make_violation
+
+KEEPER = Addressee(name="Aziza Karimova", address="Amir Temur 1", kind="person")
+
+
+@pytest.fixture(params=["memory", pytest.param("sql", marks=pytest.mark.integration),
+                        pytest.param("postgresql", marks=pytest.mark.integration)])
+def factory(request: pytest.FixtureRequest, migrated_template: Path,
+            tmp_path: Path) -> Iterator[NoticeUnitOfWorkFactory]:
+    if request.param == "memory":
+        yield InMemoryNoticeUnitOfWorkFactory()
+        return
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        truncate_all(url)
+        engine = make_engine(url)
+    else:
+        path = tmp_path / "platewarden.sqlite"
+        shutil.copyfile(migrated_template, path)
+        engine = make_engine(f"sqlite:///{path}")
+    try:
+        yield SqlNoticeUnitOfWorkFactory(engine)
+    finally:
+        engine.dispose()
+
+
+def a_fine() -> Fine:
+    return Fine(schedule_id="default", band=1, legal_basis="Art. 1", amount_som=375_000,
+                discounted_som=262_500, discount_until=T0 + timedelta(days=16),
+                due_at=T0 + timedelta(days=31), penalty_points=2, repeat=False)
+
+
+def a_notice(number: str = "PW-2026-0000000011", *, violation_id: str = "v1",
+             code: str = "AAAA-BBBB-CCCC-DDDD", reference: str = "100000000000001",
+             keeper: Addressee | None = KEEPER) -> Notice:
+    return Notice(number=number, violation_id=violation_id, plate_key="01A123BC",
+                  verification_code=code, payment_reference=reference, language="ru",
+                  issued_at=T0, fine=a_fine(), addressee=keeper)
+
+
+def test_a_notice_round_trips_and_a_violation_has_at_most_one(
+        factory: NoticeUnitOfWorkFactory) -> None:
+    with factory() as uow:
+        assert uow.notices.add_if_absent(a_notice())
+        assert not uow.notices.add_if_absent(a_notice("PW-2026-0000000029", code="X",
+                                                      reference="2"))
+        uow.commit()
+    with factory(read_only=True) as uow:
+        stored = uow.notices.get("PW-2026-0000000011")
+        assert stored == a_notice()
+        assert uow.notices.for_violation("v1") == stored
+        assert uow.notices.by_reference("100000000000001") == stored
+        assert uow.notices.by_verification_code("AAAA-BBBB-CCCC-DDDD") == stored
+        assert uow.notices.get("PW-2026-0000000029") is None
+
+
+def test_a_notice_without_a_known_keeper_round_trips(factory: NoticeUnitOfWorkFactory) -> None:
+    with factory() as uow:
+        uow.notices.add_if_absent(a_notice(keeper=None))
+        uow.commit()
+    with factory(read_only=True) as uow:
+        assert uow.notices.get("PW-2026-0000000011") == a_notice(keeper=None)
+
+
+def test_status_changes_compare_and_set_and_keep_history(
+        factory: NoticeUnitOfWorkFactory) -> None:
+    number = "PW-2026-0000000011"
+    deliver = StatusChange(number=number, old=NoticeStatus.ISSUED, new=NoticeStatus.DELIVERED,
+                           actor="post", at=T0 + timedelta(hours=1), reason="handed over")
+    with factory() as uow:
+        uow.notices.add_if_absent(a_notice())
+        assert uow.notices.change_status(deliver)
+        assert not uow.notices.change_status(deliver)  # no longer issued
+        paid = StatusChange(number=number, old=NoticeStatus.DELIVERED, new=NoticeStatus.PAID,
+                            actor="fin", at=T0 + timedelta(hours=2), reason="payment")
+        assert uow.notices.change_status(paid, paid_som=262_500)
+        uow.commit()
+    with factory(read_only=True) as uow:
+        notice = uow.notices.get(number)
+        assert notice is not None
+        assert (notice.status, notice.paid_som) == (NoticeStatus.PAID, 262_500)
+        assert [h.new for h in uow.notices.history(number)] == [NoticeStatus.DELIVERED,
+                                                                 NoticeStatus.PAID]
+        assert uow.notices.history(number)[0] == deliver
+
+
+def test_due_notices_and_counts_per_plate(factory: NoticeUnitOfWorkFactory) -> None:
+    with factory() as uow:
+        uow.notices.add_if_absent(a_notice())
+        uow.notices.add_if_absent(a_notice("PW-2026-0000000029", violation_id="v2", code="B",
+                                           reference="2"))
+        uow.notices.change_status(StatusChange(
+            number="PW-2026-0000000029", old=NoticeStatus.ISSUED, new=NoticeStatus.CANCELLED,
+            actor="s", at=T0, reason="x"))
+        uow.commit()
+    due = a_fine().due_at
+    with factory(read_only=True) as uow:
+        assert uow.notices.due_before(due - timedelta(microseconds=1), limit=10) == []
+        assert uow.notices.due_before(due, limit=10) == ["PW-2026-0000000011"]
+        assert uow.notices.count_for_plate("01A123BC", start=T0, end=T0 + timedelta(1)) == 1
+        assert uow.notices.count_for_plate("01A123BC", start=T0 + timedelta(seconds=1),
+                                           end=T0 + timedelta(1)) == 0
+
+
+def test_confirmed_violations_without_a_notice(factory: NoticeUnitOfWorkFactory) -> None:
+    with factory() as uow:
+        add_cameras(uow, "cam-1")
+        ids = []
+        for n in range(3):
+            read = add_read(uow, read_id=f"r{n}", captured_at=T0 + timedelta(seconds=n))
+            violation = make_violation(read.id, occurred_at=read.captured_at)
+            uow.violations.add_if_absent(violation, created_at=T0)
+            ids.append(violation.id)
+        for vid in ids[:2]:
+            uow.violations.set_status(vid, ViolationStatus.CONFIRMED, by="r", at=T0, note=None)
+        uow.notices.add_if_absent(a_notice(violation_id=ids[0]))
+        uow.commit()
+    with factory(read_only=True) as uow:
+        assert uow.notices.confirmed_without_notice(limit=10) == [ids[1]]
+
+
+def test_payments_are_kept_once_per_provider_transaction(
+        factory: NoticeUnitOfWorkFactory) -> None:
+    payment = Payment(provider="click", transaction_id="t1", reference="r", amount_som=5,
+                      paid_at=T0, outcome=PaymentOutcome.HELD, hold_reason="unknown reference")
+    with factory() as uow:
+        assert uow.notices.add_payment_if_absent(payment)
+        assert not uow.notices.add_payment_if_absent(payment)
+        assert uow.notices.add_payment_if_absent(Payment(
+            provider="payme", transaction_id="t1", reference="r", amount_som=5, paid_at=T0,
+            outcome=PaymentOutcome.APPLIED, notice_number="PW-2026-0000000011"))
+        uow.commit()
+    with factory(read_only=True) as uow:
+        assert uow.notices.payments(outcome=PaymentOutcome.HELD) == [payment]
+        assert len(uow.notices.payments(outcome=None)) == 2
+
+
+def test_appeals_are_decided_once(factory: NoticeUnitOfWorkFactory) -> None:
+    appeal = Appeal(id="a1", number="PW-2026-0000000011", text="Не я",  # noqa: RUF001
+                    filed_at=T0)
+    decided = Appeal(id="a1", number=appeal.number, text=appeal.text, filed_at=T0,
+                     status=AppealStatus.UPHELD, decided_by="rev", decided_at=T0 + timedelta(1),
+                     reason="liable")
+    with factory() as uow:
+        uow.notices.add_appeal(appeal)
+        assert uow.notices.appeals(status=AppealStatus.OPEN) == [appeal]
+        assert uow.notices.decide_appeal(decided)
+        assert not uow.notices.decide_appeal(decided)
+        uow.commit()
+    with factory(read_only=True) as uow:
+        assert uow.notices.appeal("a1") == decided
+        assert uow.notices.appeals(status=AppealStatus.OPEN) == []
+
+
+def test_nothing_is_kept_without_commit(factory: NoticeUnitOfWorkFactory) -> None:
+    with factory() as uow:
+        uow.notices.add_if_absent(a_notice())
+    with factory(read_only=True) as uow:
+        assert uow.notices.get("PW-2026-0000000011") is None
+
+
+@pytest.mark.integration
+def test_concurrent_adds_for_one_violation_store_one_notice_in_sqlite(
+        migrated_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "platewarden.sqlite"
+    shutil.copyfile(migrated_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    factory = SqlNoticeUnitOfWorkFactory(engine)
+    added: list[bool] = []
+    barrier = threading.Barrier(6)
+
+    def add(n: int) -> None:
+        barrier.wait()
+        with factory() as uow:
+            added.append(uow.notices.add_if_absent(a_notice(
+                f"PW-2026-00000000{n}0", code=f"C{n}", reference=f"R{n}")))
+            uow.commit()
+
+    try:
+        threads = [threading.Thread(target=add, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(added) == [False] * 5 + [True]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["memory", pytest.param("sql", marks=pytest.mark.integration)])
+def test_the_registry_answers_the_keeper_on_a_day(kind: str, migrated_template: Path,
+                                                   tmp_path: Path) -> None:
+    engine = None
+    if kind == "memory":
+        registry: MemoryVehicleRegistry | SqlVehicleRegistry = MemoryVehicleRegistry()
+    else:
+        shutil.copyfile(migrated_template, tmp_path / "db.sqlite")
+        engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+        registry = SqlVehicleRegistry(engine)
+    company = Addressee(name="Avto Lizing MChJ", address="Navoiy 5", kind="company")
+    try:
+        assert registry.replace_all([
+            KeeperRecord(plate_key="01A123BC", keeper=KEEPER, valid_from=date(2020, 1, 1),
+                         valid_to=date(2026, 3, 1)),
+            KeeperRecord(plate_key="01A123BC", keeper=company, valid_from=date(2026, 3, 1))]) == 2
+        assert registry.keeper_at("01A123BC", on=date(2026, 2, 28)) == KEEPER
+        assert registry.keeper_at("01A123BC", on=date(2026, 3, 1)) == company
+        assert registry.keeper_at("01A123BC", on=date(2019, 12, 31)) is None
+        assert registry.keeper_at("01B777CC", on=date(2026, 3, 1)) is None
+        registry.replace_all([])
+        assert registry.keeper_at("01A123BC", on=date(2026, 3, 1)) is None
+    finally:
+        if engine is not None:
+            engine.dispose()
