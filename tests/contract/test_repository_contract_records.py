@@ -101,6 +101,20 @@ def test_alerts(uow_factory: UnitOfWorkFactory) -> None:
         assert uow.violations.list_alerts(limit=1, offset=1) == [first]
 
 
+
+def test_set_alert_status(uow_factory: UnitOfWorkFactory) -> None:
+    alert = make_alert("cam-1:r1", occurred_at=at(0))
+    with uow_factory() as uow:
+        uow.violations.add_alert_if_absent(alert, created_at=T0)
+        assert uow.violations.set_alert_status(alert.id, "confirmed")
+        assert not uow.violations.set_alert_status("nope", "dismissed")
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        stored = uow.violations.get_alert(alert.id)
+    assert stored is not None
+    assert (stored.status, stored.plate) == ("confirmed", alert.plate)
+
+
 def test_hotlist_upsert_active_and_version(uow_factory: UnitOfWorkFactory) -> None:
     with uow_factory(read_only=True) as uow:
         empty = uow.hotlist.version()

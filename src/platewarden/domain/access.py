@@ -17,6 +17,7 @@ class Permission(StrEnum):
     VIOLATIONS_READ = "violations:read"
     VIOLATIONS_REVIEW = "violations:review"
     ALERTS_READ = "alerts:read"
+    ALERTS_CONFIRM = "alerts:confirm"  # a person confirms or dismisses a hotlist match
     EVIDENCE_READ = "evidence:read"
     API_SCHEMA_READ = "api-schema:read"
     READS_SEARCH = "reads:search"
@@ -41,11 +42,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.CAMERAS_READ, Permission.CAMERAS_WRITE,
                            Permission.API_SCHEMA_READ, Permission.USERS_MANAGE}),
     Role.REVIEWER: frozenset({Permission.VIOLATIONS_READ, Permission.VIOLATIONS_REVIEW,
-                              Permission.ALERTS_READ, Permission.EVIDENCE_READ,
-                              Permission.CAMERAS_READ}),
-    Role.INVESTIGATOR: frozenset({Permission.ALERTS_READ, Permission.EVIDENCE_READ,
-                                  Permission.CAMERAS_READ, Permission.READS_SEARCH,
-                                  Permission.HOTLIST_PROPOSE}),
+                              Permission.ALERTS_READ, Permission.ALERTS_CONFIRM,
+                              Permission.EVIDENCE_READ, Permission.CAMERAS_READ}),
+    Role.INVESTIGATOR: frozenset({Permission.ALERTS_READ, Permission.ALERTS_CONFIRM,
+                                  Permission.EVIDENCE_READ, Permission.CAMERAS_READ,
+                                  Permission.READS_SEARCH, Permission.HOTLIST_PROPOSE}),
     Role.SUPERVISOR: frozenset({Permission.VIOLATIONS_READ, Permission.ALERTS_READ,
                                 Permission.CAMERAS_READ, Permission.READS_SEARCH,
                                 Permission.SEARCH_APPROVE, Permission.HOTLIST_PROPOSE,

@@ -41,6 +41,7 @@ class AuditAction(StrEnum):
     HOTLIST_IMPORTED = "hotlist-imported"
     HOTLIST_CHANGED = "hotlist-changed"
     VIOLATION_REVIEWED = "violation-reviewed"
+    ALERT_REVIEWED = "alert-reviewed"
     RECORD_VIEWED = "record-viewed"
     EVIDENCE_VIEWED = "evidence-viewed"
     SEARCH = "search"

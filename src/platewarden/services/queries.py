@@ -119,6 +119,31 @@ class OperatorQueries:
             self._viewed(uow, viewer, kind="alert", target=alert_id)
         return AlertView(alert=alert, read=stored.read if stored else None)
 
+    def decide_alert(self, alert_id: str, *, confirm: bool, reviewer: str,
+                     scope: RegionScope) -> Alert:
+        """A person compared the image with the listed plate: confirm the match, or dismiss it.
+
+        Raises:
+            NotFound: No such alert in ``scope``.
+            ServiceError: ``conflict`` when it was already decided.
+        """
+        status = "confirmed" if confirm else "dismissed"
+        with self._uow_factory() as uow:
+            alert = uow.violations.get_alert(alert_id)
+            if alert is None or not _visible(uow, alert.camera_id, scope):
+                raise NotFound("No such alert.")
+            if alert.status != "open":
+                raise ServiceError("conflict", f"The alert is already {alert.status}.")
+            uow.violations.set_alert_status(alert_id, status)
+            if self._audit is not None:
+                self._audit.record(uow, actor=reviewer, action=AuditAction.ALERT_REVIEWED,
+                                   target=alert_id, details={"decision": status,
+                                                             "kind": alert.kind.value})
+            decided = uow.violations.get_alert(alert_id)
+            uow.commit()
+        assert decided is not None
+        return decided
+
     def _audits(self, viewer: str | None) -> bool:
         return viewer is not None and self._audit is not None
 

@@ -93,7 +93,19 @@ def alerts(request: Request,
     found = queries.alerts(limit=ALERTS_SHOWN, offset=0, scope=principal.scope)
     # The images themselves are audited as they are fetched (evidence-viewed).
     views = [queries.alert(a.id, scope=principal.scope) for a in found]
-    return render(request, "alerts.html", views=views)
+    return render(request, "alerts.html", views=views,
+                  may_decide=Permission.ALERTS_CONFIRM in principal.permissions)
+
+
+@router.post("/alerts/{alert_id}")
+def decide_alert(request: Request, alert_id: str = Path(max_length=64),
+                 decision: Annotated[str, Form(pattern="^(confirm|dismiss)$")] = "dismiss",
+                 principal: Principal = Depends(page(Permission.ALERTS_CONFIRM))) -> Response:
+    """A person compared the image with the listed plate: confirm or dismiss the match."""
+    container_of(request).queries.decide_alert(alert_id, confirm=decision == "confirm",
+                                               reviewer=principal.user_id,
+                                               scope=principal.scope)
+    return RedirectResponse("/console/alerts", status_code=303)
 
 
 def _users_page(request: Request, principal: Principal, *, status_code: int = 200,

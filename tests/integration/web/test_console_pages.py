@@ -115,3 +115,23 @@ def test_the_live_stream_counts_only_the_granted_regions(world: World) -> None:
     with world.client(Role.ADMIN, regions=RegionScope.of([TASHKENT])) as other:
         state = first_state(other)
         assert (state["cameras"], state["events"], state["reads_per_minute"]) == ([], [], 0)
+
+
+def test_a_person_confirms_an_alert_of_their_region(world: World) -> None:
+    (alert,) = world.container.queries.alerts(limit=5, offset=0, scope=EVERYWHERE)
+    with world.client(Role.INVESTIGATOR, regions=RegionScope.of([TASHKENT])) as other:
+        token = other.cookies["pw_session"]
+        refused = other.post(f"/console/alerts/{alert.id}", data={
+            "csrf_token": csrf_token_for(token), "decision": "confirm"})
+        assert refused.status_code == 404
+    with world.client(Role.INVESTIGATOR, regions=RegionScope.of([SAMARKAND])) as local:
+        token = local.cookies["pw_session"]
+        page = local.get("/console/alerts").text
+        assert f'action="/console/alerts/{alert.id}"' in page
+        confirmed = local.post(f"/console/alerts/{alert.id}", data={
+            "csrf_token": csrf_token_for(token), "decision": "confirm"})
+        assert confirmed.status_code == 303
+        assert 'data-status="confirmed"' in local.get("/console/alerts").text
+    entries = world.container.audit.recent(limit=5, viewer="test")
+    assert any(r.entry.action.value == "alert-reviewed" and r.entry.target == alert.id
+               for r in entries)

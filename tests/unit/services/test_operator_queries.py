@@ -6,7 +6,7 @@ import pytest
 
 from platewarden.adapters.evidence.fake import FakeEvidenceStore
 from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
-from platewarden.domain.access import EVERYWHERE
+from platewarden.domain.access import EVERYWHERE, RegionScope
 from platewarden.domain.reads import PlateRead
 from platewarden.domain.rules.ids import alert_id, violation_id
 from platewarden.domain.violations import (
@@ -168,3 +168,24 @@ def test_an_unknown_object_is_not_found() -> None:
         scene.queries.evidence(scene.evidence.put(stray).sha256, actor="ann", scope=EVERYWHERE)
     with pytest.raises(NotFound):
         scene.queries.evidence("f" * 64, actor="ann", scope=EVERYWHERE)
+
+
+@pytest.mark.parametrize(("confirm", "status"), [(True, "confirmed"), (False, "dismissed")])
+def test_a_person_confirms_or_dismisses_an_alert_once(confirm: bool, status: str) -> None:
+    scene = Scene()
+    decided = scene.queries.decide_alert(scene.alert.id, confirm=confirm, reviewer="ann",
+                                         scope=EVERYWHERE)
+    assert decided.status == status
+    assert scene.queries.alert(scene.alert.id, scope=EVERYWHERE).alert.status == status
+    with pytest.raises(ServiceError) as caught:
+        scene.queries.decide_alert(scene.alert.id, confirm=True, reviewer="bob",
+                                   scope=EVERYWHERE)
+    assert caught.value.code == "conflict"
+
+
+def test_an_alert_of_another_region_cannot_be_decided() -> None:
+    scene = Scene()
+    with pytest.raises(NotFound):
+        scene.queries.decide_alert(scene.alert.id, confirm=True, reviewer="ann",
+                                   scope=RegionScope.of([]))
+    assert scene.queries.alert(scene.alert.id, scope=EVERYWHERE).alert.status == "open"

@@ -386,6 +386,11 @@ class SqlViolations:
         row = self._c.execute(select(t.alerts).where(t.alerts.c.id == alert_id)).first()
         return alert_from(row) if row else None
 
+    def set_alert_status(self, alert_id: str, status: str) -> bool:
+        result = self._c.execute(update(t.alerts).where(t.alerts.c.id == alert_id)
+                                 .values(status=status))
+        return result.rowcount > 0
+
     def list_alerts(self, *, limit: int, offset: int,
                     camera_regions: frozenset[str] | None = None) -> list[Alert]:
         a = t.alerts

@@ -72,6 +72,13 @@ class MemoryViolations:
     def get_alert(self, alert_id: str) -> Alert | None:
         return self._tx.read().alerts.get(alert_id)
 
+    def set_alert_status(self, alert_id: str, status: str) -> bool:
+        if alert_id not in self._tx.read().alerts:
+            return False
+        alerts = self._tx.write().alerts
+        alerts[alert_id] = dataclasses.replace(alerts[alert_id], status=status)
+        return True
+
     def list_alerts(self, *, limit: int, offset: int,
                     camera_regions: frozenset[str] | None = None) -> list[Alert]:
         state = self._tx.read()
