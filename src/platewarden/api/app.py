@@ -14,14 +14,25 @@ from platewarden import __version__
 from platewarden.api.errors import install_error_handlers
 from platewarden.api.middleware import SecurityMiddleware
 from platewarden.api.ratelimit import SlidingWindowLimiter
-from platewarden.api.routes import auth, hotlists, ingest, operator, search, system, users
+from platewarden.api.routes import (
+    appeals,
+    auth,
+    citizen,
+    hotlists,
+    ingest,
+    operator,
+    search,
+    system,
+    users,
+)
 from platewarden.bootstrap import Container, Role, bootstrap
 from platewarden.config import load_settings
 from platewarden.web import install_console
 
 ROLE_ENV = "PLATEWARDEN_SERVE_ROLE"  # set by ``serve --workers N`` for its processes
-ROUTERS = {"all": (system, auth, ingest, operator, search, hotlists, users),
-           "ingest": (system, ingest), "web": (system, auth, operator, search, hotlists, users),
+ROUTERS = {"all": (system, auth, ingest, operator, search, hotlists, users, appeals, citizen),
+           "ingest": (system, ingest),
+           "web": (system, auth, operator, search, hotlists, users, appeals, citizen),
            "worker": (system,)}
 
 
@@ -55,6 +66,11 @@ def create_app(container: Container, *, own_container: bool = False,
     app.state.limiters = {
         "login": SlidingWindowLimiter(limit=settings.login_attempts_per_min, window_s=60.0),
         "ingest": SlidingWindowLimiter(limit=settings.ingest_requests_per_s, window_s=1.0),
+        # The citizen look-up: per client address and per notice number (see routes.citizen).
+        "notice-client": SlidingWindowLimiter(
+            limit=settings.notices.lookups_per_client_per_min, window_s=60.0),
+        "notice-number": SlidingWindowLimiter(
+            limit=settings.notices.lookups_per_notice_per_h, window_s=3600.0),
     }
     install_error_handlers(app)
     for module in ROUTERS[role]:

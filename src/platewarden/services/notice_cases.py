@@ -175,6 +175,14 @@ class NoticeCases:
         with self._uow_factory(read_only=True) as uow:
             return uow.notices.appeals(status=status)
 
+    def appeal(self, appeal_id: str) -> Appeal:
+        """The appeal ``appeal_id``; :class:`NotFound` if there is none."""
+        with self._uow_factory(read_only=True) as uow:
+            appeal = uow.notices.appeal(appeal_id)
+        if appeal is None:
+            raise NotFound("No such appeal.")
+        return appeal
+
     def decide_appeal(self, appeal_id: str, *, uphold: bool, reviewer: str,
                       reason: str) -> Appeal:
         """Uphold the fine or cancel the notice, with a reason.

@@ -26,7 +26,13 @@ pytestmark = pytest.mark.integration
 PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/login"),
           # The console's sign-in form, its scripts and styles, and the language switch.
           ("GET", "/console/login"), ("POST", "/console/login"),
-          ("GET", "/console/static/{relative:path}"), ("GET", "/console/lang/{language}")}
+          ("GET", "/console/static/{relative:path}"), ("GET", "/console/lang/{language}"),
+          # The citizen look-up (issue 8), the one public data surface: a notice is shown
+          # only to whoever holds both its number and the plate, with one identical refusal
+          # for any mismatch, throttled per client and per notice; the verification check
+          # answers valid or not and nothing else.
+          ("POST", "/api/v1/public/notices/lookup"), ("POST", "/api/v1/public/notices/appeal"),
+          ("POST", "/api/v1/public/notices/verify")}
 # A login's second step: opened only by the challenge token the password step returned.
 CHALLENGE = {("POST", "/api/v1/auth/mfa/enrol"), ("POST", "/api/v1/auth/mfa/verify"),
              ("GET", "/console/login/mfa"), ("POST", "/console/login/mfa"),

@@ -1,0 +1,94 @@
+"""Reviewers' appeal queue: open appeals in their regions, decided with a reason.
+
+The original evidence is the violation's: ``GET /api/v1/violations/{violation_id}`` and its
+evidence routes, as for any review.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from starlette.concurrency import run_in_threadpool
+
+from platewarden.api.deps import container_of, require
+from platewarden.bootstrap import Container
+from platewarden.domain.access import Permission
+from platewarden.services.accounts import Principal
+from platewarden.services.errors import NotFound
+
+router = APIRouter(prefix="/api/v1/appeals", tags=["appeals"])
+APPEAL_ID = Path(pattern=r"^[0-9a-f]{16}$")
+
+
+class AppealItem(BaseModel):
+    """An open appeal with its notice and the violation to open for the evidence."""
+
+    id: str
+    number: str
+    violation_id: str
+    notice_status: str
+    text: str
+    filed_at: datetime
+
+
+class DecisionIn(BaseModel):
+    """Uphold the fine (``true``) or cancel the notice (``false``), with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+    uphold: bool
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=500)]
+
+
+class DecisionOut(BaseModel):
+    """The decided appeal."""
+
+    id: str
+    status: str
+    decided_by: str | None
+    reason: str
+
+
+def _in_scope(container: Container, principal: Principal, appeal_id: str) -> AppealItem:
+    appeal = container.notices.cases.appeal(appeal_id)
+    notice = container.notices.cases.notice(appeal.number)
+    # Raises NotFound outside the reviewer's regions, like any violation.
+    container.queries.violation(notice.violation_id, scope=principal.scope)
+    return AppealItem(id=appeal.id, number=appeal.number, violation_id=notice.violation_id,
+                      notice_status=notice.status.value, text=appeal.text,
+                      filed_at=appeal.filed_at)
+
+
+def _queue(container: Container, principal: Principal) -> list[AppealItem]:
+    items = []
+    for appeal in container.notices.cases.appeals():
+        try:
+            items.append(_in_scope(container, principal, appeal.id))
+        except NotFound:
+            continue
+    return items
+
+
+@router.get("", response_model=list[AppealItem])
+async def open_appeals(request: Request,
+                       principal: Principal = Depends(require(Permission.VIOLATIONS_REVIEW))
+                       ) -> list[AppealItem]:
+    """Open appeals in the reviewer's regions, oldest first."""
+    return await run_in_threadpool(_queue, container_of(request), principal)
+
+
+@router.post("/{appeal_id}/decision", response_model=DecisionOut)
+async def decide(body: DecisionIn, request: Request, appeal_id: str = APPEAL_ID,
+                 principal: Principal = Depends(require(Permission.VIOLATIONS_REVIEW))
+                 ) -> DecisionOut:
+    """Uphold or cancel, with a reason (kept in the notice's history and the audit trail)."""
+    container = container_of(request)
+    await run_in_threadpool(_in_scope, container, principal, appeal_id)
+    decided = await run_in_threadpool(container.notices.cases.decide_appeal, appeal_id,
+                                      uphold=body.uphold, reviewer=principal.user_id,
+                                      reason=body.reason)
+    return DecisionOut(id=decided.id, status=decided.status.value,
+                       decided_by=decided.decided_by, reason=decided.reason)

@@ -1,0 +1,149 @@
+"""The citizen look-up: the one public data surface (a notice by its number and plate).
+
+Both fields are required and checked together; any mismatch, a malformed number included,
+is the same 404 with the same body, so no answer tells which field was wrong or whether a
+number exists. Every attempt counts against two limits before anything is looked up: per
+client address (``lookups_per_client_per_min``) and per notice number
+(``lookups_per_notice_per_h``, so many addresses cannot share the guessing of one notice's
+plate). Bodies, not URLs, carry the number and plate: they stay out of access logs.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from starlette.concurrency import run_in_threadpool
+
+from platewarden.api.deps import container_of, public
+from platewarden.api.ratelimit import SlidingWindowLimiter, client_key
+from platewarden.domain.notices import number_is_well_formed
+from platewarden.services.citizen import CitizenView
+from platewarden.services.errors import NotFound, ServiceError
+
+router = APIRouter(prefix="/api/v1/public/notices", tags=["citizen"])
+NO_MATCH = "No notice matches this number and plate."
+Field64 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class LookupIn(BaseModel):
+    """The notice number and the plate, both as printed on the notice."""
+
+    model_config = ConfigDict(extra="forbid")
+    number: Field64
+    plate: Field64
+
+
+class AppealIn(LookupIn):
+    """An appeal: the same two fields and the appellant's text."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                           max_length=5000)]
+
+
+class VerifyIn(BaseModel):
+    """A verification code printed on a notice."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: Field64
+
+
+class ImageOut(BaseModel):
+    """An evidence image (redacted for disclosure), inline."""
+
+    role: str
+    content_type: str
+    data_base64: str
+
+
+class AppealOut(BaseModel):
+    """An appeal as the appellant sees it."""
+
+    id: str
+    filed_at: datetime
+    status: str
+    reason: str
+
+
+class NoticeOut(BaseModel):
+    """A notice as its holder sees it: the case, never the keeper's personal data."""
+
+    number: str
+    status: str
+    violation_type: str
+    occurred_local: datetime
+    place: str
+    measured: float
+    limit: float
+    tolerance: str
+    legal_basis: str
+    amount_som: int
+    discounted_som: int
+    discount_last_day: date
+    due_last_day: date
+    payment_reference: str
+    images: list[ImageOut]
+    appeals: list[AppealOut]
+
+
+def _throttle(request: Request, number: str) -> None:
+    limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
+    per_client = limiters["notice-client"].allow(client_key(request))
+    # Only well-formed numbers get a window of their own, so made-up ones cannot crowd out
+    # (and so reset) the window of a real notice; they share one and never match anyway.
+    number = number.strip().upper()
+    per_notice = limiters["notice-number"].allow(
+        number if number_is_well_formed(number) else "malformed")
+    if not (per_client and per_notice):
+        raise ServiceError("rate_limited", "Too many look-ups; wait a while and try again.")
+
+
+def _out(view: CitizenView) -> NoticeOut:
+    return NoticeOut(
+        number=view.number, status=view.status.value, violation_type=view.violation_type,
+        occurred_local=view.occurred_local, place=view.place, measured=view.measured,
+        limit=view.limit, tolerance=view.tolerance, legal_basis=view.legal_basis,
+        amount_som=view.amount_som, discounted_som=view.discounted_som,
+        discount_last_day=view.discount_last_day, due_last_day=view.due_last_day,
+        payment_reference=view.payment_reference,
+        images=[ImageOut(role=i.role, content_type=i.content_type,
+                         data_base64=base64.b64encode(i.data).decode()) for i in view.images],
+        appeals=[AppealOut(id=a.id, filed_at=a.filed_at, status=a.status.value,
+                           reason=a.reason) for a in view.appeals])
+
+
+@router.post("/lookup", response_model=NoticeOut, dependencies=[Depends(public)])
+async def look_up(body: LookupIn, request: Request) -> NoticeOut:
+    """The notice, its status and its evidence, for the holder of its number and plate."""
+    _throttle(request, body.number)
+    view = await run_in_threadpool(container_of(request).notices.citizen.look_up,
+                                   body.number, body.plate)
+    if view is None:
+        raise NotFound(NO_MATCH)
+    return _out(view)
+
+
+@router.post("/appeal", response_model=AppealOut, status_code=201,
+             dependencies=[Depends(public)])
+async def appeal(body: AppealIn, request: Request) -> AppealOut:
+    """File an appeal against the notice with a text."""
+    _throttle(request, body.number)
+    filed = await run_in_threadpool(container_of(request).notices.citizen.appeal,
+                                    body.number, body.plate, text=body.text)
+    if filed is None:
+        raise NotFound(NO_MATCH)
+    return AppealOut(id=filed.id, filed_at=filed.filed_at, status=filed.status.value,
+                     reason=filed.reason)
+
+
+@router.post("/verify", dependencies=[Depends(public)])
+async def verify(body: VerifyIn, request: Request) -> dict[str, bool]:
+    """Whether a verification code belongs to a notice: valid or not, nothing else."""
+    limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
+    if not limiters["notice-client"].allow(client_key(request)):
+        raise ServiceError("rate_limited", "Too many look-ups; wait a while and try again.")
+    valid = await run_in_threadpool(container_of(request).notices.citizen.verify, body.code)
+    return {"valid": valid}

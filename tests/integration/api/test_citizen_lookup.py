@@ -1,0 +1,137 @@
+"""The citizen look-up through the real server: both fields, one refusal, throttled."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from platewarden.bootstrap import Container
+from platewarden.config_notices import NoticeSettings
+from platewarden.domain.access import Role
+from platewarden.domain.notices import Notice, notice_number
+from support.factories import PASSWORD, make_container, make_user
+from support.mfa import api_login
+from support.notices import add_confirmed_violation
+from support.server import running_server
+
+pytestmark = pytest.mark.integration
+PLATE = "01A123BC"
+
+
+@pytest.fixture
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Container, str]]:
+    limits = getattr(request, "param", {"lookups_per_client_per_min": 1000,
+                                        "lookups_per_notice_per_h": 1000})
+    container = make_container(tmp_path / "data", notices=NoticeSettings(**limits))
+    with running_server(container) as url:
+        yield container, url
+    container.stop()
+
+
+def issue(container: Container, read_id: str = "r1") -> Notice:
+    vid = add_confirmed_violation(container, plate=PLATE, read_id=read_id)
+    return container.notices.issuing.issue(vid, actor="test")
+
+
+def look_up(url: str, number: str, plate: str) -> httpx.Response:
+    return httpx.post(f"{url}/api/v1/public/notices/lookup",
+                      json={"number": number, "plate": plate}, timeout=10)
+
+
+def test_the_holder_of_number_and_plate_sees_the_notice_and_nothing_personal(
+        served: tuple[Container, str]) -> None:
+    container, url = served
+    notice = issue(container)
+    response = look_up(url, notice.number.lower(), "01 a 123 bc")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["number"], body["status"]) == (notice.number, "issued")
+    assert (body["amount_som"], body["payment_reference"]) == (
+        notice.fine.amount_som, notice.payment_reference)
+    # Without a redactor wired, only the plate crop is disclosed, never the overview.
+    assert [i["role"] for i in body["images"]] == ["plate"]
+    assert base64.b64decode(body["images"][0]["data_base64"])[:2] == b"\xff\xd8"
+    assert "keeper" not in response.text
+    assert notice.verification_code not in response.text
+    verified = httpx.post(f"{url}/api/v1/public/notices/verify",
+                          json={"code": notice.verification_code.lower()})
+    assert verified.json() == {"valid": True}
+    forged = httpx.post(f"{url}/api/v1/public/notices/verify", json={"code": "A" * 19})
+    assert forged.json() == {"valid": False}
+
+
+def test_every_wrong_field_gets_the_same_answer(served: tuple[Container, str]) -> None:
+    container, url = served
+    notice = issue(container)
+    other = notice_number(year=2026, random_digits="123456789")
+    answers = [look_up(url, notice.number, "01A999ZZ"),  # right number, wrong plate
+               look_up(url, other, PLATE),  # well-formed number of no notice, right plate
+               look_up(url, "PW-2026-1", PLATE),  # malformed number
+               look_up(url, notice.number[:-1] + "0", PLATE)]  # a typo in the number
+    assert {a.status_code for a in answers} == {404}
+    assert len({a.content for a in answers}) == 1
+    missing = httpx.post(f"{url}/api/v1/public/notices/lookup", json={"number": notice.number})
+    assert missing.status_code == 422  # both fields are required
+
+
+@pytest.mark.parametrize("served", [{"lookups_per_client_per_min": 5,
+                                     "lookups_per_notice_per_h": 1000}], indirect=True)
+def test_an_enumeration_attempt_gets_nothing_and_is_throttled(
+        served: tuple[Container, str]) -> None:
+    container, url = served
+    notice = issue(container)
+    tries = [look_up(url, notice_number(year=2026, random_digits=f"{n:09d}"), PLATE)
+             for n in range(12)]
+    assert [t.status_code for t in tries] == [404] * 5 + [429] * 7
+    assert all("amount_som" not in t.text for t in tries)
+    # Throttled means throttled: even the right answer waits.
+    assert look_up(url, notice.number, PLATE).status_code == 429
+    assert tries[-1].json()["error"]["code"] == "rate_limited"
+
+
+@pytest.mark.parametrize("served", [{"lookups_per_client_per_min": 1000,
+                                     "lookups_per_notice_per_h": 3}], indirect=True)
+def test_guessing_one_notices_plate_is_throttled_per_notice(
+        served: tuple[Container, str]) -> None:
+    container, url = served
+    notice = issue(container)
+    guesses = [look_up(url, notice.number, f"01A{n:03d}AA") for n in range(5)]
+    assert [g.status_code for g in guesses] == [404, 404, 404, 429, 429]
+    assert look_up(url, notice.number, PLATE).status_code == 429
+    another = issue(container, read_id="r2")
+    assert look_up(url, another.number, PLATE).status_code == 200
+
+
+def test_an_appeal_reaches_the_reviewers_who_decide_it_with_a_reason(
+        served: tuple[Container, str]) -> None:
+    container, url = served
+    notice = issue(container)
+    wrong = httpx.post(f"{url}/api/v1/public/notices/appeal",
+                       json={"number": notice.number, "plate": "01A999ZZ", "text": "x"})
+    assert wrong.status_code == 404
+    filed = httpx.post(f"{url}/api/v1/public/notices/appeal",
+                       json={"number": notice.number, "plate": PLATE,
+                             "text": "I sold the car on 20 February."})
+    assert filed.status_code == 201
+    assert look_up(url, notice.number, PLATE).json()["status"] == "appealed"
+    reviewer = {"Authorization": "Bearer " + api_login(
+        url, make_user(container, Role.REVIEWER), PASSWORD)}
+    queue = httpx.get(f"{url}/api/v1/appeals", headers=reviewer).json()
+    assert [(a["number"], a["text"]) for a in queue] == [
+        (notice.number, "I sold the car on 20 February.")]
+    evidence = httpx.get(f"{url}/api/v1/violations/{queue[0]['violation_id']}",
+                         headers=reviewer)
+    assert evidence.status_code == 200
+    decided = httpx.post(f"{url}/api/v1/appeals/{queue[0]['id']}/decision", headers=reviewer,
+                         json={"uphold": False, "reason": "sale contract dated 20 Feb"})
+    assert decided.json()["status"] == "cancelled"
+    seen = look_up(url, notice.number, PLATE).json()
+    assert seen["status"] == "cancelled"
+    assert seen["appeals"][0]["reason"] == "sale contract dated 20 Feb"
+    investigator = {"Authorization": "Bearer " + api_login(
+        url, make_user(container, Role.INVESTIGATOR), PASSWORD)}
+    assert httpx.get(f"{url}/api/v1/appeals", headers=investigator).status_code == 403
