@@ -19,6 +19,7 @@ from platewarden.services.notice_documents import NoticeDocuments
 from platewarden.services.notice_ports import KeeperTable
 from platewarden.services.notices import NoticePolicy, NoticeService
 from platewarden.services.ports import EvidenceStore
+from platewarden.wiring_privacy import RecognitionRedactor
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,5 +51,6 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
         issuing=NoticeService(uow_factory=uow_factory, registry=registry, audit=audit,
                               clock=clock, policy=policy),
         cases=cases, documents=documents, keepers=registry,
-        citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases),
+        citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases,
+                              redactor=RecognitionRedactor()),
         uow_factory=uow_factory)

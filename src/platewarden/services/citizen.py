@@ -4,29 +4,28 @@ The one public data surface. Both fields are needed and checked together, and ev
 is the same ``None`` (the API answers one identical refusal), so an answer never tells which
 field was wrong nor whether a number exists. Rate limits per client and per notice are the
 API's (they need the client's address). Overview images show other vehicles and people: they
-are shown only through a redactor; without one, only the plate crop is shown.
+are shown only as redacted for disclosure (other plates and faces blurred); without a
+redactor, or when redaction fails, only the plate crop is shown.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
 
 from platewarden.domain.notices import NoticeStatus, number_is_well_formed
 from platewarden.domain.plates import canonical_key
+from platewarden.services.evidence_packages import Redactor
 from platewarden.services.notice_cases import NoticeCases
 from platewarden.services.notice_documents import EvidenceImage, NoticeDocuments
 from platewarden.services.notice_ports import Appeal, NoticeUnitOfWorkFactory
 
 _DUMMY_KEY = "0" * 16  # compared against when the number is unknown, to take the same time
-
-
-class Redactor(Protocol):
-    """Blurs every plate but ``keep_plate`` and every face in an image (returns the image)."""
-
-    def redact(self, image: bytes, *, keep_plate: str) -> bytes: ...
+_CACHED_REDACTIONS = 256  # redacting runs the detector: each image once, not once per look
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +59,8 @@ class CitizenLookup:
         self._documents = documents
         self._cases = cases
         self.redactor = redactor
+        self._redacted: OrderedDict[tuple[str, str], EvidenceImage | None] = OrderedDict()
+        self._redacting = threading.Lock()  # one at a time: it is CPU work for the public
 
     def matches(self, number: str, plate: str) -> bool:
         """Whether ``number`` is a notice for ``plate`` (same time and answer otherwise)."""
@@ -109,10 +110,25 @@ class CitizenLookup:
                plate: str) -> tuple[EvidenceImage, ...]:
         shown: list[EvidenceImage] = []
         for image in images:
-            if image.role == "plate":
-                shown.append(image)
-            elif self.redactor is not None:
-                shown.append(EvidenceImage(role=image.role, content_type=image.content_type,
-                                           data=self.redactor.redact(image.data,
-                                                                     keep_plate=plate)))
+            redacted = image if image.role == "plate" else self._redact(image, plate=plate)
+            if redacted is not None:
+                shown.append(redacted)
         return tuple(shown)
+
+    def _redact(self, image: EvidenceImage, *, plate: str) -> EvidenceImage | None:
+        """``image`` as disclosed: redacted, or ``None`` (withheld) when that is not possible."""
+        if self.redactor is None:
+            return None
+        key = (hashlib.sha256(image.data).hexdigest(), plate)
+        with self._redacting:
+            if key not in self._redacted:
+                try:
+                    done = self.redactor.redact(image.data, keep_plate=plate)
+                    result: EvidenceImage | None = EvidenceImage(
+                        role=image.role, content_type=done.content_type, data=done.data)
+                except (ValueError, OSError):
+                    result = None  # an image the redactor cannot read is never shown as is
+                self._redacted[key] = result
+                if len(self._redacted) > _CACHED_REDACTIONS:
+                    self._redacted.popitem(last=False)
+            return self._redacted[key]

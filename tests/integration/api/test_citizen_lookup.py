@@ -13,7 +13,7 @@ from platewarden.bootstrap import Container
 from platewarden.config_notices import NoticeSettings
 from platewarden.domain.access import Role
 from platewarden.domain.notices import Notice, notice_number
-from support.factories import PASSWORD, make_container, make_user
+from support.factories import PASSWORD, jpeg_bytes, make_container, make_user
 from support.mfa import api_login
 from support.notices import add_confirmed_violation
 from support.server import running_server
@@ -52,9 +52,12 @@ def test_the_holder_of_number_and_plate_sees_the_notice_and_nothing_personal(
     assert (body["number"], body["status"]) == (notice.number, "issued")
     assert (body["amount_som"], body["payment_reference"]) == (
         notice.fine.amount_som, notice.payment_reference)
-    # Without a redactor wired, only the plate crop is disclosed, never the overview.
-    assert [i["role"] for i in body["images"]] == ["plate"]
-    assert base64.b64decode(body["images"][0]["data_base64"])[:2] == b"\xff\xd8"
+    # The overview is disclosed only redacted (re-encoded by the redactor), the crop as is.
+    assert sorted(i["role"] for i in body["images"]) == ["overview", "plate"]
+    for image in body["images"]:
+        assert base64.b64decode(image["data_base64"])[:2] == b"\xff\xd8"
+    overview = next(i for i in body["images"] if i["role"] == "overview")
+    assert base64.b64decode(overview["data_base64"]) != jpeg_bytes(seed=1)
     assert "keeper" not in response.text
     assert notice.verification_code not in response.text
     verified = httpx.post(f"{url}/api/v1/public/notices/verify",
