@@ -73,6 +73,7 @@ def drive_traffic(container: Container, url: str) -> None:
 @pytest.fixture(scope="module")
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     chromium = need_chromium()
+    expect.set_options(timeout=15_000)  # a loaded CI machine renders slowly
     container = make_container(tmp_path_factory.mktemp("console") / "data")
     try:
         with running_server(container) as url, sync_playwright() as playwright:
@@ -207,9 +208,13 @@ def test_the_live_overview_maps_the_regions_and_streams(console: Console) -> Non
     context, _ = console.context(Role.ADMIN)
     page = context.new_page()
     page.goto(f"{console.url}/console/live")
-    expect(page.locator("#stream-state")).to_have_attribute("data-connected", "true")
-    # Fourteen regions (some drawn in several parts) and the camera, all from local files.
-    assert page.locator("#map path.leaflet-interactive").count() >= 15
+    # The first state event and the regions' GeoJSON arrive on their own time (slow CI).
+    expect(page.locator("#stream-state")).to_have_attribute("data-connected", "true",
+                                                            timeout=20_000)
+    # Fourteen regions (some drawn in several parts), all from local files, and the camera.
+    expect(page.locator("#map .leaflet-overlay-pane path").nth(13)).to_be_attached(
+        timeout=20_000)
+    expect(page.locator("#map .leaflet-cameras-pane path")).to_have_count(1)
     expect(page.locator("#camera-health tr[data-camera]")).to_have_count(1)
     expect(page.locator("#recent-events li")).to_have_count(2)  # the two violations
     assert PLATE not in page.content()
