@@ -12,7 +12,17 @@ from fastapi.responses import RedirectResponse, Response
 from platewarden.api.deps import PageRefused
 from platewarden.api.errors import error_response
 from platewarden.services.errors import ServiceError
-from platewarden.web import admin, assets, audit, live, review, search, signin, supervision
+from platewarden.web import (
+    admin,
+    assets,
+    audit,
+    live,
+    notice_page,
+    review,
+    search,
+    signin,
+    supervision,
+)
 from platewarden.web.render import render
 
 LOGIN_PATH = "/console/login"
@@ -37,5 +47,6 @@ def install_console(app: FastAPI) -> None:
 
     app.add_exception_handler(PageRefused, on_refused)
     app.add_exception_handler(ServiceError, on_service_error)
-    for module in (assets, signin, live, review, search, audit, admin, supervision):
+    for module in (assets, signin, live, review, search, audit, admin, supervision,
+                   notice_page):
         app.include_router(module.router)

@@ -138,3 +138,28 @@ def test_an_appeal_reaches_the_reviewers_who_decide_it_with_a_reason(
     investigator = {"Authorization": "Bearer " + api_login(
         url, make_user(container, Role.INVESTIGATOR), PASSWORD)}
     assert httpx.get(f"{url}/api/v1/appeals", headers=investigator).status_code == 403
+
+
+def test_the_page_printed_on_notices_looks_up_and_appeals_without_cookies(
+        served: tuple[Container, str]) -> None:
+    container, url = served
+    notice = issue(container)
+    page = httpx.get(f"{url}/notice?lang=ru")
+    assert page.status_code == 200
+    assert "Номер постановления" in page.text
+    assert "set-cookie" not in page.headers
+    wrong = [httpx.post(f"{url}/notice?lang=en", data={"number": n, "plate": p})
+             for n, p in ((notice.number, "01A999ZZ"), ("PW-2026-1", PLATE))]
+    assert {w.status_code for w in wrong} == {404}
+    assert len({w.text for w in wrong}) == 1
+    assert "No notice matches" in wrong[0].text
+    found = httpx.post(f"{url}/notice?lang=en", data={"number": notice.number, "plate": PLATE})
+    assert found.status_code == 200
+    assert notice.payment_reference in found.text
+    assert "data:image/jpeg;base64," in found.text
+    assert "script-src 'self'" in found.headers["content-security-policy"]
+    appealed = httpx.post(f"{url}/notice/appeal?lang=en", data={
+        "number": notice.number, "plate": PLATE, "text": "The car was stolen that week."})
+    assert appealed.status_code == 200
+    assert "Your appeal has been filed." in appealed.text
+    assert container.notices.cases.notice(notice.number).status.value == "appealed"

@@ -32,7 +32,9 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/login"),
           # for any mismatch, throttled per client and per notice; the verification check
           # answers valid or not and nothing else.
           ("POST", "/api/v1/public/notices/lookup"), ("POST", "/api/v1/public/notices/appeal"),
-          ("POST", "/api/v1/public/notices/verify")}
+          ("POST", "/api/v1/public/notices/verify"),
+          # The same look-up and appeal as a plain form at the address printed on notices.
+          ("GET", "/notice"), ("POST", "/notice"), ("POST", "/notice/appeal")}
 # A login's second step: opened only by the challenge token the password step returned.
 CHALLENGE = {("POST", "/api/v1/auth/mfa/enrol"), ("POST", "/api/v1/auth/mfa/verify"),
              ("GET", "/console/login/mfa"), ("POST", "/console/login/mfa"),

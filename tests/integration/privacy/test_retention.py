@@ -14,9 +14,11 @@ import pytest
 from sqlalchemy import select
 
 from platewarden.adapters.db import tables as t
+from platewarden.adapters.db.notice_tables import notice_events
 from platewarden.bootstrap import Container
 from platewarden.domain.access import EVERYWHERE
 from platewarden.domain.audit import AuditAction
+from platewarden.domain.notices import NoticeStatus
 from platewarden.domain.retention import HoldTarget
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.errors import NotFound, ServiceError
@@ -241,3 +243,22 @@ def test_policy_changes_are_audited(tmp_path: Path, clock: Clock) -> None:
                 if "nonhit_read_days" in e]
     changed.stop()
     assert [p["nonhit_read_days"] for p in policies] == ["30", "14"]
+
+
+def test_an_open_notice_keeps_its_case_and_a_settled_one_goes_with_it(
+        container: Container, clock: Clock) -> None:
+    _, violation_id = speeding(container, clock)
+    container.queries.review(violation_id, decision=ViolationStatus.CONFIRMED,
+                             reviewer="rev", note=None, scope=EVERYWHERE)
+    notice = container.notices.issuing.issue(violation_id, actor="clerk")
+    closed = clock.now
+    clock.now = closed + timedelta(days=400)  # past its period, but the fine is unpaid
+    assert run(container, clock)["violations_deleted"] == "0"
+    assert container.notices.documents.document(notice.number).notice.number == notice.number
+    container.notices.cases.change(notice.number, NoticeStatus.CANCELLED, actor="sup",
+                                   reason="camera certificate lapsed")
+    assert run(container, clock)["violations_deleted"] == "1"
+    with pytest.raises(NotFound):
+        container.notices.cases.notice(notice.number)  # keeper data gone with the case
+    with container.engine.connect() as conn:
+        assert conn.execute(select(notice_events)).first() is None

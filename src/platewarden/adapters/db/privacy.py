@@ -12,11 +12,13 @@ from typing import Any, Self
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
 
+from platewarden.adapters.db import notice_tables
 from platewarden.adapters.db import tables as t
 from platewarden.adapters.db.mapping import read_from
 from platewarden.adapters.db.partitions import drop_days_before
 from platewarden.adapters.db.uow import SqlUnitOfWork
 from platewarden.domain.clock import from_us, to_us
+from platewarden.domain.notices import NoticeStatus
 from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.retention import HoldTarget, LegalHold, day_name
 from platewarden.domain.violations import ViolationStatus
@@ -27,6 +29,8 @@ _r, _img, _v, _vr, _a, _h = (t.reads, t.read_images, t.violations, t.violation_r
 _env = t.read_envelopes
 _DAY_US = 86_400_000_000
 _CHUNK = 500
+_n, _ne, _ap = notice_tables.notices, notice_tables.notice_events, notice_tables.appeals
+_SETTLED = [NoticeStatus.PAID.value, NoticeStatus.CANCELLED.value]
 _CLOSED = [ViolationStatus.CONFIRMED.value, ViolationStatus.REJECTED.value,
            ViolationStatus.WITHDRAWN.value]
 
@@ -79,11 +83,19 @@ class SqlPrivacy:
 
     def delete_closed_violations_before(self, cutoff: datetime) -> int:
         closed_us = func.coalesce(_v.c.reviewed_us, _v.c.created_us)
+        # A notice still open (unpaid, appealed, overdue) keeps its case; a settled one goes
+        # with it, keeper and history included (payments stay: they are the payer's record).
+        open_notices = select(_n.c.violation_id).where(_n.c.status.not_in(_SETTLED))
         ids = list(self._c.execute(select(_v.c.id).where(
             _v.c.status.in_(_CLOSED), closed_us < to_us(cutoff),
-            _v.c.id.not_in(_active_holds(HoldTarget.VIOLATION)))).scalars())
+            _v.c.id.not_in(_active_holds(HoldTarget.VIOLATION)),
+            _v.c.id.not_in(open_notices))).scalars())
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
+            numbers = select(_n.c.number).where(_n.c.violation_id.in_(chunk))
+            self._c.execute(delete(_ne).where(_ne.c.number.in_(numbers)))
+            self._c.execute(delete(_ap).where(_ap.c.number.in_(numbers)))
+            self._c.execute(delete(_n).where(_n.c.violation_id.in_(chunk)))
             self._c.execute(delete(_vr).where(_vr.c.violation_id.in_(chunk)))
             self._c.execute(delete(_v).where(_v.c.id.in_(chunk)))
         return len(ids)

@@ -89,7 +89,8 @@ class NoticeOut(BaseModel):
     appeals: list[AppealOut]
 
 
-def _throttle(request: Request, number: str) -> None:
+def throttle(request: Request, number: str) -> None:
+    """Count a look-up against the client's and the notice's windows; 429 past either."""
     limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
     per_client = limiters["notice-client"].allow(client_key(request))
     # Only well-formed numbers get a window of their own, so made-up ones cannot crowd out
@@ -118,7 +119,7 @@ def _out(view: CitizenView) -> NoticeOut:
 @router.post("/lookup", response_model=NoticeOut, dependencies=[Depends(public)])
 async def look_up(body: LookupIn, request: Request) -> NoticeOut:
     """The notice, its status and its evidence, for the holder of its number and plate."""
-    _throttle(request, body.number)
+    throttle(request, body.number)
     view = await run_in_threadpool(container_of(request).notices.citizen.look_up,
                                    body.number, body.plate)
     if view is None:
@@ -130,7 +131,7 @@ async def look_up(body: LookupIn, request: Request) -> NoticeOut:
              dependencies=[Depends(public)])
 async def appeal(body: AppealIn, request: Request) -> AppealOut:
     """File an appeal against the notice with a text."""
-    _throttle(request, body.number)
+    throttle(request, body.number)
     filed = await run_in_threadpool(container_of(request).notices.citizen.appeal,
                                     body.number, body.plate, text=body.text)
     if filed is None:

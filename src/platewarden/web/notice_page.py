@@ -1,0 +1,118 @@
+"""The citizen look-up page printed on every notice (``/notice``): no sign-in, no cookies.
+
+A plain form over the same service and the same limits as ``/api/v1/public/notices``; any
+mismatch is the same message, and a look-up answers only the holder of number and plate.
+"""
+
+# ruff: noqa: RUF001 - Uzbek letters with U+02BB and Cyrillic words, not look-alikes
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from platewarden.api.deps import container_of, public
+from platewarden.api.routes.citizen import throttle
+from platewarden.domain.notices import NoticeStatus
+from platewarden.services.citizen import CitizenView
+from platewarden.services.errors import ServiceError
+from platewarden.web.i18n import LANGUAGES, pick_language
+from platewarden.web.render import PAGE_CSP
+
+router = APIRouter(tags=["citizen"])
+_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "public"),
+                   autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
+Text64 = Annotated[str, Form(min_length=1, max_length=64)]
+APPEALABLE = (NoticeStatus.ISSUED, NoticeStatus.DELIVERED, NoticeStatus.OVERDUE)
+WORDS: dict[str, dict[str, str]] = {
+    "en": {"title": "Check a notice", "number": "Notice number", "plate": "Plate",
+           "look_up": "Look up", "status": "Status", "offence": "Offence", "when": "Time",
+           "where": "Place", "measured": "Measured / limit", "law": "Legal basis",
+           "amount": "Fine (som)", "until": "until", "due": "Due by",
+           "reference": "Payment reference", "appeal": "Appeal",
+           "appeal_text": "Why the notice is wrong",
+           "no_match": "No notice matches this number and plate.",
+           "appealed": "Your appeal has been filed.",
+           "rate_limited": "Too many look-ups; wait a while and try again."},
+    "ru": {"title": "Проверка постановления", "number": "Номер постановления",
+           "plate": "Госномер", "look_up": "Найти", "status": "Статус",
+           "offence": "Правонарушение", "when": "Время", "where": "Место",
+           "measured": "Измерено / ограничение", "law": "Правовое основание",
+           "amount": "Штраф (сум)", "until": "до", "due": "Оплатить до",
+           "reference": "Номер платежа", "appeal": "Обжаловать",
+           "appeal_text": "Почему постановление неверно",
+           "no_match": "Постановление с таким номером и госномером не найдено.",
+           "appealed": "Жалоба подана.",
+           "rate_limited": "Слишком много запросов; попробуйте позже."},
+    "uz": {"title": "Bildirishnomani tekshirish", "number": "Bildirishnoma raqami",
+           "plate": "Davlat raqami", "look_up": "Qidirish", "status": "Holati",
+           "offence": "Huquqbuzarlik", "when": "Vaqti", "where": "Joyi",
+           "measured": "Oʻlchangan / cheklov", "law": "Huquqiy asos",
+           "amount": "Jarima (soʻm)", "until": "gacha", "due": "Toʻlash muddati",
+           "reference": "Toʻlov raqami", "appeal": "Shikoyat qilish",
+           "appeal_text": "Bildirishnoma nima uchun notoʻgʻri",
+           "no_match": "Bu raqam va davlat raqami boʻyicha bildirishnoma topilmadi.",
+           "appealed": "Shikoyatingiz qabul qilindi.",
+           "rate_limited": "Soʻrovlar juda koʻp; keyinroq urinib koʻring."},
+}
+
+
+def _page(request: Request, *, status_code: int = 200, **context: Any) -> HTMLResponse:
+    lang = request.query_params.get("lang") or pick_language(
+        None, request.headers.get("accept-language"))
+    lang = lang if lang in WORDS else "uz"
+    view: CitizenView | None = context.get("view")
+    images = [{"role": i.role, "content_type": i.content_type,
+               "data": base64.b64encode(i.data).decode()} for i in (view.images if view else ())]
+    message = WORDS[lang].get(context.pop("message_key", ""), "")
+    html = _env.get_template("notice.html").render(
+        t=WORDS[lang], lang=lang, languages=LANGUAGES, images=images, message=message,
+        can_appeal=view is not None and view.status in APPEALABLE, **context)
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["content-security-policy"] = PAGE_CSP
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+@router.get("/notice", response_class=HTMLResponse, dependencies=[Depends(public)])
+async def form(request: Request) -> HTMLResponse:
+    """The look-up form."""
+    return _page(request)
+
+
+@router.post("/notice", response_class=HTMLResponse, dependencies=[Depends(public)])
+async def look_up(request: Request, number: Text64, plate: Text64) -> HTMLResponse:
+    """The notice for whoever holds its number and plate; one message for any mismatch."""
+    try:
+        throttle(request, number)
+    except ServiceError:
+        return _page(request, status_code=429, message_key="rate_limited")
+    view = await run_in_threadpool(container_of(request).notices.citizen.look_up, number,
+                                   plate)
+    if view is None:
+        return _page(request, status_code=404, message_key="no_match")
+    return _page(request, view=view, plate=plate)
+
+
+@router.post("/notice/appeal", response_class=HTMLResponse, dependencies=[Depends(public)])
+async def appeal(request: Request, number: Text64, plate: Text64,
+                 text: Annotated[str, Form(min_length=1, max_length=5000)]) -> HTMLResponse:
+    """File an appeal with a text, then show the notice again."""
+    try:
+        throttle(request, number)
+        filed = await run_in_threadpool(container_of(request).notices.citizen.appeal, number,
+                                        plate, text=text)
+    except ServiceError as exc:
+        key = "rate_limited" if exc.code == "rate_limited" else ""
+        return _page(request, status_code=exc.status, message_key=key)
+    if filed is None:
+        return _page(request, status_code=404, message_key="no_match")
+    view = await run_in_threadpool(container_of(request).notices.citizen.look_up, number,
+                                   plate)
+    return _page(request, view=view, plate=plate, message_key="appealed")
