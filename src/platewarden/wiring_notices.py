@@ -52,5 +52,6 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
                               clock=clock, policy=policy),
         cases=cases, documents=documents, keepers=registry,
         citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases,
+                              audit=audit,
                               redactor=RecognitionRedactor()),
         uow_factory=uow_factory)

@@ -17,10 +17,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from platewarden.domain.audit import AuditAction
 from platewarden.domain.notices import NoticeStatus, number_is_well_formed
 from platewarden.domain.plates import canonical_key
+from platewarden.services.audit import AuditService
 from platewarden.services.evidence_packages import Redactor
-from platewarden.services.notice_cases import NoticeCases
+from platewarden.services.notice_cases import CITIZEN, NoticeCases
 from platewarden.services.notice_documents import EvidenceImage, NoticeDocuments
 from platewarden.services.notice_ports import Appeal, NoticeUnitOfWorkFactory
 
@@ -54,8 +56,10 @@ class CitizenLookup:
     """Finds a notice by number and plate, and files appeals against it."""
 
     def __init__(self, *, uow_factory: NoticeUnitOfWorkFactory, documents: NoticeDocuments,
-                 cases: NoticeCases, redactor: Redactor | None = None) -> None:
+                 cases: NoticeCases, audit: AuditService,
+                 redactor: Redactor | None = None) -> None:
         self._uow_factory = uow_factory
+        self._audit = audit
         self._documents = documents
         self._cases = cases
         self.redactor = redactor
@@ -80,9 +84,14 @@ class CitizenLookup:
             return None
         document = self._documents.document(number.strip().upper())
         notice, fine = document.notice, document.notice.fine
-        with self._uow_factory(read_only=True) as uow:
+        with self._uow_factory() as uow:
             appeals = tuple(a for a in uow.notices.appeals(status=None)
                             if a.number == notice.number)
+            # Who saw a case is part of it: each look that matched is audited (not misses:
+            # they show nothing, and anyone could fill the log with them).
+            self._audit.record(uow, actor=CITIZEN, action=AuditAction.RECORD_VIEWED,
+                               target=notice.number, details={"via": "citizen-look-up"})
+            uow.commit()
         return CitizenView(
             number=notice.number, status=notice.status, violation_type=document.violation_type,
             occurred_local=document.occurred_local, place=document.place,

@@ -107,4 +107,5 @@ def make_notice_world(*, settings: NoticeSettings | None = None) -> NoticeWorld:
         registry=registry, documents=documents, cases=cases,
         issuing=NoticeService(uow_factory=uow_factory, registry=registry, audit=audit,
                               clock=clock, policy=policy),
-        citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases))
+        citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases,
+                              audit=audit))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from platewarden.domain.audit import AuditAction
 from platewarden.services.evidence_packages import Redaction
 
 from .notice_factories import PLATE, make_notice_world
@@ -40,6 +41,10 @@ def test_the_plate_may_be_written_as_people_write_it() -> None:
     view = world.citizen.look_up(f" {notice.number.lower()} ", "01 a 123 bc")
     assert view is not None
     assert view.number == notice.number
+    world.citizen.look_up(notice.number, "01A999ZZ")  # a miss is not audited
+    with world.uow_factory(read_only=True) as uow:
+        seen = uow.audit.find([AuditAction.RECORD_VIEWED])
+    assert [(r.entry.actor, r.entry.target) for r in seen] == [("citizen", notice.number)]
 
 
 def test_overviews_are_shown_only_redacted_and_redacted_once() -> None:
