@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.deps import container_of, public
+from platewarden.api.ratelimit import SlidingWindowLimiter, client_key
 from platewarden.api.routes.citizen import throttle
 from platewarden.domain.notices import NoticeStatus
 from platewarden.services.citizen import CitizenView
@@ -39,7 +40,11 @@ WORDS: dict[str, dict[str, str]] = {
            "appeal_text": "Why the notice is wrong",
            "no_match": "No notice matches this number and plate.",
            "appealed": "Your appeal has been filed.",
-           "rate_limited": "Too many look-ups; wait a while and try again."},
+           "rate_limited": "Too many look-ups; wait a while and try again.",
+           "code_valid": "This verification code belongs to a notice issued by this system.",
+           "code_invalid": "This verification code does not belong to any notice.",
+           "code": "Verification code",
+           "check": "Check the code"},
     "ru": {"title": "Проверка постановления", "number": "Номер постановления",
            "plate": "Госномер", "look_up": "Найти", "status": "Статус",
            "offence": "Правонарушение", "when": "Время", "where": "Место",
@@ -49,7 +54,11 @@ WORDS: dict[str, dict[str, str]] = {
            "appeal_text": "Почему постановление неверно",
            "no_match": "Постановление с таким номером и госномером не найдено.",
            "appealed": "Жалоба подана.",
-           "rate_limited": "Слишком много запросов; попробуйте позже."},
+           "rate_limited": "Слишком много запросов; попробуйте позже.",
+           "code_valid": "Этот код проверки принадлежит постановлению этой системы.",
+           "code_invalid": "Этот код проверки не принадлежит ни одному постановлению.",
+           "code": "Код проверки",
+           "check": "Проверить код"},
     "uz": {"title": "Bildirishnomani tekshirish", "number": "Bildirishnoma raqami",
            "plate": "Davlat raqami", "look_up": "Qidirish", "status": "Holati",
            "offence": "Huquqbuzarlik", "when": "Vaqti", "where": "Joyi",
@@ -59,7 +68,11 @@ WORDS: dict[str, dict[str, str]] = {
            "appeal_text": "Bildirishnoma nima uchun notoʻgʻri",
            "no_match": "Bu raqam va davlat raqami boʻyicha bildirishnoma topilmadi.",
            "appealed": "Shikoyatingiz qabul qilindi.",
-           "rate_limited": "Soʻrovlar juda koʻp; keyinroq urinib koʻring."},
+           "rate_limited": "Soʻrovlar juda koʻp; keyinroq urinib koʻring.",
+           "code_valid": "Bu tekshirish kodi ushbu tizim bergan bildirishnomaga tegishli.",
+           "code_invalid": "Bu tekshirish kodi hech qaysi bildirishnomaga tegishli emas.",
+           "code": "Tekshirish kodi",
+           "check": "Kodni tekshirish"},
 }
 
 
@@ -98,6 +111,16 @@ async def look_up(request: Request, number: Text64, plate: Text64) -> HTMLRespon
     if view is None:
         return _page(request, status_code=404, message_key="no_match")
     return _page(request, view=view, plate=plate)
+
+
+@router.post("/notice/verify", response_class=HTMLResponse, dependencies=[Depends(public)])
+async def verify(request: Request, code: Text64) -> HTMLResponse:
+    """Whether a verification code belongs to a notice: valid or not, nothing else."""
+    limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
+    if not limiters["notice-client"].allow(client_key(request)):
+        return _page(request, status_code=429, message_key="rate_limited")
+    valid = await run_in_threadpool(container_of(request).notices.citizen.verify, code)
+    return _page(request, message_key="code_valid" if valid else "code_invalid")
 
 
 @router.post("/notice/appeal", response_class=HTMLResponse, dependencies=[Depends(public)])

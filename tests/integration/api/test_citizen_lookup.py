@@ -163,3 +163,8 @@ def test_the_page_printed_on_notices_looks_up_and_appeals_without_cookies(
     assert appealed.status_code == 200
     assert "Your appeal has been filed." in appealed.text
     assert container.notices.cases.notice(notice.number).status.value == "appealed"
+    valid = httpx.post(f"{url}/notice/verify?lang=en", data={"code": notice.verification_code})
+    assert "belongs to a notice issued" in valid.text
+    assert notice.number not in valid.text  # valid or not, nothing else
+    forged = httpx.post(f"{url}/notice/verify?lang=en", data={"code": "AAAA-AAAA-AAAA-AAAA"})
+    assert "does not belong" in forged.text

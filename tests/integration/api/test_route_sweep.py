@@ -34,7 +34,8 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/api/v1/auth/login"),
           ("POST", "/api/v1/public/notices/lookup"), ("POST", "/api/v1/public/notices/appeal"),
           ("POST", "/api/v1/public/notices/verify"),
           # The same look-up and appeal as a plain form at the address printed on notices.
-          ("GET", "/notice"), ("POST", "/notice"), ("POST", "/notice/appeal")}
+          ("GET", "/notice"), ("POST", "/notice"), ("POST", "/notice/appeal"),
+          ("POST", "/notice/verify")}
 # A login's second step: opened only by the challenge token the password step returned.
 CHALLENGE = {("POST", "/api/v1/auth/mfa/enrol"), ("POST", "/api/v1/auth/mfa/verify"),
              ("GET", "/console/login/mfa"), ("POST", "/console/login/mfa"),
