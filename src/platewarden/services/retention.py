@@ -173,7 +173,7 @@ class RetentionService:
 
     def _delete_rows(self, repo: PrivacyRepository, cut: Cutoffs, *,
                      dry_run: bool) -> tuple[RetentionCounts, list[str]]:
-        held = repo.held_past(cut.nonhit_read)
+        held = repo.held_past(cut.nonhit_read, closed_cutoff=cut.closed_violation)
         violations = repo.delete_closed_violations_before(cut.closed_violation)
         alerts = repo.delete_alerts_before(cut.hotlist_hit)
         reads, read_shas = repo.delete_reads_before(cut.nonhit_read)

@@ -171,11 +171,13 @@ class SqlPrivacy:
                 _env.c.envelope_sha256.in_(chunk))).scalars())
         return [sha for sha in unique if sha not in still]
 
-    def held_past(self, cutoff: datetime) -> int:
+    def held_past(self, cutoff: datetime, *, closed_cutoff: datetime) -> int:
         held_reads = self._c.execute(select(func.count()).select_from(_r).where(
             _r.c.captured_us < to_us(cutoff), _r.c.id.in_(_active_holds(HoldTarget.READ))))
+        closed_us = func.coalesce(_v.c.reviewed_us, _v.c.created_us)
         held_cases = self._c.execute(select(func.count()).select_from(_v).where(
-            _v.c.status.in_(_CLOSED), _v.c.id.in_(_active_holds(HoldTarget.VIOLATION))))
+            _v.c.status.in_(_CLOSED), closed_us < to_us(closed_cutoff),
+            _v.c.id.in_(_active_holds(HoldTarget.VIOLATION))))
         return int(held_reads.scalar_one()) + int(held_cases.scalar_one())
 
     # Pseudonyms ---------------------------------------------------------------------------
