@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from platewarden.domain.plates import canonical_key
 from platewarden.domain.violations import ViolationStatus, ViolationType
 from platewarden.services.unit_of_work import Session, UnitOfWorkFactory, User, ViolationFilter
 from unit.rules.factories import at, make_entry
@@ -176,3 +177,22 @@ def test_users_and_sessions(uow_factory: UnitOfWorkFactory) -> None:
         assert changed is not None
         assert changed.password_hash == "h2"
         assert uow.accounts.session("t" * 64) is None
+
+
+def test_hotlist_keys_and_entries_by_key_include_expired_ones(
+        uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        uow.hotlist.upsert([make_entry("01A123BC", id="h1", expires_at=at(1)),
+                            make_entry("01A123BC", id="h2", list_name="wanted"),
+                            make_entry("01B999CC", id="h3"),
+                            make_entry("01B999CC", id="h3", reason="last one wins")], at=T0)
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        keys = uow.hotlist.keys()
+        assert keys == {canonical_key("01A123BC"), canonical_key("01B999CC")}
+        found = uow.hotlist.for_keys([canonical_key("01A123BC")])
+        assert sorted(e.id for e in found) == ["h1", "h2"]
+        assert [e.reason for e in uow.hotlist.for_keys([canonical_key("01B999CC")])] == [
+            "last one wins"]
+        assert uow.hotlist.for_keys([]) == []
+        assert uow.hotlist.for_keys(["NOSUCHKEY"]) == []

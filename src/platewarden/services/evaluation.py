@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from platewarden.domain.cameras import Camera, Section
-from platewarden.domain.clock import EPOCH
 from platewarden.domain.messages import (
     AlertRaised,
     Event,
@@ -24,7 +23,7 @@ from platewarden.domain.messages import (
 )
 from platewarden.domain.reads import PlateRead
 from platewarden.domain.rules import evaluate_single_read
-from platewarden.domain.rules.hotlist import HotlistIndex
+from platewarden.domain.rules.hotlist import HotlistKeys, match
 from platewarden.domain.rules.section_reconcile import WITHDRAW_REASON, reconcile, scope_for
 from platewarden.domain.tolerance import SpeedTolerance
 from platewarden.domain.violations import Violation, ViolationStatus
@@ -71,7 +70,7 @@ class RuleEngine:
         self._publisher = publisher
         self._policy = policy
         self._clock = clock
-        self._hotlist = HotlistIndex()
+        self._hotlist = HotlistKeys()
         self._hotlist_version: str | None = None
 
     def on_reads_accepted(self, events: Sequence[Event]) -> None:
@@ -93,9 +92,9 @@ class RuleEngine:
         """Run every rule over the given reads in one transaction; idempotent."""
         if not read_pks:
             return []
+        self._refresh_hotlist()  # outside the write transaction: a reload takes a while
         with self._uow_factory() as uow:
             run = _Pass(uow=uow, now=self._clock())
-            self._refresh_hotlist(uow)
             found = {s.read.id: s for s in uow.reads.get_many(read_pks)}
             for pk in dict.fromkeys(read_pks):
                 stored = found.get(pk)
@@ -114,14 +113,18 @@ class RuleEngine:
         self._publisher.publish(run.events)
         return run.events
 
-    def _refresh_hotlist(self, uow: UnitOfWork) -> None:
-        version = uow.hotlist.version()
-        if version != self._hotlist_version:
-            # Expired entries stay in the index: a replayed backlog read from before the
-            # expiry must still match; the rule checks expiry at the read's time.
-            self._hotlist = HotlistIndex(uow.hotlist.active(at=EPOCH))
-            self._hotlist_version = version
-            log.info("hotlist loaded: %d entries", len(self._hotlist))
+    def _refresh_hotlist(self) -> None:
+        """Reload the hotlist's keys when its version changed (polled before each batch)."""
+        with self._uow_factory(read_only=True) as uow:
+            version = uow.hotlist.version()
+            if version == self._hotlist_version:
+                return
+            # Expired entries stay: a replayed backlog read from before the expiry must
+            # still match; the rule checks expiry at the read's time.
+            keys = uow.hotlist.keys()
+        self._hotlist = HotlistKeys(keys)
+        self._hotlist_version = version
+        log.info("hotlist loaded: %d keys", len(keys))
 
     def _evaluate_read(self, run: _Pass, read: PlateRead) -> None:
         camera = run.camera(read.camera_id)
@@ -130,7 +133,9 @@ class RuleEngine:
         for violation in evaluate_single_read(read, camera, tolerance=self._policy.tolerance):
             self._add(run, violation)
         self._evaluate_sections(run, read)
-        for alert in self._hotlist.match(read):
+        key = self._hotlist.key_of(read.plate)
+        listed = run.uow.hotlist.for_keys([key]) if key is not None else []
+        for alert in match(read, listed):
             if run.uow.violations.add_alert_if_absent(alert, created_at=run.now):
                 run.events.append(AlertRaised(alert_id=alert.id, kind=alert.kind.value,
                                               priority=alert.priority,

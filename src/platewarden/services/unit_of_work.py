@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -156,11 +156,17 @@ class ViolationRepository(Protocol):
 
 
 class HotlistRepository(Protocol):
-    """Hotlist entries; ``version`` changes whenever the list does."""
+    """Hotlist entries; ``version`` changes whenever the list does.
+
+    ``keys`` is the canonical key of every entry, expired or not (what the rules hold in
+    memory); ``for_keys`` every entry, expired or not, under any of ``keys``.
+    """
 
     def upsert(self, entries: Iterable[HotlistEntry], *, at: datetime) -> int: ...
     def active(self, *, at: datetime) -> list[HotlistEntry]: ...
     def version(self) -> str: ...
+    def keys(self) -> set[str]: ...
+    def for_keys(self, keys: Collection[str]) -> list[HotlistEntry]: ...
 
 
 class HotlistChangeRepository(Protocol):

@@ -7,8 +7,9 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from platewarden.domain.plates import canonical_key
 from platewarden.domain.rules import hotlist
-from platewarden.domain.rules.hotlist import HotlistIndex
+from platewarden.domain.rules.hotlist import HotlistIndex, HotlistKeys
 from platewarden.domain.rules.ids import alert_id
 from platewarden.domain.violations import AlertKind
 
@@ -121,3 +122,12 @@ def test_index_equals_scan(read_plate: str, listed: list[tuple[str, int]]) -> No
     for alert in alerts:
         expected = AlertKind.HIT if alert.listed_plate == read.plate else AlertKind.POSSIBLE_HIT
         assert alert.kind is expected
+
+
+def test_hotlist_keys_find_a_plate_and_its_confusable_readings_only() -> None:
+    keys = HotlistKeys([canonical_key("01A123BC")])
+    assert keys.key_of("01 a 123 bc") == canonical_key("01A123BC")
+    assert keys.key_of("01A1238C") == canonical_key("01A123BC")  # 8/B alike
+    assert keys.key_of("01A124BC") is None
+    assert len(keys) == 1
+    assert len(HotlistKeys()) == 0

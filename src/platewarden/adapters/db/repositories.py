@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -408,12 +408,17 @@ class SqlHotlist:
         self._c = conn
 
     def upsert(self, entries: Iterable[HotlistEntry], *, at: datetime) -> int:
-        count = 0
-        for entry in entries:
-            self._c.execute(delete(t.hotlist_entries).where(t.hotlist_entries.c.id == entry.id))
-            self._c.execute(insert(t.hotlist_entries).values(**hotlist_row(entry),
-                                                             created_us=to_us(at)))
-            count += 1
+        # In chunks with executemany: a national list has about a million entries. The
+        # last entry given for an id wins, as one by one.
+        given = list(entries)
+        unique = list({e.id: e for e in given}.values())
+        h, created = t.hotlist_entries, to_us(at)
+        for start in range(0, len(unique), 5000):
+            chunk = unique[start:start + 5000]
+            self._c.execute(delete(h).where(h.c.id.in_([e.id for e in chunk])))
+            self._c.execute(insert(h), [{**hotlist_row(e), "created_us": created}
+                                        for e in chunk])
+        count = len(given)
         state = t.system_state
         self._c.execute(delete(state).where(state.c.key == "hotlist_version"))
         self._c.execute(insert(state).values(key="hotlist_version", value=uuid.uuid4().hex))
@@ -427,3 +432,11 @@ class SqlHotlist:
     def version(self) -> str:
         value = self._c.execute(_HOTLIST_VERSION).scalar()
         return value or "empty"
+
+    def keys(self) -> set[str]:
+        return set(self._c.execute(select(t.hotlist_entries.c.plate_key).distinct()).scalars())
+
+    def for_keys(self, keys: Collection[str]) -> list[HotlistEntry]:
+        h = t.hotlist_entries
+        rows = self._c.execute(select(h).where(h.c.plate_key.in_(list(keys))))
+        return [hotlist_from(r) for r in rows]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 
 from platewarden.adapters.memory.state import Transaction, in_regions, stored_time
@@ -109,3 +109,10 @@ class MemoryHotlist:
     def version(self) -> str:
         number = self._tx.read().hotlist_version
         return f"memory-{number}" if number else "empty"
+
+    def keys(self) -> set[str]:
+        return {e.plate_key for e in self._tx.read().hotlist.values()}
+
+    def for_keys(self, keys: Collection[str]) -> list[HotlistEntry]:
+        wanted = set(keys)
+        return [e for e in self._tx.read().hotlist.values() if e.plate_key in wanted]

@@ -121,3 +121,26 @@ class HotlistIndex:
     def __iter__(self) -> Iterator[HotlistEntry]:
         for bucket in self._by_key.values():
             yield from bucket.values()
+
+
+class HotlistKeys:
+    """The canonical keys of a whole hotlist: the per-read check, in memory, cheaply.
+
+    A national list has about a million entries; holding every entry in a
+    :class:`HotlistIndex` costs most of a gigabyte in each rule worker. Almost no read
+    matches, so only the keys are held: a read whose key is absent cannot match (decided
+    without I/O), and for the rare read whose key is present the caller fetches that key's
+    entries and runs :func:`match` on them, which also re-checks the texts and the expiry.
+    """
+
+    def __init__(self, keys: Iterable[str] = ()) -> None:
+        """Hold ``keys`` (canonical keys, as stored with each entry)."""
+        self._keys = frozenset(keys)
+
+    def key_of(self, plate: str) -> str | None:
+        """``plate``'s canonical key if some entry shares it, else ``None``."""
+        key = canonical_key(normalise(plate))
+        return key if key in self._keys else None
+
+    def __len__(self) -> int:
+        return len(self._keys)
