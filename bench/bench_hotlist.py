@@ -27,6 +27,7 @@ from typing import Any
 
 from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
+from platewarden.domain.clock import EPOCH
 from platewarden.domain.plates import canonical_key
 from platewarden.domain.reads import ClockSync, PlateRead
 from platewarden.domain.rules.hotlist import HotlistIndex, HotlistKeys, match
@@ -121,13 +122,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         alerts, seconds = timed(match_hits)
         report["hit_path_per_s"] = round(len(hit_reads) / seconds)
         report["alerts_from_hits"] = alerts
+        if args.with_full_index:
+            # The old reload, the baseline: every entry from the database into an index.
+            def load_full() -> HotlistIndex:
+                with uow_factory(read_only=True) as uow:
+                    return HotlistIndex(uow.hotlist.active(at=EPOCH))
+            del keys
+            gc.collect()
+            before = rss_mib()
+            index, report["full_index_build_s"] = timed(load_full)
+            report["full_index_rss_growth_mib"] = round(rss_mib() - before, 1)
+            del index
         engine.dispose()
-    if args.with_full_index:
-        gc.collect()
-        before = rss_mib()
-        index, report["full_index_build_s"] = timed(lambda: HotlistIndex(listed))
-        report["full_index_rss_growth_mib"] = round(rss_mib() - before, 1)
-        del index
     return report
 
 
@@ -152,9 +158,9 @@ def main() -> None:
 def write_docs(r: dict[str, Any]) -> None:
     full = ""
     if "full_index_build_s" in r:
-        full = (f"| baseline: every entry in a `HotlistIndex` (the old way) | "
-                f"{r['full_index_build_s']:.1f} s to build | "
-                f"+{r['full_index_rss_growth_mib']} MiB RSS |\n")
+        full = (f"| baseline, the old reload: every entry loaded into a `HotlistIndex` | "
+                f"{r['full_index_build_s']:.1f} s | +{r['full_index_rss_growth_mib']} MiB "
+                "RSS |\n")
     section = (
         "<!-- bench_hotlist:start -->\n"
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {r['machine']}.\n"

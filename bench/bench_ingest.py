@@ -29,6 +29,7 @@ import httpx
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ingest_offered import run_path, write_offered_docs
 from loadgen import LoadResult, build_request, run_load
 from platewarden.adapters.crypto import Argon2PasswordHasher
 from platewarden.bootstrap import bootstrap
@@ -41,12 +42,21 @@ ROOT = Path(__file__).resolve().parents[1]
 CAMERAS = 20
 
 
+_BASES: list[bytes] = []
+
+
 def crop_8kb(rng: random.Random) -> bytes:
-    """A unique ~8 KB JPEG (noise compresses badly, like a real plate crop at high quality)."""
-    image = Image.effect_noise((160, 48), 40).convert("RGB")
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=70)
-    data = out.getvalue()
+    """A unique ~8 KB JPEG (noise compresses badly, like a real plate crop at high quality).
+
+    Unique by a random comment segment over one of a few noise images: encoding a fresh
+    image per read would make building tens of thousands of requests take minutes.
+    """
+    if len(_BASES) < 16:
+        image = Image.effect_noise((160, 48), 40).convert("RGB")
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=70)
+        _BASES.append(out.getvalue())
+    data = _BASES[rng.randrange(len(_BASES))]
     pad = max(0, 8192 - len(data) - 4)
     comment = rng.randbytes(min(pad, 65000))
     segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
@@ -196,6 +206,31 @@ def run_server_phases(args: argparse.Namespace, workers: int) -> dict[str, Any]:
     return {"phases": phases, "latency": latencies, "rss": rss, "workers": workers}
 
 
+def offered_requests(keys: dict[str, bytes], reads: int, batch: int, prefix: str) -> list[bytes]:
+    """Signed batch requests of ``batch`` reads each, spread over the cameras."""
+    rng = random.Random(prefix)
+    cams = list(keys)
+    payloads = reads_for(rng, reads, prefix)
+    return [envelope_request(cams[i % len(cams)], keys[cams[i % len(cams)]],
+                             payloads[s:s + batch],
+                             "/api/v1/ingest/batch" if batch > 1 else "/api/v1/ingest/read")
+            for i, s in enumerate(range(0, len(payloads), batch))]
+
+
+def run_offered(args: argparse.Namespace) -> dict[str, Any]:
+    """Fixed offered loads on each path, side by side, in this one run."""
+    runs = {path: run_path(path, args, setup=setup, requests_for=offered_requests)
+            for path in args.paths.split(",")}
+    return {"machine": machine(), "runs": runs,
+            "command": "python bench/bench_ingest.py " + " ".join(sys.argv[1:])}
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} cores, "
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"load average {os.getloadavg()[0]:.1f} at the end")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reads", type=int, default=6000)
@@ -204,7 +239,21 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2", help="server process counts to compare")
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--offered", type=lambda v: [float(x) for x in v.split(",")],
+                        default=None, help="reads/s to offer, e.g. 250,500,1000,2000,3000: "
+                        "compares the paths instead of the closed-loop phases")
+    parser.add_argument("--paths", default="embedded,jetstream")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per offered load")
+    parser.add_argument("--offered-batch", type=int, default=10, help="reads per request")
+    parser.add_argument("--saturated-ms", type=float, default=1000.0,
+                        help="stop raising the load once p99 exceeds this")
     args = parser.parse_args()
+    if args.offered:
+        report = run_offered(args)
+        print(json.dumps(report, indent=2))
+        if args.write_docs:
+            write_offered_docs(report, ROOT / "docs" / "benchmarks.md")
+        return
     runs = [run_server_phases(args, int(n)) for n in args.workers.split(",")]
     report = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "

@@ -98,3 +98,47 @@ def run_load(*, host: str, port: int, requests: Sequence[bytes],
              concurrency: int) -> LoadResult:
     """Send every request over ``concurrency`` keep-alive connections as fast as answered."""
     return asyncio.run(_run(host, port, requests, concurrency))
+
+
+async def _paced(host: str, port: int, requests: Sequence[bytes], rate_per_s: float,
+                 connections: int) -> LoadResult:
+    pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+    for _ in range(connections):
+        pool.put_nowait(await asyncio.open_connection(host, port))
+    result = LoadResult()
+
+    async def one(request: bytes, due: float) -> None:
+        reader, writer = await pool.get()
+        try:
+            writer.write(request)
+            await writer.drain()
+            status = await _read_response(reader)
+        finally:
+            pool.put_nowait((reader, writer))
+        # From when it was due, not when a connection was free: no coordinated omission.
+        result.latencies.append(time.perf_counter() - due)
+        result.statuses[status] = result.statuses.get(status, 0) + 1
+
+    started = time.perf_counter()
+    tasks = []
+    for n, request in enumerate(requests):
+        due = started + n / rate_per_s
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(request, due)))
+    await asyncio.gather(*tasks)
+    result.seconds = time.perf_counter() - started
+    while not pool.empty():
+        pool.get_nowait()[1].close()
+    return result
+
+
+def run_paced(*, host: str, port: int, requests: Sequence[bytes], rate_per_s: float,
+              connections: int = 64) -> LoadResult:
+    """Offer ``requests`` at a fixed rate (open loop) over a pool of keep-alive connections.
+
+    Latency runs from each request's due time, so a server that falls behind shows it in the
+    percentiles instead of slowing the offered load down.
+    """
+    return asyncio.run(_paced(host, port, requests, rate_per_s, connections))

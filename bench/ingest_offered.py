@@ -1,0 +1,164 @@
+"""Fixed offered loads through HTTP ingest: the embedded default beside HTTP → JetStream.
+
+Used by ``bench_ingest.py --offered R1,R2,...``. For each path a fresh installation and its
+processes: the embedded default is one ``platewarden serve``; the JetStream path is
+``serve --role ingest`` and ``serve --role worker`` on the machine's NATS server, with a
+stream of its own (deleted afterwards) and the same SQLite database as the writer's target.
+Each offered load runs for ``--seconds``; the acknowledgement latency is measured from each
+request's due time (open loop). After the loads, the JetStream path's backlog is timed until
+the writer and rules have caught up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import random
+import secrets
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+
+from loadgen import LoadResult, run_paced
+
+Crop = Callable[[random.Random], bytes]
+
+
+def nats_toml(stream: str) -> str:
+    return (f'[bus]\ntype = "nats"\nurl = "nats://127.0.0.1:4222"\nstream = "{stream}"\n'
+            f'subject_prefix = "{stream.lower().replace("_", "-")}"\npartitions = 4\n')
+
+
+def delete_stream(stream: str) -> None:
+    async def delete() -> None:
+        nc = await nats.connect("nats://127.0.0.1:4222")
+        js = nc.jetstream()
+        for name in (stream, f"KV_{stream}_nonces"):
+            with contextlib.suppress(nats.js.errors.NotFoundError):
+                await js.delete_stream(name)
+        await nc.close()
+    asyncio.run(delete())
+
+
+def spawn(data_dir: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, PLATEWARDEN_DATA_DIR=str(data_dir), PLATEWARDEN_LOG_LEVEL="WARNING",
+               PLATEWARDEN_INGEST_REQUESTS_PER_S="1000000")
+    return subprocess.Popen([sys.executable, "-m", "platewarden.cli.main", "serve", *args],
+                            env=env)
+
+
+def wait_http(port: int) -> None:
+    for _ in range(600):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def stored(database: Path) -> int:
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+        return int(db.execute("select count(*) from reads where evaluated = 1").fetchone()[0])
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, bytes], Any]],
+             requests_for: Callable[[dict[str, bytes], int, int, str], list[bytes]]
+             ) -> dict[str, Any]:
+    """Every offered load on a fresh installation of ``path`` (``embedded`` or ``jetstream``)."""
+    stream = f"PWBENCH_{secrets.token_hex(3).upper()}"
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        data_dir = Path(tmp) / "data"
+        data_dir.mkdir()
+        if path == "jetstream":
+            (data_dir / "platewarden.toml").write_text(nats_toml(stream), encoding="utf-8")
+        keys, _ = setup(data_dir)
+        port = 19000 + random.randrange(900)
+        procs = [spawn(data_dir, "--port", str(port), "--role",
+                       "ingest" if path == "jetstream" else "all")]
+        if path == "jetstream":
+            procs.append(spawn(data_dir, "--role", "worker"))
+        rows: list[dict[str, Any]] = []
+        try:
+            wait_http(port)
+            for level, rate in enumerate(args.offered):
+                reads = int(rate * args.seconds)
+                requests = requests_for(keys, reads, args.offered_batch, f"{path}{level}-")
+                result: LoadResult = run_paced(host="127.0.0.1", port=port, requests=requests,
+                                               rate_per_s=rate / args.offered_batch)
+                rows.append({"path": path, "offered_reads_per_s": rate,
+                             "acked_reads_per_s": round(
+                                 result.statuses.get(200, 0) * args.offered_batch
+                                 / result.seconds),
+                             "p50_ms": round(result.percentile(0.5), 1),
+                             "p99_ms": round(result.percentile(0.99), 1),
+                             "statuses": result.statuses})
+                print(json.dumps(rows[-1]), flush=True)
+                if result.percentile(0.99) > args.saturated_ms:
+                    break  # saturated: higher loads only queue up
+            total = sum(r["statuses"].get(200, 0) for r in rows) * args.offered_batch
+            started = time.perf_counter()
+            while stored(data_dir / "platewarden.db") < total:
+                if time.perf_counter() - started > 600:
+                    break
+                time.sleep(0.2)
+            drained_s = time.perf_counter() - started
+            rss = {("ingest" if n == 0 and path == "jetstream" else
+                    "server" if n == 0 else "worker"): round(rss_mib(p.pid), 1)
+                   for n, p in enumerate(procs)}
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(timeout=60)
+            if path == "jetstream":
+                delete_stream(stream)
+    return {"rows": rows, "evaluated_after_s": round(drained_s, 1), "reads": total,
+            "peak_rss_mib": rss}
+
+
+def write_offered_docs(report: dict[str, Any], path: Path) -> None:
+    """Replace (or add) the offered-load section of docs/benchmarks.md."""
+    rows = []
+    for run in report["runs"].values():
+        for r in run["rows"]:
+            rows.append(f"| {r['path']} | {r['offered_reads_per_s']:.0f} | "
+                        f"{r['acked_reads_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
+                        f"{r['statuses']} |")
+    after = "; ".join(f"{path}: {run['reads']} reads all evaluated {run['evaluated_after_s']} s "
+                      f"after the last load ended, peak RSS {run['peak_rss_mib']} MiB"
+                      for path, run in report["runs"].items())
+    section = (
+        "<!-- bench_ingest_offered:start -->\n"
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {report['machine']}.\n"
+        f"Command: `{report['command']}`\n\n"
+        "| path | offered reads/s | acknowledged reads/s | p50 ack ms | p99 ack ms | "
+        "statuses |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        f"After the loads: {after}.\n<!-- bench_ingest_offered:end -->")
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- bench_ingest_offered:start -->", "<!-- bench_ingest_offered:end -->"
+    if start in text:
+        text = text[:text.index(start)] + section + text[text.index(end) + len(end):]
+    else:
+        marker = "## Evidence store"
+        text = text.replace(marker, "## Ingest at fixed offered loads: embedded and JetStream"
+                            "\n\n" + section + "\n\n" + marker, 1)
+    path.write_text(text, encoding="utf-8")
