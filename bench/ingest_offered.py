@@ -80,20 +80,30 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+def log_path(path: str) -> bool:
+    """Whether ``path`` runs over JetStream (``jetstream``, ``jetstream-burst``)."""
+    return path.startswith("jetstream")
+
+
 def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, bytes], Any]],
              requests_for: Callable[[dict[str, bytes], int, int, str], list[bytes]]
              ) -> dict[str, Any]:
-    """Every offered load on a fresh installation of ``path`` (``embedded`` or ``jetstream``)."""
+    """Every offered load on a fresh installation of ``path``.
+
+    ``embedded``: one ``serve``. ``jetstream``: ``serve --role ingest`` and a worker during
+    the loads. ``jetstream-burst``: only ingest during the loads (the log takes the burst);
+    the worker starts afterwards and the catch-up is timed.
+    """
     stream = f"PWBENCH_{secrets.token_hex(3).upper()}"
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
-        if path == "jetstream":
+        if log_path(path):
             (data_dir / "platewarden.toml").write_text(nats_toml(stream), encoding="utf-8")
         keys, _ = setup(data_dir)
         port = 19000 + random.randrange(900)
-        procs = [spawn(data_dir, "--port", str(port), "--role",
-                       "ingest" if path == "jetstream" else "all")]
+        log = log_path(path)
+        procs = [spawn(data_dir, "--port", str(port), "--role", "ingest" if log else "all")]
         if path == "jetstream":
             procs.append(spawn(data_dir, "--role", "worker"))
         rows: list[dict[str, Any]] = []
@@ -115,13 +125,16 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
                 if result.percentile(0.99) > args.saturated_ms:
                     break  # saturated: higher loads only queue up
             total = sum(r["statuses"].get(200, 0) for r in rows) * args.offered_batch
+            if path == "jetstream-burst":
+                # The log absorbed the loads alone; now the worker catches up.
+                procs.append(spawn(data_dir, "--role", "worker"))
             started = time.perf_counter()
             while stored(data_dir / "platewarden.db") < total:
                 if time.perf_counter() - started > 600:
                     break
                 time.sleep(0.2)
             drained_s = time.perf_counter() - started
-            rss = {("ingest" if n == 0 and path == "jetstream" else
+            rss = {("ingest" if n == 0 and log else
                     "server" if n == 0 else "worker"): round(rss_mib(p.pid), 1)
                    for n, p in enumerate(procs)}
         finally:
@@ -129,7 +142,7 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
                 proc.terminate()
             for proc in procs:
                 proc.wait(timeout=60)
-            if path == "jetstream":
+            if log_path(path):
                 delete_stream(stream)
     return {"rows": rows, "evaluated_after_s": round(drained_s, 1), "reads": total,
             "peak_rss_mib": rss}
