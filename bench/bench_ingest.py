@@ -245,8 +245,6 @@ def main() -> None:
     parser.add_argument("--paths", default="embedded,jetstream")
     parser.add_argument("--seconds", type=float, default=5.0, help="per offered load")
     parser.add_argument("--offered-batch", type=int, default=10, help="reads per request")
-    parser.add_argument("--saturated-ms", type=float, default=1000.0,
-                        help="stop raising the load once p99 exceeds this")
     args = parser.parse_args()
     if args.offered:
         report = run_offered(args)

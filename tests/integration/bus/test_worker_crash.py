@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,9 +13,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
 
 from platewarden.adapters.bus.registry import NatsBusConfig
 from platewarden.adapters.crypto import Argon2PasswordHasher
+from platewarden.adapters.db.engine import make_engine
 from platewarden.bootstrap import Container, bootstrap
 from platewarden.camera.client import CameraClient
 from platewarden.camera.payloads import ReadPayload
@@ -88,9 +89,14 @@ def start_worker(data_dir: Path) -> subprocess.Popen[bytes]:
                              "worker", "--data-dir", str(data_dir)], env=env)
 
 
-def stored_reads(database: Path) -> int:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        return int(db.execute("select count(*) from reads").fetchone()[0])
+def scalar_row(engine: Engine, sql: str) -> tuple[int, ...]:
+    with engine.connect() as db:
+        row = db.execute(text(sql)).one()
+    return tuple(int(v or 0) for v in row)
+
+
+def stored_reads(engine: Engine) -> int:
+    return scalar_row(engine, "select count(*) from reads")[0]
 
 
 def test_sigkilled_worker_loses_nothing_and_duplicates_nothing(
@@ -99,33 +105,33 @@ def test_sigkilled_worker_loses_nothing_and_duplicates_nothing(
     write_config(data_dir, bus_config)
     ingest = bootstrap(make_settings(data_dir), hasher=Argon2PasswordHasher(fast_for_tests=True))
     ingest.start(role="ingest")
+    engine = make_engine(ingest.settings.resolved_database_url)
     worker = None
     try:
         with running_server(ingest) as url:
             acknowledged = send_everything(ingest, url)
         assert acknowledged == 2 * PAIRS + FILLER  # all in the log; no worker ran yet
-        assert stored_reads(data_dir / "platewarden.db") == 0
+        assert stored_reads(engine) == 0
 
         worker = start_worker(data_dir)
         deadline = time.monotonic() + 120
-        while stored_reads(data_dir / "platewarden.db") == 0:
+        while stored_reads(engine) == 0:
             assert time.monotonic() < deadline
             assert worker.poll() is None
             time.sleep(0.01)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
-        killed_at = stored_reads(data_dir / "platewarden.db")
+        killed_at = stored_reads(engine)
         assert killed_at < acknowledged, "the worker finished before it could be killed"
 
         worker = start_worker(data_dir)
         assert ingest.bus.wait_idle(timeout_s=180), "the restarted worker did not catch up"
-        with sqlite3.connect(f"file:{data_dir / 'platewarden.db'}?mode=ro", uri=True) as db:
-            reads = db.execute("select count(*), count(distinct id), sum(evaluated) "
-                               "from reads").fetchone()
-            violations = db.execute("select count(*), count(distinct plate), "
-                                    "sum(status = 'pending') from violations").fetchone()
-            alerts = db.execute("select count(*), count(distinct read_pk) "
-                                "from alerts").fetchone()
+        reads = scalar_row(engine, "select count(*), count(distinct id), "
+                                   "sum(case when evaluated then 1 else 0 end) from reads")
+        violations = scalar_row(engine, "select count(*), count(distinct plate), sum(case "
+                                        "when status = 'pending' then 1 else 0 end) "
+                                        "from violations")
+        alerts = scalar_row(engine, "select count(*), count(distinct read_pk) from alerts")
         assert reads == (acknowledged, acknowledged, acknowledged)
         assert violations == (PAIRS, PAIRS, PAIRS)
         assert alerts == (LISTED, LISTED)
@@ -134,3 +140,4 @@ def test_sigkilled_worker_loses_nothing_and_duplicates_nothing(
             worker.terminate()
             worker.wait(timeout=30)
         ingest.stop()
+        engine.dispose()
