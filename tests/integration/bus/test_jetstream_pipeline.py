@@ -70,11 +70,13 @@ def scenario_for_test() -> Scenario:
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_rule_workers_sharing_partitions_find_exactly_the_ground_truth(
-        tmp_path: Path, bus_config: NatsBusConfig, workers: int) -> None:
+        tmp_path: Path, bus_config: NatsBusConfig, workers: int, database_url: str) -> None:
     data_dir = tmp_path / "data"
-    ingest = make_container_for_role(data_dir, bus_config, role="ingest")
+    ingest = make_container_for_role(data_dir, bus_config, role="ingest",
+                                     database_url=database_url)
     pool = [make_container_for_role(data_dir, bus_config, role="worker",
-                                    shard=Shard(index=n, count=workers))
+                                    shard=Shard(index=n, count=workers),
+                                    database_url=database_url)
             for n in range(workers)]
     try:
         network = demo_network(now=NOW)
@@ -103,8 +105,8 @@ def test_rule_workers_sharing_partitions_find_exactly_the_ground_truth(
 
 
 def make_container_for_role(data_dir: Path, bus_config: NatsBusConfig, *, role: Role,
-                            shard: Shard = Shard()) -> Container:
-    container = bootstrap(make_settings(data_dir, bus=bus_config),
+                            shard: Shard = Shard(), database_url: str = "") -> Container:
+    container = bootstrap(make_settings(data_dir, bus=bus_config, database_url=database_url),
                           hasher=Argon2PasswordHasher(fast_for_tests=True))
     container.start(role=role, shard=shard)
     return container

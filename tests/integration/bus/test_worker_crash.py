@@ -41,10 +41,11 @@ def bus_config() -> Iterator[NatsBusConfig]:
     delete_stream(config)
 
 
-def write_config(data_dir: Path, config: NatsBusConfig) -> None:
+def write_config(data_dir: Path, config: NatsBusConfig, database_url: str) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    lines = ["[bus]", *(f'{k} = {v!r}' if isinstance(v, str) else f"{k} = {v}"
-                       for k, v in config.model_dump().items())]
+    lines = [f"database_url = {database_url!r}", "[bus]",
+             *(f'{k} = {v!r}' if isinstance(v, str) else f"{k} = {v}"
+               for k, v in config.model_dump().items())]
     (data_dir / "platewarden.toml").write_text("\n".join(lines).replace("'", '"') + "\n",
                                                encoding="utf-8")
 
@@ -100,9 +101,9 @@ def stored_reads(engine: Engine) -> int:
 
 
 def test_sigkilled_worker_loses_nothing_and_duplicates_nothing(
-        tmp_path: Path, bus_config: NatsBusConfig) -> None:
+        tmp_path: Path, bus_config: NatsBusConfig, database_url: str) -> None:
     data_dir = tmp_path / "data"
-    write_config(data_dir, bus_config)
+    write_config(data_dir, bus_config, database_url)
     ingest = bootstrap(make_settings(data_dir), hasher=Argon2PasswordHasher(fast_for_tests=True))
     ingest.start(role="ingest")
     engine = make_engine(ingest.settings.resolved_database_url)
