@@ -25,6 +25,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "rate_limited": 429,
     "invalid_csv": 422,
     "own_proposal": 403,
+    # Not a refusal: the event log did not confirm storage, nothing was acknowledged, and
+    # the camera retries later (its client treats every 5xx so).
+    "log_unavailable": 503,
 }
 
 

@@ -10,6 +10,7 @@ are durable before the acknowledgement.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -20,6 +21,8 @@ from platewarden.services.errors import IngestError
 from platewarden.services.ingest import Envelope, ReadOutcome
 from platewarden.services.ports import ReadLog
 from platewarden.services.unit_of_work import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 
 class CoalescedSync:
@@ -74,21 +77,29 @@ class LogJournal:
         """Store ``envelope``'s new reads in the log and say what happened to each.
 
         Raises:
-            IngestError: ``read_id_conflict`` or ``replayed_nonce``; nothing is recorded then.
+            IngestError: ``read_id_conflict`` or ``replayed_nonce`` (nothing is recorded
+                then), or ``log_unavailable`` when the log did not confirm (503: retry).
         """
         fresh = self._fresh_reads(envelope)
         command = envelope.command
-        claimed = self._log.claim_nonce(camera_id=command.camera_id, nonce=command.nonce,
-                                        envelope_sha256=envelope.envelope_sha256)
-        if claimed is not None and claimed != envelope.envelope_sha256:
-            raise IngestError("replayed_nonce", "This nonce was already used by this camera "
-                              "for a different message.")
-        self._sync()  # the images behind the reads are durable before the reads are
-        now = self._clock()
-        appended = self._log.append([ReadRecorded(
-            read=read, payload_sha256=digest, received_at=now,
-            envelope_sha256=envelope.envelope_sha256, camera_signature=command.signature)
-            for read, digest in fresh])
+        try:
+            claimed = self._log.claim_nonce(camera_id=command.camera_id, nonce=command.nonce,
+                                            envelope_sha256=envelope.envelope_sha256)
+            if claimed is not None and claimed != envelope.envelope_sha256:
+                raise IngestError("replayed_nonce", "This nonce was already used by this "
+                                  "camera for a different message.")
+            self._sync()  # the images behind the reads are durable before the reads are
+            now = self._clock()
+            appended = self._log.append([ReadRecorded(
+                read=read, payload_sha256=digest, received_at=now,
+                envelope_sha256=envelope.envelope_sha256, camera_signature=command.signature)
+                for read, digest in fresh])
+        except IngestError:
+            raise
+        except Exception as exc:  # a timeout, a lost connection, a full stream
+            log.warning("the event log did not take an envelope: %s", type(exc).__name__)
+            raise IngestError("log_unavailable", "The event log did not confirm storage; "
+                              "nothing was acknowledged. Retry later.") from exc
         accepted = {read.id for (read, _), new in zip(fresh, appended, strict=True) if new}
         outcomes = []
         for read, _ in envelope.reads:

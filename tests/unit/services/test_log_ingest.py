@@ -180,3 +180,21 @@ def test_a_failed_sync_fails_its_caller_and_the_next_caller_syncs_again() -> Non
         sync()
     sync()
     assert len(calls) == 2
+
+
+class UnreachableLog(MemoryReadLog):
+    """A log whose appends time out, as JetStream does when it cannot confirm."""
+
+    def append(self, records: object) -> list[bool]:  # type: ignore[override]
+        raise TimeoutError("no publish ack")
+
+
+def test_a_log_that_does_not_confirm_is_unavailable_not_a_refusal(
+        world: tuple[World, MemoryReadLog]) -> None:
+    w, _ = world
+    w.ingest._committer = LogJournal(uow_factory=w.uow_factory, log=UnreachableLog(),
+                                     evidence_sync=w.evidence.sync, clock=w.clock)
+    key = w.register("cam-1")
+    with pytest.raises(IngestError) as caught:
+        w.ingest.submit(command(envelope("cam-1", key, payload("r1"))))
+    assert (caught.value.code, caught.value.status) == ("log_unavailable", 503)
