@@ -20,6 +20,7 @@ from platewarden.services.unit_of_work import UnitOfWorkFactory
 
 SETTINGS_TARGET = "settings"
 REMOVED = "<removed>"
+_TOKEN_SCHEMES = ("nats", "tls")
 _MAX_VALUE_CHARS = 200
 _SECRET_NAME = re.compile(r"secret|password|token|credential|access_key|private", re.I)
 
@@ -53,10 +54,12 @@ def _without_password(text: str) -> str:
     if "://" not in text or "@" not in text:
         return text
     parts = urlsplit(text)
-    if parts.password is None:
+    if parts.password is None and not parts.scheme.startswith(_TOKEN_SCHEMES):
         return text
     host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    # nats://TOKEN@host carries its secret where other URLs carry a user name.
+    user = "***" if parts.password is None else f"{parts.username}:***"
+    netloc = f"{user}@{host}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
 
 

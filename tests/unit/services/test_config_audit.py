@@ -15,14 +15,17 @@ def test_settings_are_flattened_and_secrets_masked() -> None:
     described = describe_settings({
         "port": 8080, "reasons": ["a", "b"], "empty": None,
         "database_url": "postgresql+psycopg://pw:hunter2hunter2@db.example:5432/pw",
+        "bus_url": "nats://s3cr3t-token@nats.example:4222",
         "evidence": {"type": "s3", "secret_access_key": "AKIA-secret", "session_token": ""},
     })
     assert described == {
         "port": "8080", "reasons": "a,b", "empty": "",
         "database_url": "postgresql+psycopg://pw:***@db.example:5432/pw",
+        "bus_url": "nats://***@nats.example:4222",
         "evidence.type": "s3", "evidence.secret_access_key": "<set>",
         "evidence.session_token": "<unset>"}
     assert "hunter2" not in repr(described)
+    assert "s3cr3t" not in repr(described)
 
 
 def test_only_a_changed_configuration_is_recorded_and_names_what_changed() -> None:
