@@ -273,7 +273,7 @@ class AccountService:
                          at: datetime) -> User | None:
         if challenge is None or challenge.purpose != purpose or challenge.expires_at <= at:
             return None
-        user = uow.accounts.user(challenge.user_id)
+        user = uow.accounts.user_for_update(challenge.user_id)
         return user if user is not None and self._may_try(user, at=at) else None
 
     def _secret(self, sealed: bytes, user_id: str) -> bytes | None:
@@ -322,7 +322,7 @@ class AccountService:
 
     def _note_failure(self, uow: UnitOfWork, user_id: str | None, *, at: datetime) -> None:
         # The name typed is not recorded: it may be a password typed into the wrong field.
-        user = uow.accounts.user(user_id) if user_id is not None else None
+        user = uow.accounts.user_for_update(user_id) if user_id is not None else None
         details: dict[str, str] = {}
         if user is not None and self._may_try(user, at=at):
             guard = after_failure(user.guard, at=at)

@@ -67,6 +67,14 @@ class SqlAccounts:
         row = self._c.execute(select(t.users).where(t.users.c.id == user_id)).first()
         return _user(row) if row else None
 
+    def user_for_update(self, user_id: str) -> User | None:
+        """The user, its row locked until the transaction ends (PostgreSQL; SQLite's writer
+        already holds the whole database), so concurrent logins cannot lose a failure count
+        or accept one TOTP step twice."""
+        row = self._c.execute(select(t.users).where(t.users.c.id == user_id)
+                              .with_for_update()).first()
+        return _user(row) if row else None
+
     def users(self) -> list[User]:
         rows = self._c.execute(select(t.users).order_by(t.users.c.username))
         return [_user(row) for row in rows]

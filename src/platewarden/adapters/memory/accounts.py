@@ -46,6 +46,9 @@ class MemoryAccounts:
             users = self._tx.write().users
             users[user_id] = dataclasses.replace(users[user_id], **changes)  # type: ignore[arg-type]
 
+    def user_for_update(self, user_id: str) -> User | None:
+        return self.user(user_id)  # the fake has one writer at a time
+
     def users(self) -> list[User]:
         return sorted(self._tx.read().users.values(), key=lambda u: u.username)
 
