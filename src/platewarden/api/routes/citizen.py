@@ -92,14 +92,15 @@ class NoticeOut(BaseModel):
 def throttle(request: Request, number: str) -> None:
     """Count a look-up against the client's and the notice's windows; 429 past either."""
     limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
-    per_client = limiters["notice-client"].allow(client_key(request))
+    refused = ServiceError("rate_limited", "Too many look-ups; wait a while and try again.")
+    if not limiters["notice-client"].allow(client_key(request)):
+        raise refused  # before the notice's window: a throttled client spends none of it
     # Only well-formed numbers get a window of their own, so made-up ones cannot crowd out
     # (and so reset) the window of a real notice; they share one and never match anyway.
     number = number.strip().upper()
-    per_notice = limiters["notice-number"].allow(
-        number if number_is_well_formed(number) else "malformed")
-    if not (per_client and per_notice):
-        raise ServiceError("rate_limited", "Too many look-ups; wait a while and try again.")
+    if not limiters["notice-number"].allow(
+            number if number_is_well_formed(number) else "malformed"):
+        raise refused
 
 
 def _out(view: CitizenView) -> NoticeOut:
