@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from platewarden.adapters.evidence.format import (
+    HEADER_SIZE,
+    HEADER_V2_SIZE,
+    EvidenceKeys,
+    SegmentSealer,
+)
 from platewarden.adapters.keyring import BucketKeyring
+from platewarden.services.ports import EvidenceIntegrityError
 
 EVIDENCE_PURPOSE = "evidence"
 RETAINED_KEY = "evidence/retained"
@@ -44,3 +51,29 @@ class KeyringEvidenceKeys:
         if name == RETAINED_KEY or name.startswith(KEPT_PREFIX):
             return self._keyring.ensure(name)[1]
         return self._keyring.key(name)
+
+
+class SealingKeys:
+    """What every store seals and opens objects with, whatever it keeps the bytes on.
+
+    With a key source, objects are sealed under per-day bucket keys (format 2) that retention
+    can destroy; without one, under the key derived from the master key (format 1).
+    """
+
+    def __init__(self, *, master_key: bytes, key_source: EvidenceKeySource | None) -> None:
+        self.keys = EvidenceKeys.derive(master_key)
+        self.source = key_source
+        self.header_size = HEADER_V2_SIZE if key_source is not None else HEADER_SIZE
+
+    def header(self, sealer: SegmentSealer, sha256: str) -> bytes:
+        """The header of a finished object, sealing its data key under the current key."""
+        if self.source is None:
+            return sealer.header(keys=self.keys, sha256=sha256)
+        name, key = self.source.current()
+        return sealer.bucket_header(key_name=name, key=key, sha256=sha256)
+
+    def bucket_key(self, name: str) -> bytes:
+        """The bucket key ``name`` to open a format-2 object with."""
+        if self.source is None:
+            raise EvidenceIntegrityError("a bucketed evidence object needs the keyring")
+        return self.source.key(name)

@@ -24,11 +24,8 @@ from platewarden.adapters.evidence.files import (
 )
 from platewarden.adapters.evidence.format import (
     DEFAULT_SEGMENT_SIZE,
-    HEADER_SIZE,
-    HEADER_V2_SIZE,
     PREFIX_SIZE,
     WRAPPED_KEY_SIZE,
-    EvidenceKeys,
     SegmentOpener,
     SegmentSealer,
     header_size,
@@ -36,9 +33,8 @@ from platewarden.adapters.evidence.format import (
     seal_bucket_header,
     unwrap_data_key,
 )
-from platewarden.adapters.evidence.keysource import EvidenceKeySource
+from platewarden.adapters.evidence.keysource import EvidenceKeySource, SealingKeys
 from platewarden.services.ports import (
-    EvidenceIntegrityError,
     EvidenceNotFound,
     StoredObject,
 )
@@ -54,11 +50,8 @@ class LocalEvidenceStore:
                  segment_size: int = DEFAULT_SEGMENT_SIZE,
                  sync_strategy: SyncStrategy = "auto",
                  key_source: EvidenceKeySource | None = None) -> None:
-        self._keys = EvidenceKeys.derive(master_key)
-        # With a key source, objects are sealed under per-day bucket keys (format 2) that
-        # retention can destroy; without one, under the master-derived key (format 1).
-        self._key_source = key_source
-        self._header_size = HEADER_V2_SIZE if key_source is not None else HEADER_SIZE
+        self._sealing = SealingKeys(master_key=master_key, key_source=key_source)
+        self._keys = self._sealing.keys
         self._root = Path(root)
         # Plain strings on the hot path: pathlib costs more CPU per put than the crypto.
         self._objects = os.path.join(self._root, "objects")
@@ -84,7 +77,7 @@ class LocalEvidenceStore:
             return StoredObject(sha256=sha256, size_bytes=len(data), created=False)
         sealer = SegmentSealer(segment_size=self._segment_size)
         body = sealer.update(data) + sealer.finish()
-        header = self._header(sealer, sha256)
+        header = self._sealing.header(sealer, sha256)
         with TempFile(self._tmp) as temp:
             temp.write_at(0, header + body)
             created = self._publish(temp, sha256)
@@ -101,13 +94,13 @@ class LocalEvidenceStore:
                                 created=False)
         sealer = SegmentSealer(segment_size=self._segment_size)
         with TempFile(self._tmp) as temp:
-            offset = self._header_size  # the header needs the hash, so it is written last
+            offset = self._sealing.header_size  # the header needs the hash, so it is written last
             for chunk in chunks:
                 meter.feed(chunk)
                 offset += temp.write_at(offset, sealer.update(chunk))
             temp.write_at(offset, sealer.finish())
             sha256 = meter.finish()
-            temp.write_at(0, self._header(sealer, sha256))
+            temp.write_at(0, self._sealing.header(sealer, sha256))
             created = self._publish(temp, sha256)
         return StoredObject(sha256=sha256, size_bytes=meter.size_bytes, created=created)
 
@@ -124,7 +117,7 @@ class LocalEvidenceStore:
             raise EvidenceNotFound(sha256) from None
         try:
             opener = SegmentOpener(header=read_header(file), keys=self._keys, sha256=sha256,
-                                   bucket_key=self._bucket_key)
+                                   bucket_key=self._sealing.bucket_key)
         except BaseException:
             file.close()
             raise
@@ -181,7 +174,7 @@ class LocalEvidenceStore:
         Retention does this to evidence that must outlive its day's key, before destroying
         that key. The new file replaces the old one atomically and is fsynced at once.
         """
-        if self._key_source is None:
+        if self._sealing.source is None:
             raise RuntimeError("this store has no key source to rekey with")
         sha256 = normalize_sha256(sha256)
         path = self._path(sha256)
@@ -192,10 +185,10 @@ class LocalEvidenceStore:
         with source, TempFile(self._tmp) as temp:
             data_key, segment_size, prefix = unwrap_data_key(
                 header=read_header(source), keys=self._keys, sha256=sha256,
-                bucket_key=self._bucket_key)
+                bucket_key=self._sealing.bucket_key)
             header = seal_bucket_header(segment_size=segment_size, nonce_prefix=prefix,
                                         data_key=data_key, key_name=key_name,
-                                        key=self._key_source.key(key_name), sha256=sha256)
+                                        key=self._sealing.bucket_key(key_name), sha256=sha256)
             offset = temp.write_at(0, header)
             while chunk := source.read(1 << 20):
                 offset += temp.write_at(offset, chunk)
@@ -203,16 +196,7 @@ class LocalEvidenceStore:
             os.replace(temp.path, path)
         fsync_directory(os.path.dirname(path))
 
-    def _header(self, sealer: SegmentSealer, sha256: str) -> bytes:
-        if self._key_source is None:
-            return sealer.header(keys=self._keys, sha256=sha256)
-        name, key = self._key_source.current()
-        return sealer.bucket_header(key_name=name, key=key, sha256=sha256)
 
-    def _bucket_key(self, name: str) -> bytes:
-        if self._key_source is None:
-            raise EvidenceIntegrityError("a bucketed evidence object needs the keyring")
-        return self._key_source.key(name)
 
     def _path(self, sha256: str) -> str:
         name = self._keys.object_name(sha256)

@@ -20,10 +20,8 @@ from botocore.exceptions import ClientError
 from platewarden.adapters.evidence.common import UploadMeter, normalize_sha256
 from platewarden.adapters.evidence.format import (
     DEFAULT_SEGMENT_SIZE,
-    HEADER_SIZE,
     HEADER_V2_SIZE,
     PREFIX_SIZE,
-    EvidenceKeys,
     SegmentOpener,
     SegmentSealer,
     decrypt_segments,
@@ -32,7 +30,7 @@ from platewarden.adapters.evidence.format import (
     seal_bucket_header,
     unwrap_data_key,
 )
-from platewarden.adapters.evidence.keysource import EvidenceKeySource
+from platewarden.adapters.evidence.keysource import EvidenceKeySource, SealingKeys
 from platewarden.services.ports import (
     EvidenceIntegrityError,
     EvidenceNotFound,
@@ -106,9 +104,8 @@ class S3EvidenceStore:
                  segment_size: int = DEFAULT_SEGMENT_SIZE,
                  key_source: EvidenceKeySource | None = None) -> None:
         self._objects = objects
-        self._keys = EvidenceKeys.derive(master_key)
-        self._key_source = key_source
-        self._header_size = HEADER_V2_SIZE if key_source is not None else HEADER_SIZE
+        self._sealing = SealingKeys(master_key=master_key, key_source=key_source)
+        self._keys = self._sealing.keys
         self._segment_size = segment_size
 
     def put(self, data: bytes, *, expected_sha256: str | None = None) -> StoredObject:
@@ -120,7 +117,8 @@ class S3EvidenceStore:
             return StoredObject(sha256=sha256, size_bytes=len(data), created=False)
         sealer = SegmentSealer(segment_size=self._segment_size)
         body = sealer.update(data) + sealer.finish()
-        created = self._objects.put_new(self._name(sha256), self._header(sealer, sha256) + body)
+        header = self._sealing.header(sealer, sha256)
+        created = self._objects.put_new(self._name(sha256), header + body)
         return StoredObject(sha256=sha256, size_bytes=len(data), created=created)
 
     def put_stream(self, chunks: Iterable[bytes], *, expected_sha256: str | None = None,
@@ -134,14 +132,14 @@ class S3EvidenceStore:
                                 created=False)
         sealer = SegmentSealer(segment_size=self._segment_size)
         with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
-            spool.write(bytes(self._header_size))  # the header needs the hash: written last
+            spool.write(bytes(self._sealing.header_size))  # the header needs the hash: written last
             for chunk in chunks:
                 meter.feed(chunk)
                 spool.write(sealer.update(chunk))
             spool.write(sealer.finish())
             sha256 = meter.finish()
             spool.seek(0)
-            spool.write(self._header(sealer, sha256))
+            spool.write(self._sealing.header(sealer, sha256))
             spool.seek(0)
             created = self._objects.put_new(self._name(sha256), spool)
         return StoredObject(sha256=sha256, size_bytes=meter.size_bytes, created=created)
@@ -156,7 +154,7 @@ class S3EvidenceStore:
         body = self._read(sha256)
         try:
             opener = SegmentOpener(header=_read_header(body), keys=self._keys, sha256=sha256,
-                                   bucket_key=self._bucket_key)
+                                   bucket_key=self._sealing.bucket_key)
         except BaseException:
             body.close()
             raise
@@ -185,7 +183,7 @@ class S3EvidenceStore:
 
     def rekey(self, sha256: str, *, key_name: str) -> None:
         """Re-wrap an object's data key under ``key_name``; the ciphertext is unchanged."""
-        if self._key_source is None:
+        if self._sealing.source is None:
             raise RuntimeError("this store has no key source to rekey with")
         sha256 = normalize_sha256(sha256)
         body = self._read(sha256)
@@ -195,14 +193,14 @@ class S3EvidenceStore:
             body.close()
 
     def _rewrap(self, body: Any, sha256: str, *, key_name: str) -> None:
-        assert self._key_source is not None
+        assert self._sealing.source is not None
         with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
             data_key, segment_size, prefix = unwrap_data_key(
                 header=_read_header(body), keys=self._keys, sha256=sha256,
-                bucket_key=self._bucket_key)
+                bucket_key=self._sealing.bucket_key)
             spool.write(seal_bucket_header(
                 segment_size=segment_size, nonce_prefix=prefix, data_key=data_key,
-                key_name=key_name, key=self._key_source.key(key_name), sha256=sha256))
+                key_name=key_name, key=self._sealing.bucket_key(key_name), sha256=sha256))
             while chunk := body.read(1 << 20):
                 spool.write(chunk)
             spool.seek(0)
@@ -214,16 +212,7 @@ class S3EvidenceStore:
         except KeyError:
             raise EvidenceNotFound(sha256) from None
 
-    def _header(self, sealer: SegmentSealer, sha256: str) -> bytes:
-        if self._key_source is None:
-            return sealer.header(keys=self._keys, sha256=sha256)
-        name, key = self._key_source.current()
-        return sealer.bucket_header(key_name=name, key=key, sha256=sha256)
 
-    def _bucket_key(self, name: str) -> bytes:
-        if self._key_source is None:
-            raise EvidenceIntegrityError("a bucketed evidence object needs the keyring")
-        return self._key_source.key(name)
 
     def _name(self, sha256: str) -> str:
         name = self._keys.object_name(sha256)
