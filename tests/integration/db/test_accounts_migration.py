@@ -8,23 +8,18 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from platewarden.adapters.db.engine import alembic_config, make_engine, migrate
+from platewarden.adapters.db.engine import alembic_config, migrate
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
 from platewarden.services.unit_of_work import LoginGuard
+from support.migrations import OLD_ADMIN, database_at
 
 pytestmark = pytest.mark.integration
 
 
 def test_users_from_before_0003_have_no_factor_and_no_failures(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    engine = database_at(tmp_path / "old.sqlite", "0002", OLD_ADMIN)
     try:
         config = alembic_config(engine)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0002")
-            connection.execute(text(
-                "INSERT INTO users (id, username, password_hash, roles, enabled, created_us) "
-                "VALUES ('u1', 'admin', 'h', '[\"admin\"]', 1, 0)"))
         migrate(engine)
         with SqlUnitOfWorkFactory(engine)(read_only=True) as uow:
             user = uow.accounts.user_by_name("admin")

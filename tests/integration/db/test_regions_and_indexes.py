@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import Engine, text
 
-from platewarden.adapters.db.engine import alembic_config, make_engine, migrate
+from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
+from support.migrations import OLD_ADMIN, database_at
 
 pytestmark = pytest.mark.integration
 
@@ -21,15 +21,8 @@ def plan(engine: Engine, sql: str, **params: object) -> str:
 
 
 def test_users_from_before_0004_keep_the_national_scope_they_had(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    engine = database_at(tmp_path / "old.sqlite", "0003", OLD_ADMIN)
     try:
-        config = alembic_config(engine)
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0003")
-            connection.execute(text(
-                "INSERT INTO users (id, username, password_hash, roles, enabled, created_us) "
-                "VALUES ('u1', 'admin', 'h', '[\"admin\"]', 1, 0)"))
         migrate(engine)
         with SqlUnitOfWorkFactory(engine)(read_only=True) as uow:
             user = uow.accounts.user_by_name("admin")
