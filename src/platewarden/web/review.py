@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from platewarden.api.deps import container_of, page
+from platewarden.api.evidence_response import evidence_response
 from platewarden.domain.access import Permission
-from platewarden.domain.media import sniff_content_type
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.accounts import Principal
 from platewarden.services.errors import ServiceError
@@ -76,13 +75,4 @@ def _page(request: Request, principal: Principal, violation_id: str | None, *, s
 def evidence(request: Request, sha256: str = Path(pattern=r"^[0-9a-f]{64}$"),
              principal: Principal = Depends(EVIDENCE)) -> StreamingResponse:
     """An evidence image for the page (audited like the API's)."""
-    chunks = container_of(request).queries.evidence(sha256, actor=principal.user_id,
-                                                    scope=principal.scope)
-    first = next(chunks, b"")
-    media = sniff_content_type(first[:32]) or "application/octet-stream"
-
-    def body() -> Iterator[bytes]:
-        yield first
-        yield from chunks
-
-    return StreamingResponse(body(), media_type=media)
+    return evidence_response(request, sha256, principal)

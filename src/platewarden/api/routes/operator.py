@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from platewarden.api.deps import container_of, require
+from platewarden.api.evidence_response import evidence_response
 from platewarden.api.schemas import (
     AlertDetailOut,
     AlertOut,
@@ -23,7 +23,6 @@ from platewarden.api.schemas import (
 )
 from platewarden.domain.access import Permission
 from platewarden.domain.cameras import Camera
-from platewarden.domain.media import sniff_content_type
 from platewarden.domain.messages import DisableCamera, RegisterCamera
 from platewarden.domain.reads import PlateRead
 from platewarden.domain.violations import Alert, Violation, ViolationStatus
@@ -173,13 +172,4 @@ def get_evidence(request: Request, sha256: str = SHA,
                  principal: Principal = Depends(require(Permission.EVIDENCE_READ))
                  ) -> StreamingResponse:
     """Decrypted evidence bytes of a violation or alert."""
-    chunks = container_of(request).queries.evidence(sha256, actor=principal.user_id,
-                                                    scope=principal.scope)
-    first = next(chunks, b"")
-    media = sniff_content_type(first[:32]) or "application/octet-stream"
-
-    def body() -> Iterator[bytes]:
-        yield first
-        yield from chunks
-
-    return StreamingResponse(body(), media_type=media)
+    return evidence_response(request, sha256, principal)
