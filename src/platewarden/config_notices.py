@@ -110,6 +110,8 @@ class NoticeSettings(BaseModel):
         FineScheduleSettings(id="default", effective_from=date(2024, 1, 1))]
     lookups_per_client_per_min: Annotated[int, Field(ge=1, le=1000)] = 10
     lookups_per_notice_per_h: Annotated[int, Field(ge=1, le=1000)] = 20
+    # How often ``serve`` marks notices past their due day overdue (0: never; cron instead).
+    overdue_interval_s: Annotated[float, Field(ge=0, le=7 * 86400)] = 3600.0
 
     @field_validator("time_zone")
     @classmethod

@@ -22,6 +22,7 @@ from platewarden.cli.common import (
     open_container,
     settings_for,
 )
+from platewarden.services.notice_cases import OverdueSweep
 from platewarden.services.retention_schedule import RetentionSchedule
 
 
@@ -83,6 +84,10 @@ def serve(
                                  interval_s=settings.retention.run_interval_s)
     if settings.retention.run_interval_s > 0 and role in (ServeRole.ALL, ServeRole.WEB):
         schedule.start()
+    overdue = RetentionSchedule(service=OverdueSweep(container.notices.cases),
+                                interval_s=settings.notices.overdue_interval_s, name="overdue")
+    if settings.notices.overdue_interval_s > 0 and role in (ServeRole.ALL, ServeRole.WEB):
+        overdue.start()
     if workers > 1:
         os.environ["PLATEWARDEN_DATA_DIR"] = str(data_dir.resolve())
         os.environ[ROLE_ENV] = role.value
@@ -91,6 +96,7 @@ def serve(
                         workers=workers, **common)  # type: ignore[arg-type]
         finally:
             schedule.stop()
+            overdue.stop()
             container.stop()
         return
     container.start(role=_ROLES[role])
@@ -98,6 +104,7 @@ def serve(
         uvicorn.run(create_app(container, role=_ROLES[role]), **common)  # type: ignore[arg-type]
     finally:
         schedule.stop()
+        overdue.stop()
         container.stop()
 
 

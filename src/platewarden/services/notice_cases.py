@@ -239,3 +239,14 @@ def _reason(reason: str) -> str:
         raise ServiceError("invalid_field", f"Give a reason of 1 to {MAX_REASON_CHARS} "
                            "characters.")
     return reason
+
+
+class OverdueSweep:
+    """The periodic job of ``serve`` that marks notices past their due day overdue."""
+
+    def __init__(self, cases: NoticeCases) -> None:
+        self._cases = cases
+
+    def run(self) -> list[str]:
+        """Mark every open notice past its due instant overdue; their numbers."""
+        return self._cases.mark_overdue()

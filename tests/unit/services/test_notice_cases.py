@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,8 +10,9 @@ import pytest
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.notices import Notice, NoticeStatus
 from platewarden.services.errors import ServiceError
-from platewarden.services.notice_cases import PaymentLine
+from platewarden.services.notice_cases import OverdueSweep, PaymentLine
 from platewarden.services.notice_ports import AppealStatus, PaymentOutcome
+from platewarden.services.retention_schedule import RetentionSchedule
 
 from .notice_factories import PLATE, NoticeWorld, make_notice_world
 
@@ -143,3 +145,21 @@ def test_open_notices_past_their_due_date_become_overdue() -> None:
                                              paid_at=world.clock.now)],
                                        provider="click", actor="fin-1")
     assert paid.applied == 1
+
+
+def test_serve_marks_notices_overdue_on_its_schedule() -> None:
+    world = make_notice_world()
+    notice = issued(world)
+    world.clock.now = notice.fine.due_at
+    schedule = RetentionSchedule(service=OverdueSweep(world.cases), interval_s=0.05,
+                                 first_delay_s=0.0, name="overdue")
+    try:
+        schedule.start()
+        deadline = time.monotonic() + 20
+        while schedule.runs < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        schedule.stop()
+    assert schedule.runs >= 2
+    assert world.cases.notice(notice.number).status is NoticeStatus.OVERDUE
+    assert len(world.cases.history(notice.number)) == 1  # once, however many runs
