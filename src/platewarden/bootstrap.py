@@ -204,7 +204,8 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                                  keyring=keyring, clock=clock, search=search)
     accounts = AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
                               secret_box=AesGcmSecretBox(master_key), clock=clock,
-                              session_ttl_s=settings.session_ttl_s, audit=audit)
+                              session_ttl_s=settings.session_ttl_s,
+                              api_token_ttl_s=settings.api_token_ttl_s, audit=audit)
     return Container(
         settings=settings, engine=engine, retention=retention, keyring=keyring,
         config_audit=ConfigAudit(uow_factory=uow_factory, audit=audit),

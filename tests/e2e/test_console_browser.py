@@ -23,8 +23,8 @@ from platewarden.domain.access import EVERYWHERE, Role
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.unit_of_work import ViolationFilter
 from support.browser import need_chromium, screenshot_dir
+from support.console import console_token
 from support.factories import PASSWORD, make_container, make_read, make_user, register_camera
-from support.mfa import api_login
 from support.server import running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -43,7 +43,7 @@ class Console:
     def context(self, *roles: Role, language: str = "en") -> tuple[BrowserContext, str]:
         """A browser context already signed in as a new user holding ``roles``."""
         username = make_user(self.container, *roles)
-        token = api_login(self.url, username, PASSWORD)
+        token = console_token(self.url, username, PASSWORD)
         context = self.browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
         context.add_cookies([
             {"name": "pw_session", "value": token, "url": self.url, "httpOnly": True,

@@ -49,3 +49,11 @@ def sign_in(client: httpx.Client, username: str, password: str) -> None:
             "csrf_token": csrf_in(page.text), "code": fresh_code(username)})
         assert done.status_code == 303, done.text
     assert client.cookies.get("pw_session")
+
+
+def console_token(url: str, username: str, password: str) -> str:
+    """A console session token (the cookie's value), signed in through the forms."""
+    with console_login(url, username, password) as client:
+        token = client.cookies.get("pw_session")
+    assert token
+    return str(token)

@@ -20,6 +20,7 @@ from platewarden.api.cookies import (
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Permission
 from platewarden.services.accounts import Principal
+from platewarden.services.credentials import SessionChannel
 from platewarden.services.errors import ServiceError
 
 ACCESS_POLICY_ATTR = "platewarden_access"
@@ -42,7 +43,8 @@ def bearer_token(request: Request) -> str | None:
 
 def _principal(request: Request) -> Principal:
     token = bearer_token(request)
-    principal = container_of(request).accounts.resolve(token) if token else None
+    principal = (container_of(request).accounts.resolve(token, channel=SessionChannel.API)
+                 if token else None)
     if principal is None:
         raise ServiceError("unauthenticated", "Log in first: this route needs a valid "
                            "bearer token.")
@@ -100,7 +102,8 @@ async def _page_principal(request: Request) -> Principal:
     # Pages take the session from the cookie only (never a bearer header), and the API takes
     # bearer tokens only, so a cookie never opens an API route that has no CSRF check.
     token = request.cookies.get(SESSION_COOKIE)
-    principal = container_of(request).accounts.resolve(token) if token else None
+    principal = (container_of(request).accounts.resolve(token, channel=SessionChannel.CONSOLE)
+                 if token else None)
     if principal is None:
         raise PageRefused("unauthenticated")
     if request.method not in SAFE_METHODS and not csrf_matches(

@@ -21,6 +21,7 @@ from platewarden.services.credentials import (
     IssuedToken,
     LoginStep,
     Principal,
+    SessionChannel,
     bad_code,
     bad_credentials,
     check_password_strength,
@@ -61,13 +62,14 @@ class AccountService:
 
     def __init__(self, *, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher,
                  secret_box: SecretBox, clock: Callable[[], datetime], session_ttl_s: int,
-                 audit: AuditService | None = None) -> None:
+                 api_token_ttl_s: int = 3600, audit: AuditService | None = None) -> None:
         self._uow_factory = uow_factory
         self._audit = audit
         self._hasher = hasher
         self._box = secret_box
         self._clock = clock
         self._ttl = timedelta(seconds=session_ttl_s)
+        self._api_ttl = min(self._ttl, timedelta(seconds=api_token_ttl_s))
         # Verifying against this when the user does not exist makes a login for an unknown
         # name cost the same as one with a wrong password.
         self._decoy_hash = hasher.hash(secrets.token_urlsafe(16))
@@ -125,11 +127,11 @@ class AccountService:
         return self._issue_challenge(user, at=now)
 
     def complete_enrolment(self, *, token: str, code: str,
-                           lifetime_s: int | None = None) -> Enrolled:
+                           channel: SessionChannel = SessionChannel.API) -> Enrolled:
         """Confirm the authenticator set up at login with its current code.
 
-        ``lifetime_s`` shortens the session (API clients get short-lived bearer tokens);
-        the default is the configured session lifetime of the console.
+        The session opens ``channel`` only: API sessions are short-lived bearer tokens,
+        console sessions live in a cookie for the configured session lifetime.
         """
         now = self._clock()
         outcome: Enrolled | None = None
@@ -137,8 +139,7 @@ class AccountService:
             challenge = uow.accounts.take_challenge(token_digest(token))
             user = self._challenged_user(uow, challenge, purpose=ENROL, at=now)
             if user is not None and challenge is not None and user.mfa is None:
-                outcome = self._enrol(uow, user, challenge, code, at=now,
-                                      lifetime=self._lifetime(lifetime_s))
+                outcome = self._enrol(uow, user, challenge, code, at=now, channel=channel)
             if outcome is None:
                 self._note_failure(uow, challenge.user_id if challenge else None, at=now)
             uow.commit()
@@ -146,10 +147,11 @@ class AccountService:
             raise bad_code()
         return outcome
 
-    def verify_mfa(self, *, token: str, code: str, lifetime_s: int | None = None) -> IssuedToken:
+    def verify_mfa(self, *, token: str, code: str,
+                   channel: SessionChannel = SessionChannel.API) -> IssuedToken:
         """Exchange a login challenge and a TOTP or recovery code for a session.
 
-        ``lifetime_s`` as for ``complete_enrolment``.
+        ``channel`` as for ``complete_enrolment``.
         """
         now = self._clock()
         issued: IssuedToken | None = None
@@ -159,8 +161,7 @@ class AccountService:
             factor = self._accepted(user, code, at=now) if user is not None else None
             if user is not None and factor is not None:
                 uow.accounts.set_second_factor(user.id, factor)
-                issued = self._open_session(uow, user, at=now,
-                                            lifetime=self._lifetime(lifetime_s))
+                issued = self._open_session(uow, user, at=now, channel=channel)
             else:
                 self._note_failure(uow, challenge.user_id if challenge else None, at=now)
             uow.commit()
@@ -168,11 +169,15 @@ class AccountService:
             raise bad_code()
         return issued
 
-    def resolve(self, token: str) -> Principal | None:
-        """The principal behind a bearer token, or ``None`` if it is unknown or expired."""
+    def resolve(self, token: str, *,
+                channel: SessionChannel | None = None) -> Principal | None:
+        """The principal behind a session token, or ``None`` if it is unknown, expired or
+        (given ``channel``) of the other channel."""
         with self._uow_factory(read_only=True) as uow:
             session = uow.accounts.session(token_digest(token))
             if session is None or session.expires_at <= self._clock():
+                return None
+            if channel is not None and session.channel != channel.value:
                 return None
             user = uow.accounts.user(session.user_id)
         if user is None or not user.enabled:
@@ -283,7 +288,7 @@ class AccountService:
             return None
 
     def _enrol(self, uow: UnitOfWork, user: User, challenge: Challenge, code: str, *,
-               at: datetime, lifetime: timedelta) -> Enrolled | None:
+               at: datetime, channel: SessionChannel) -> Enrolled | None:
         sealed = challenge.sealed_secret
         secret = self._secret(sealed, user.id) if sealed else None
         step = matching_step(secret, code, at=at) if secret else None
@@ -295,7 +300,7 @@ class AccountService:
             recovery_sha256=frozenset(recovery_digest(c) for c in codes)))
         self._record(uow, actor=user.id, action=AuditAction.USER_CHANGED, target=user.id,
                      details={"change": "mfa-enrolled"})
-        return Enrolled(session=self._open_session(uow, user, at=at, lifetime=lifetime),
+        return Enrolled(session=self._open_session(uow, user, at=at, channel=channel),
                         recovery_codes=codes)
 
     def _accepted(self, user: User, code: str, *, at: datetime) -> SecondFactor | None:
@@ -304,19 +309,15 @@ class AccountService:
         secret = self._secret(user.mfa.sealed_secret, user.id)
         return accept_code(user.mfa, secret, code, at=at) if secret else None
 
-    def _lifetime(self, lifetime_s: int | None) -> timedelta:
-        if lifetime_s is None:
-            return self._ttl
-        return min(self._ttl, timedelta(seconds=max(60, lifetime_s)))
-
     def _open_session(self, uow: UnitOfWork, user: User, *, at: datetime,
-                      lifetime: timedelta) -> IssuedToken:
+                      channel: SessionChannel) -> IssuedToken:
         if user.guard != LoginGuard():
             uow.accounts.set_guard(user.id, LoginGuard())
         token = secrets.token_urlsafe(32)
-        expires = at + lifetime
+        expires = at + (self._api_ttl if channel is SessionChannel.API else self._ttl)
         uow.accounts.add_session(Session(token_sha256=token_digest(token), user_id=user.id,
-                                         expires_at=expires), created_at=at)
+                                         expires_at=expires, channel=channel.value),
+                                 created_at=at)
         self._record(uow, actor=user.id, action=AuditAction.LOGIN, target=user.id)
         return IssuedToken(token=token, expires_at=expires)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from platewarden.domain.access import Permission, RegionScope
 from platewarden.services.errors import ServiceError
@@ -12,6 +13,17 @@ from platewarden.services.errors import ServiceError
 WEAK_PASSWORDS = frozenset({"admin", "password", "changeme", "change-me", "secret",
                             "platewarden", "123456", "12345678", "qwerty", "letmein"})
 MIN_PASSWORD_LENGTH = 12
+
+
+class SessionChannel(StrEnum):
+    """Where a session is used: bearer tokens for API clients, cookies for the console.
+
+    A session opens only its own channel, so a console cookie (which CSRF tokens protect)
+    never works as a bearer token, and an API token never opens a page.
+    """
+
+    API = "api"
+    CONSOLE = "console"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -69,6 +69,7 @@ class Session:
     token_sha256: str
     user_id: str
     expires_at: datetime
+    channel: str = "api"  # "api" (bearer header) or "console" (cookie); one never opens the other
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

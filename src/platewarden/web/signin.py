@@ -24,7 +24,7 @@ from platewarden.api.deps import (
 )
 from platewarden.api.routes.auth import LOGIN_LIMIT
 from platewarden.services.accounts import Principal
-from platewarden.services.credentials import IssuedToken
+from platewarden.services.credentials import IssuedToken, SessionChannel
 from platewarden.services.errors import ServiceError
 from platewarden.web.render import render
 
@@ -63,7 +63,8 @@ def _signed_in(request: Request, response: Response, issued: IssuedToken) -> Res
 def login_page(request: Request) -> Response:
     """The sign-in form (or the start page, for someone already signed in)."""
     token = request.cookies.get(SESSION_COOKIE)
-    if token and container_of(request).accounts.resolve(token) is not None:
+    if token and container_of(request).accounts.resolve(
+            token, channel=SessionChannel.CONSOLE) is not None:
         return _home()
     return _login_page(request)
 
@@ -101,7 +102,7 @@ async def verify(request: Request, code: Code) -> Response:
     try:
         issued = await run_in_threadpool(container_of(request).accounts.verify_mfa,
                                          token=request.cookies.get(CHALLENGE_COOKIE, ""),
-                                         code=code.strip())
+                                         code=code.strip(), channel=SessionChannel.CONSOLE)
     except ServiceError:
         return _login_page(request, error="signin.code_failed", status_code=401)
     return _signed_in(request, _home(), issued)
@@ -114,7 +115,7 @@ async def enrol(request: Request, code: Code) -> Response:
     try:
         done = await run_in_threadpool(container_of(request).accounts.complete_enrolment,
                                        token=request.cookies.get(CHALLENGE_COOKIE, ""),
-                                       code=code.strip())
+                                       code=code.strip(), channel=SessionChannel.CONSOLE)
     except ServiceError:
         return _login_page(request, error="signin.code_failed", status_code=401)
     page = render(request, "recovery.html", recovery_codes=done.recovery_codes)

@@ -18,6 +18,7 @@ from platewarden.bootstrap import Container
 from platewarden.domain.access import Role
 from platewarden.domain.totp import totp
 from platewarden.services.second_factor import decode_secret
+from support.console import console_token
 from support.factories import PASSWORD, make_container, make_user
 from support.mfa import api_login
 from support.server import running_server
@@ -240,7 +241,7 @@ def test_no_page_serves_data_without_a_session(served: tuple[Container, str]) ->
 
 def cookie_session(container: Container, url: str, *roles: Role) -> tuple[dict[str, str], str]:
     """Session cookies of a new user holding ``roles``, and the session's CSRF token."""
-    token = api_login(url, make_user(container, *roles), PASSWORD)
+    token = console_token(url, make_user(container, *roles), PASSWORD)
     return {"pw_session": token}, csrf_token_for(token)
 
 

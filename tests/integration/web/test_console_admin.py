@@ -15,8 +15,8 @@ from platewarden.api.cookies import csrf_token_for
 from platewarden.bootstrap import Container
 from platewarden.domain.access import EVERYWHERE, RegionScope, Role
 from platewarden.services.credentials import Principal
+from support.console import console_token
 from support.factories import PASSWORD, make_container, make_user, register_camera
-from support.mfa import api_login
 from support.server import running_server
 
 pytestmark = pytest.mark.integration
@@ -38,8 +38,8 @@ class World:
 
     @contextlib.contextmanager
     def session(self, *roles: Role, regions: RegionScope = EVERYWHERE) -> Iterator[Session]:
-        token = api_login(self.url, make_user(self.container, *roles, regions=regions),
-                          PASSWORD)
+        token = console_token(self.url, make_user(self.container, *roles, regions=regions),
+                              PASSWORD)
         with httpx.Client(base_url=self.url, cookies={"pw_session": token},
                           timeout=10) as client:
             yield Session(client=client, csrf=csrf_token_for(token))

@@ -16,8 +16,8 @@ from platewarden.api.cookies import csrf_token_for
 from platewarden.bootstrap import Container
 from platewarden.camera.client import CameraClient
 from platewarden.domain.access import EVERYWHERE, RegionScope, Role
+from support.console import console_token
 from support.factories import PASSWORD, make_container, make_read, make_user, register_camera
-from support.mfa import api_login
 from support.server import running_server
 
 pytestmark = pytest.mark.integration
@@ -32,8 +32,8 @@ class World:
     camera_id: str
 
     def client(self, *roles: Role, regions: RegionScope) -> httpx.Client:
-        token = api_login(self.url, make_user(self.container, *roles, regions=regions),
-                          PASSWORD)
+        token = console_token(self.url, make_user(self.container, *roles, regions=regions),
+                              PASSWORD)
         return httpx.Client(base_url=self.url, cookies={"pw_session": token}, timeout=10)
 
 

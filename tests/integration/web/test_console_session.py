@@ -11,7 +11,7 @@ import pytest
 from platewarden.api.cookies import csrf_token_for
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Role
-from support.console import console_login, csrf_in
+from support.console import console_login, console_token, csrf_in
 from support.factories import PASSWORD, make_container, make_user
 from support.mfa import api_login
 from support.server import running_server
@@ -118,3 +118,12 @@ def test_cookie_and_bearer_do_not_stand_in_for_each_other(
     as_bearer = httpx.get(f"{url}/console/review", headers={"Authorization": f"Bearer {token}"})
     assert as_bearer.status_code == 303
     assert as_bearer.headers["location"] == "/console/login"
+    # Each session opens its own channel only, whichever way its token is presented.
+    api_token_as_cookie = httpx.get(f"{url}/console/review", cookies={"pw_session": token})
+    assert api_token_as_cookie.status_code == 303
+    console = console_token(url, make_user(container, Role.REVIEWER), PASSWORD)
+    console_as_bearer = httpx.get(f"{url}/api/v1/violations",
+                                  headers={"Authorization": f"Bearer {console}"})
+    assert console_as_bearer.status_code == 401
+    assert httpx.get(f"{url}/console/review", cookies={"pw_session": console}).status_code \
+        == 200

@@ -11,6 +11,7 @@ from platewarden.adapters.memory import InMemoryUnitOfWorkFactory
 from platewarden.domain.access import EVERYWHERE, Permission, Role
 from platewarden.domain.totp import totp
 from platewarden.services.accounts import AccountService, IssuedToken
+from platewarden.services.credentials import SessionChannel
 from platewarden.services.errors import ServiceError
 from platewarden.services.unit_of_work import User
 from support.mfa import enrol
@@ -123,17 +124,23 @@ def test_logout_and_unknown_tokens() -> None:
     assert accounts.resolve("made-up") is None
 
 
-def test_api_clients_get_short_lived_tokens_never_longer_than_a_session() -> None:
-    accounts, _, clock = make_accounts()
+def test_api_sessions_are_short_lived_and_each_session_opens_its_own_channel() -> None:
+    factory, clock = InMemoryUnitOfWorkFactory(), FixedClock(T0)
+    accounts = AccountService(uow_factory=factory, hasher=FakeHasher(), clock=clock,
+                              secret_box=AesGcmSecretBox(bytes(32)), session_ttl_s=TTL_S,
+                              api_token_ttl_s=600)
     accounts.create_user(username="ann", password=PASSWORD, roles=frozenset(), regions=EVERYWHERE)
-    secret = enrol(accounts, username="ann", password=PASSWORD, clock=clock).secret
-    lifetimes = []
-    for asked in (600, TTL_S * 10):
-        clock.advance(31)  # each TOTP step is accepted once
-        step = accounts.login(username="ann", password=PASSWORD)
-        issued = accounts.verify_mfa(token=step.token, code=totp(secret, clock.now),
-                                     lifetime_s=asked)
-        lifetimes.append((issued.expires_at - clock.now).total_seconds())
-    assert lifetimes == [600, TTL_S]
-    clock.advance(600)
-    assert accounts.resolve(issued.token) is not None  # the clamped one lives on
+    first = enrol(accounts, username="ann", password=PASSWORD, clock=clock)
+    clock.advance(31)  # each TOTP step is accepted once
+    step = accounts.login(username="ann", password=PASSWORD)
+    console = accounts.verify_mfa(token=step.token, code=totp(first.secret, clock.now),
+                                  channel=SessionChannel.CONSOLE)
+    api = first.session  # the default channel is the API's
+    assert (api.expires_at - clock.now).total_seconds() == 600 - 31
+    assert (console.expires_at - clock.now).total_seconds() == TTL_S
+    answers = {(name, channel): accounts.resolve(token, channel=channel) is not None
+               for name, token in (("api", api.token), ("console", console.token))
+               for channel in SessionChannel}
+    assert answers == {("api", SessionChannel.API): True, ("api", SessionChannel.CONSOLE): False,
+                       ("console", SessionChannel.API): False,
+                       ("console", SessionChannel.CONSOLE): True}

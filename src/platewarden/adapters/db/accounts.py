@@ -99,7 +99,8 @@ class SqlAccounts:
     def add_session(self, session: Session, *, created_at: datetime) -> None:
         self._c.execute(insert(t.sessions).values(
             token_sha256=session.token_sha256, user_id=session.user_id,
-            created_us=to_us(created_at), expires_us=to_us(session.expires_at)))
+            created_us=to_us(created_at), expires_us=to_us(session.expires_at),
+            channel=session.channel))
 
     def session(self, token_sha256: str) -> Session | None:
         s = t.sessions
@@ -107,7 +108,7 @@ class SqlAccounts:
         if row is None:
             return None
         return Session(token_sha256=row.token_sha256, user_id=row.user_id,
-                       expires_at=from_us(row.expires_us))
+                       expires_at=from_us(row.expires_us), channel=row.channel)
 
     def delete_session(self, token_sha256: str) -> None:
         self._c.execute(delete(t.sessions).where(t.sessions.c.token_sha256 == token_sha256))

@@ -233,6 +233,7 @@ sessions = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("created_us", BigInt, nullable=False),
     Column("expires_us", BigInt, nullable=False),
+    Column("channel", String(16), nullable=False, server_default="api"),
 )
 
 # Logins whose password was right but whose second factor is still due; each row is used once.

@@ -13,6 +13,7 @@ from platewarden.api.deps import bearer_token, container_of, logged_in, login_ch
 from platewarden.api.ratelimit import rate_limit
 from platewarden.api.schemas import LoginIn, MeOut, TokenOut
 from platewarden.services.accounts import Principal
+from platewarden.services.credentials import SessionChannel
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 LOGIN_LIMIT = rate_limit("login", "sign-in attempts")
@@ -86,10 +87,9 @@ async def login(body: LoginIn, request: Request) -> LoginStepOut:
              dependencies=[Depends(login_challenge), Depends(LOGIN_LIMIT)])
 async def enrol(body: EnrolIn, request: Request) -> EnrolledOut:
     """Confirm a new authenticator with its code; returns a session and recovery codes."""
-    container = container_of(request)
-    done = await run_in_threadpool(container.accounts.complete_enrolment,
+    done = await run_in_threadpool(container_of(request).accounts.complete_enrolment,
                                    token=body.enrolment_token, code=body.code,
-                                   lifetime_s=container.settings.api_token_ttl_s)
+                                   channel=SessionChannel.API)
     return EnrolledOut(token=done.session.token, expires_at=done.session.expires_at,
                        recovery_codes=list(done.recovery_codes))
 
@@ -98,10 +98,9 @@ async def enrol(body: EnrolIn, request: Request) -> EnrolledOut:
              dependencies=[Depends(login_challenge), Depends(LOGIN_LIMIT)])
 async def verify(body: MfaIn, request: Request) -> TokenOut:
     """Exchange the MFA token and a TOTP or recovery code for a session."""
-    container = container_of(request)
-    issued = await run_in_threadpool(container.accounts.verify_mfa,
+    issued = await run_in_threadpool(container_of(request).accounts.verify_mfa,
                                      token=body.mfa_token, code=body.code,
-                                     lifetime_s=container.settings.api_token_ttl_s)
+                                     channel=SessionChannel.API)
     return TokenOut(token=issued.token, expires_at=issued.expires_at)
 
 
