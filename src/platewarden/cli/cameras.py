@@ -12,6 +12,7 @@ from rich.table import Table
 
 from platewarden.camera.keys import load_keys, save_keys
 from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console, fail, open_container
+from platewarden.domain.access import EVERYWHERE
 from platewarden.domain.messages import DisableCamera, RegisterCamera
 from platewarden.services.errors import ServiceError
 from platewarden.sim.network import demo_network
@@ -87,7 +88,8 @@ def list_cameras(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
     """List registered cameras."""
     container = open_container(data_dir)
     try:
-        cameras = container.cameras.all_cameras()
+        # The person at the machine runs the installation: every region.
+        cameras = container.cameras.all_cameras(scope=EVERYWHERE)
     finally:
         container.stop()
     table = Table("id", "kind", "name", "road", "limit", "calibration until", "enabled")

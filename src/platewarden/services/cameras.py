@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from platewarden.domain.access import EVERYWHERE, RegionScope
+from platewarden.domain.access import RegionScope
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.cameras import Camera, CameraKind, Section
 from platewarden.domain.messages import (
@@ -108,7 +108,7 @@ class CameraService:
             self._directory.invalidate(command.camera_id)
         self._publisher.publish([CameraDisabled(camera_id=command.camera_id)])
 
-    def all_cameras(self, *, scope: RegionScope = EVERYWHERE) -> list[Camera]:
+    def all_cameras(self, *, scope: RegionScope) -> list[Camera]:
         """Every registered camera in ``scope``."""
         with self._uow_factory(read_only=True) as uow:
             cameras = uow.cameras.all_cameras()

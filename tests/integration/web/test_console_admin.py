@@ -66,7 +66,8 @@ def test_an_admin_registers_a_camera_sees_its_key_once_and_disables_it(world: Wo
         assert 'data-camera="sam-007"' in listing
         assert key.group(1) not in listing  # shown once, never again
         assert admin.post("/console/cameras/sam-007/disable").status_code == 303
-    camera = next(c for c in world.container.cameras.all_cameras() if c.id == "sam-007")
+    camera = next(c for c in world.container.cameras.all_cameras(scope=EVERYWHERE)
+                  if c.id == "sam-007")
     assert not camera.enabled
     other, _ = register_camera(world.container, region_code="10")
     with world.session(Role.ADMIN, regions=RegionScope.of(["30"])) as regional:

@@ -9,6 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from platewarden.adapters.crypto import Ed25519Verifier
+from platewarden.domain.access import EVERYWHERE
 from platewarden.domain.cameras import CameraKind, LaneRestriction
 from platewarden.domain.messages import (
     CameraDisabled,
@@ -52,7 +53,7 @@ def test_register_stores_the_camera_and_hands_out_its_key_once(world: World) -> 
     camera = registered.camera
     assert (camera.kind, camera.enabled, camera.lane_restrictions) == (
         CameraKind.SPOT_SPEED, True, (lane,))
-    assert world.cameras.all_cameras() == [camera]
+    assert world.cameras.all_cameras(scope=EVERYWHERE) == [camera]
     signature = Ed25519PrivateKey.from_private_bytes(registered.private_key).sign(b"hello")
     assert Ed25519Verifier().verify(public_key=camera.public_key, message=b"hello",
                                     signature=signature)
@@ -69,7 +70,7 @@ def test_an_unknown_kind_is_refused(world: World) -> None:
     with pytest.raises(ServiceError) as caught:
         world.cameras.register(register_command(kind="speed-trap"))
     assert caught.value.code == "invalid_field"
-    assert world.cameras.all_cameras() == []
+    assert world.cameras.all_cameras(scope=EVERYWHERE) == []
 
 
 def test_registering_an_id_twice_is_a_conflict(world: World) -> None:
@@ -77,7 +78,7 @@ def test_registering_an_id_twice_is_a_conflict(world: World) -> None:
     with pytest.raises(ServiceError) as caught:
         world.cameras.register(register_command(name="another"))
     assert caught.value.code == "conflict"
-    assert [c.name for c in world.cameras.all_cameras()] == ["M39 km 12"]
+    assert [c.name for c in world.cameras.all_cameras(scope=EVERYWHERE)] == ["M39 km 12"]
     assert world.publisher.events == [CameraRegistered(camera_id="cam-1")]
 
 
@@ -113,7 +114,7 @@ def test_a_section_between_unknown_cameras_is_refused(world: World) -> None:
 def test_disable(world: World) -> None:
     world.cameras.register(register_command())
     world.cameras.disable(DisableCamera(camera_id="cam-1"))
-    assert [c.enabled for c in world.cameras.all_cameras()] == [False]
+    assert [c.enabled for c in world.cameras.all_cameras(scope=EVERYWHERE)] == [False]
     assert world.publisher.events[-1] == CameraDisabled(camera_id="cam-1")
     with pytest.raises(NotFound):
         world.cameras.disable(DisableCamera(camera_id="cam-9"))
