@@ -53,10 +53,11 @@ from platewarden.services.queries import OperatorQueries
 from platewarden.services.read_writer import ReadWriter
 from platewarden.services.retention import RetentionService
 from platewarden.services.search import SearchPolicy, SearchService, plate_hash_key
+from platewarden.services.transparency import TransparencyService
 from platewarden.services.unit_of_work import UnitOfWorkFactory
 from platewarden.services.user_admin import UserAdmin
 from platewarden.wiring_notices import NoticeServices, notice_services
-from platewarden.wiring_privacy import evidence_packager, privacy_services
+from platewarden.wiring_privacy import evidence_packager, privacy_services, transparency_service
 
 log = logging.getLogger(__name__)
 SIGNING_KEY_FILE = "keys/platform-signing.key"
@@ -109,6 +110,7 @@ class Container:
     config_audit: ConfigAudit
     hotlist_changes: HotlistChanges
     user_admin: UserAdmin
+    transparency: TransparencyService
     live: LiveActivity
     writer: ReadWriter
     partitions: PartitionMaintainer
@@ -219,6 +221,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                               clock=clock, directory=directory, audit=audit),
         accounts=accounts,
         user_admin=UserAdmin(uow_factory=uow_factory, accounts=accounts, audit=audit),
+        transparency=transparency_service(engine, clock=clock),
         queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
                                 audit=audit),
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     HOTLIST_PROPOSE = "hotlist:propose"
     HOTLIST_APPROVE = "hotlist:approve"
     USERS_MANAGE = "users:manage"
+    PRIVACY_READ = "privacy:read"  # retention policy, legal holds, transparency report
 
 
 class Role(StrEnum):
@@ -40,7 +41,8 @@ class Role(StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({Permission.CAMERAS_READ, Permission.CAMERAS_WRITE,
-                           Permission.API_SCHEMA_READ, Permission.USERS_MANAGE}),
+                           Permission.API_SCHEMA_READ, Permission.USERS_MANAGE,
+                           Permission.PRIVACY_READ}),
     Role.REVIEWER: frozenset({Permission.VIOLATIONS_READ, Permission.VIOLATIONS_REVIEW,
                               Permission.ALERTS_READ, Permission.ALERTS_CONFIRM,
                               Permission.EVIDENCE_READ, Permission.CAMERAS_READ}),
@@ -52,7 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                 Permission.SEARCH_APPROVE, Permission.HOTLIST_PROPOSE,
                                 Permission.HOTLIST_APPROVE}),
     # Auditors see the audit trail and misuse signals, never raw plate data.
-    Role.AUDITOR: frozenset({Permission.AUDIT_READ}),
+    Role.AUDITOR: frozenset({Permission.AUDIT_READ, Permission.PRIVACY_READ}),
 }
 
 

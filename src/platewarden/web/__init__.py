@@ -18,6 +18,7 @@ from platewarden.web import (
     audit,
     live,
     notice_page,
+    privacy,
     review,
     search,
     signin,
@@ -48,5 +49,5 @@ def install_console(app: FastAPI) -> None:
     app.add_exception_handler(PageRefused, on_refused)
     app.add_exception_handler(ServiceError, on_service_error)
     for module in (assets, signin, live, review, search, audit, admin, supervision,
-                   notice_page):
+                   notice_page, privacy):
         app.include_router(module.router)

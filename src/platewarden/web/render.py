@@ -46,6 +46,7 @@ NAV = (
             permission=Permission.HOTLIST_PROPOSE),
     NavItem(path="/console/users", label="nav.users", permission=Permission.USERS_MANAGE),
     NavItem(path="/console/audit", label="nav.audit", permission=Permission.AUDIT_READ),
+    NavItem(path="/console/privacy", label="nav.privacy", permission=Permission.PRIVACY_READ),
 )
 
 
