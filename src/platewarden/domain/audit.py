@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     USER_CHANGED = "user-changed"
     CAMERA_REGISTERED = "camera-registered"
     CAMERA_DISABLED = "camera-disabled"
+    CAMERA_KEY_ROTATED = "camera-key-rotated"
     SECTION_REGISTERED = "section-registered"
     HOTLIST_IMPORTED = "hotlist-imported"
     HOTLIST_CHANGED = "hotlist-changed"

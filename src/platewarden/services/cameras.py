@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,6 +95,30 @@ class CameraService:
             uow.cameras.add_section(section)
             uow.commit()
         return section
+
+    def rotate_key(self, camera_id: str, *, actor: str, scope: RegionScope) -> RegisteredCamera:
+        """Give a camera a new key pair; the old key is refused from now on.
+
+        For a camera whose key may have leaked, or on a schedule. The new private key is in
+        the result only (shown once, never stored).
+
+        Raises:
+            NotFound: no such camera in ``scope``.
+        """
+        private_key, public_key = self._keys.generate()
+        with self._uow_factory() as uow:
+            camera = uow.cameras.get(camera_id)
+            if camera is None or not scope.allows(camera.region_code):
+                raise NotFound(f"Camera {camera_id} is not registered.")
+            uow.cameras.set_public_key(camera_id, public_key)
+            if self._audit is not None:
+                self._audit.record(uow, actor=actor, action=AuditAction.CAMERA_KEY_ROTATED,
+                                   target=camera_id)
+            uow.commit()
+        if self._directory is not None:
+            self._directory.invalidate(camera_id)
+        return RegisteredCamera(camera=dataclasses.replace(camera, public_key=public_key),
+                                private_key=private_key)
 
     def disable(self, command: DisableCamera, *, actor: str = "system") -> None:
         """Refuse every further read from the camera."""

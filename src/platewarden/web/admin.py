@@ -72,6 +72,17 @@ def register_camera(
     return _cameras_page(request, principal, registered=registered.camera, private_key=key)
 
 
+@router.post("/cameras/{camera_id}/rotate-key")
+def rotate_camera_key(request: Request, camera_id: str = Path(max_length=64),
+                      principal: Principal = Depends(CAMERAS_WRITE)) -> Response:
+    """A new key pair for the camera, shown once; the old key is refused from now on."""
+    rotated = container_of(request).cameras.rotate_key(camera_id, actor=principal.user_id,
+                                                       scope=principal.scope)
+    key = base64.b64encode(rotated.private_key).decode()
+    return _cameras_page(request, principal, registered=rotated.camera, private_key=key,
+                         rotated=True)
+
+
 @router.post("/cameras/{camera_id}/disable")
 def disable_camera(request: Request, camera_id: str = Path(max_length=64),
                    principal: Principal = Depends(CAMERAS_WRITE)) -> Response:

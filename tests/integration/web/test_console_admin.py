@@ -65,6 +65,11 @@ def test_an_admin_registers_a_camera_sees_its_key_once_and_disables_it(world: Wo
         listing = admin.client.get("/console/cameras").text
         assert 'data-camera="sam-007"' in listing
         assert key.group(1) not in listing  # shown once, never again
+        rotated = admin.post("/console/cameras/sam-007/rotate-key")
+        new_key = re.search(r'id="private-key">([A-Za-z0-9+/=]+)<', rotated.text)
+        assert rotated.status_code == 200, rotated.text
+        assert new_key
+        assert new_key.group(1) != key.group(1)
         assert admin.post("/console/cameras/sam-007/disable").status_code == 303
     camera = next(c for c in world.container.cameras.all_cameras(scope=EVERYWHERE)
                   if c.id == "sam-007")
@@ -72,6 +77,7 @@ def test_an_admin_registers_a_camera_sees_its_key_once_and_disables_it(world: Wo
     other, _ = register_camera(world.container, region_code="10")
     with world.session(Role.ADMIN, regions=RegionScope.of(["30"])) as regional:
         assert regional.post(f"/console/cameras/{other}/disable").status_code == 404
+        assert regional.post(f"/console/cameras/{other}/rotate-key").status_code == 404
         assert regional.post("/console/cameras", camera_id="x", name="x", latitude="x",
                              longitude="1", road="r", direction="d", lanes="1",
                              kind="anpr", region_code="30").status_code == 422

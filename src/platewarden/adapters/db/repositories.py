@@ -135,6 +135,11 @@ class SqlCameras:
                                  .values(enabled=enabled))
         return result.rowcount > 0
 
+    def set_public_key(self, camera_id: str, public_key: bytes) -> bool:
+        result = self._c.execute(update(t.cameras).where(t.cameras.c.id == camera_id)
+                                 .values(public_key=public_key))
+        return result.rowcount > 0
+
     def add_section(self, section: Section) -> None:
         self._c.execute(insert(t.sections).values(**section_row(section)))
 

@@ -49,6 +49,13 @@ class MemoryCameras:
         cameras[camera_id] = dataclasses.replace(cameras[camera_id], enabled=enabled)
         return True
 
+    def set_public_key(self, camera_id: str, public_key: bytes) -> bool:
+        if camera_id not in self._tx.read().cameras:
+            return False
+        cameras = self._tx.write().cameras
+        cameras[camera_id] = dataclasses.replace(cameras[camera_id], public_key=public_key)
+        return True
+
     def add_section(self, section: Section) -> None:
         state = self._tx.write()
         if section.id in state.sections:

@@ -99,6 +99,17 @@ def register_camera(body: CameraIn, request: Request,
                                private_key_b64=base64.b64encode(registered.private_key).decode())
 
 
+@router.post("/cameras/{camera_id}/rotate-key", response_model=RegisteredCameraOut)
+def rotate_camera_key(camera_id: str, request: Request,
+                      principal: Principal = Depends(require(Permission.CAMERAS_WRITE))
+                      ) -> RegisteredCameraOut:
+    """A new key pair for the camera; the response holds the private key, not kept."""
+    rotated = container_of(request).cameras.rotate_key(camera_id, actor=principal.user_id,
+                                                       scope=principal.scope)
+    return RegisteredCameraOut(camera=camera_out(rotated.camera),
+                               private_key_b64=base64.b64encode(rotated.private_key).decode())
+
+
 @router.post("/cameras/{camera_id}/disable", status_code=204)
 def disable_camera(camera_id: str, request: Request,
                    principal: Principal = Depends(require(Permission.CAMERAS_WRITE))) -> None:
