@@ -55,3 +55,15 @@ def test_removing_an_entry_returns_it_and_changes_the_version(
         uow.commit()
     with uow_factory(read_only=True) as uow:
         assert [e.id for e in uow.hotlist.active(at=T0)] == [proposal(4).entry.id]
+
+
+def test_listed_at_is_when_each_entry_was_last_written(uow_factory: UnitOfWorkFactory) -> None:
+    first, second = proposal(5).entry, proposal(6).entry
+    with uow_factory() as uow:
+        uow.hotlist.upsert([first], at=T0)
+        uow.hotlist.upsert([second], at=T0 + timedelta(days=2))
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        listed = uow.hotlist.listed_at([first.id, second.id, "f" * 32])
+        assert uow.hotlist.listed_at([]) == {}
+    assert listed == {first.id: T0, second.id: T0 + timedelta(days=2)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 
 from platewarden.domain import plates
@@ -70,6 +70,11 @@ class HotlistService:
         self._uow_factory = uow_factory
         self._clock = clock
         self._audit = audit
+
+    def listed_at(self, entry_ids: Collection[str]) -> dict[str, datetime]:
+        """When each entry (still on its list) was listed: how old the reason to act is."""
+        with self._uow_factory(read_only=True) as uow:
+            return uow.hotlist.listed_at(entry_ids)
 
     def import_csv(self, text: str, *, actor: str = "system") -> int:
         """Insert or replace the entries in ``text``; returns how many."""

@@ -104,7 +104,8 @@ def alerts(request: Request,
     found = queries.alerts(limit=ALERTS_SHOWN, offset=0, scope=principal.scope)
     # The images themselves are audited as they are fetched (evidence-viewed).
     views = [queries.alert(a.id, scope=principal.scope) for a in found]
-    return render(request, "alerts.html", views=views,
+    listed = container_of(request).hotlists.listed_at({a.hotlist_entry_id for a in found})
+    return render(request, "alerts.html", views=views, listed=listed,
                   may_decide=Permission.ALERTS_CONFIRM in principal.permissions)
 
 

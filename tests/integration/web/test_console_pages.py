@@ -63,6 +63,7 @@ def test_pages_show_only_the_granted_regions(world: World) -> None:
         alerts = local.get("/console/alerts").text
         assert PLATE in alerts
         assert "/console/evidence/" in alerts  # the read's plate image, to compare by eye
+        assert re.search(r'class="listed-since">[^<—]*\d', alerts)  # how old the listing is
         assert world.camera_id in local.get("/console/cameras").text
         assert 'id="violation"' in review.text
     with world.client(Role.REVIEWER, regions=RegionScope.of([TASHKENT])) as other:

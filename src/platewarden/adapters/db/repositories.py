@@ -36,7 +36,7 @@ from platewarden.adapters.db.mapping import (
     violation_row,
 )
 from platewarden.domain.cameras import Camera, Section
-from platewarden.domain.clock import to_us
+from platewarden.domain.clock import from_us, to_us
 from platewarden.domain.plates import canonical_key
 from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.search import PlateQuery, QueryKind
@@ -433,6 +433,13 @@ class SqlHotlist:
         h = t.hotlist_entries
         rows = self._c.execute(select(h).where(h.c.expires_us > to_us(at)))
         return [hotlist_from(r) for r in rows]
+
+    def listed_at(self, entry_ids: Collection[str]) -> dict[str, datetime]:
+        if not entry_ids:
+            return {}
+        h = t.hotlist_entries
+        rows = self._c.execute(select(h.c.id, h.c.created_us).where(h.c.id.in_(list(entry_ids))))
+        return {row.id: from_us(row.created_us) for row in rows}
 
     def version(self) -> str:
         value = self._c.execute(_HOTLIST_VERSION).scalar()

@@ -99,6 +99,7 @@ class MemoryHotlist:
         for entry in entries:
             state.hotlist[entry.id] = dataclasses.replace(
                 entry, expires_at=stored_time(entry.expires_at))
+            state.hotlist_listed[entry.id] = stored_time(at)
             count += 1
         state.hotlist_version += 1
         return count
@@ -116,3 +117,8 @@ class MemoryHotlist:
     def for_keys(self, keys: Collection[str]) -> list[HotlistEntry]:
         wanted = set(keys)
         return [e for e in self._tx.read().hotlist.values() if e.plate_key in wanted]
+
+    def listed_at(self, entry_ids: Collection[str]) -> dict[str, datetime]:
+        state = self._tx.read()
+        return {i: state.hotlist_listed[i] for i in entry_ids
+                if i in state.hotlist and i in state.hotlist_listed}

@@ -55,6 +55,7 @@ class MemoryState:
     alerts: dict[str, Alert] = field(default_factory=dict)
     hotlist: dict[str, HotlistEntry] = field(default_factory=dict)
     hotlist_proposals: dict[str, HotlistProposal] = field(default_factory=dict)
+    hotlist_listed: dict[str, datetime] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)
