@@ -5,11 +5,13 @@ PostgreSQL's database comes from ``postgres_url`` (tests/conftest.py), emptied p
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
@@ -36,6 +38,14 @@ def uow_factory(request: pytest.FixtureRequest, migrated_template: Path,
     if request.param == "memory":
         yield InMemoryUnitOfWorkFactory()
         return
+    with empty_engine(request, migrated_template, tmp_path) as engine:
+        yield SqlUnitOfWorkFactory(engine)
+
+
+@contextlib.contextmanager
+def empty_engine(request: pytest.FixtureRequest, migrated_template: Path,
+                 tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty, migrated database of the kind ``request.param`` names."""
     if request.param == "postgresql":
         url = request.getfixturevalue("postgres_url")
         truncate_all(url)
@@ -45,6 +55,6 @@ def uow_factory(request: pytest.FixtureRequest, migrated_template: Path,
         shutil.copyfile(migrated_template, path)
         engine = make_engine(f"sqlite:///{path}")
     try:
-        yield SqlUnitOfWorkFactory(engine)
+        yield engine
     finally:
         engine.dispose()

@@ -26,8 +26,8 @@ from platewarden.services.notice_ports import (
     Payment,
     PaymentOutcome,
 )
-from support.postgres import truncate_all
 
+from .conftest import empty_engine
 from .helpers import T0, add_cameras, add_read, make_violation
 
 KEEPER = Addressee(name="Aziza Karimova", address="Amir Temur 1", kind="person")
@@ -40,18 +40,8 @@ def factory(request: pytest.FixtureRequest, migrated_template: Path,
     if request.param == "memory":
         yield InMemoryNoticeUnitOfWorkFactory()
         return
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        truncate_all(url)
-        engine = make_engine(url)
-    else:
-        path = tmp_path / "platewarden.sqlite"
-        shutil.copyfile(migrated_template, path)
-        engine = make_engine(f"sqlite:///{path}")
-    try:
+    with empty_engine(request, migrated_template, tmp_path) as engine:
         yield SqlNoticeUnitOfWorkFactory(engine)
-    finally:
-        engine.dispose()
 
 
 def a_fine() -> Fine:
