@@ -8,6 +8,7 @@ import io
 import os
 from collections.abc import Iterator
 from types import TracebackType
+from typing import Protocol
 
 from platewarden.adapters.evidence.format import (
     PREFIX_SIZE,
@@ -61,17 +62,29 @@ class TempFile:
             os.unlink(self.path)
 
 
-class EvidenceReader(Iterator[bytes]):
-    """Iterator over an object's plaintext that owns (and closes) the underlying file."""
+class Readable(Protocol):
+    """A byte source an evidence reader owns: a file, or an S3 response body."""
 
-    def __init__(self, *, file: io.FileIO, opener: SegmentOpener, sha256: str) -> None:
-        self._file = file
-        self._segments = decrypt_segments(lambda size: file.read(size) or b"", opener)
+    def read(self, size: int) -> bytes: ...
+    def close(self) -> None: ...
+
+
+class EvidenceReader(Iterator[bytes]):
+    """Iterator over an object's plaintext that owns (and closes) its byte source.
+
+    Each segment is authenticated as it is decrypted, and the whole plaintext must hash to
+    the object's address before iteration ends normally.
+    """
+
+    def __init__(self, *, source: Readable, opener: SegmentOpener, sha256: str) -> None:
+        self._source = source
+        self._closed = False
+        self._segments = decrypt_segments(lambda size: source.read(size) or b"", opener)
         self._hash = hashlib.sha256()
         self._sha256 = sha256
 
     def __next__(self) -> bytes:
-        if self._file.closed:
+        if self._closed:
             raise StopIteration
         try:
             chunk = next(self._segments)
@@ -87,9 +100,11 @@ class EvidenceReader(Iterator[bytes]):
         return chunk
 
     def close(self) -> None:
-        """Release the file; further iteration ends at once."""
-        self._segments.close()
-        self._file.close()
+        """Release the source; further iteration ends at once."""
+        if not self._closed:
+            self._closed = True
+            self._segments.close()
+            self._source.close()
 
     def __enter__(self) -> EvidenceReader:
         return self

@@ -121,7 +121,7 @@ class LocalEvidenceStore:
         except BaseException:
             file.close()
             raise
-        return EvidenceReader(file=file, opener=opener, sha256=sha256)
+        return EvidenceReader(source=file, opener=opener, sha256=sha256)
 
     def exists(self, sha256: str) -> bool:
         """Whether an object is stored under ``sha256``."""

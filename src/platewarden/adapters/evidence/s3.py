@@ -10,21 +10,20 @@ including old versions and replicas the bucket may keep.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import IO, Any
 
 from botocore.exceptions import ClientError
 
 from platewarden.adapters.evidence.common import UploadMeter, normalize_sha256
+from platewarden.adapters.evidence.files import EvidenceReader
 from platewarden.adapters.evidence.format import (
     DEFAULT_SEGMENT_SIZE,
     HEADER_V2_SIZE,
     PREFIX_SIZE,
     SegmentOpener,
     SegmentSealer,
-    decrypt_segments,
     header_size,
     key_name_of,
     seal_bucket_header,
@@ -148,7 +147,7 @@ class S3EvidenceStore:
         """The decrypted, verified object."""
         return b"".join(self.open(sha256))
 
-    def open(self, sha256: str) -> S3EvidenceReader:
+    def open(self, sha256: str) -> EvidenceReader:
         """Decrypted chunks, each verified as read; not-found and header errors raise here."""
         sha256 = normalize_sha256(sha256)
         body = self._read(sha256)
@@ -158,7 +157,7 @@ class S3EvidenceStore:
         except BaseException:
             body.close()
             raise
-        return S3EvidenceReader(body=body, opener=opener, sha256=sha256)
+        return EvidenceReader(source=body, opener=opener, sha256=sha256)
 
     def exists(self, sha256: str) -> bool:
         """Whether an object is stored under ``sha256``."""
@@ -235,43 +234,3 @@ def _read_exactly(body: Any, size: int) -> bytes:
         parts.append(part)
         remaining -= len(part)
     return b"".join(parts)
-
-
-class S3EvidenceReader(Iterator[bytes]):
-    """Iterator over an object's plaintext that owns (and closes) the response body."""
-
-    def __init__(self, *, body: Any, opener: SegmentOpener, sha256: str) -> None:
-        self._body = body
-        self._closed = False
-        self._segments = decrypt_segments(lambda size: body.read(size) or b"", opener)
-        self._hash = hashlib.sha256()
-        self._sha256 = sha256
-
-    def __next__(self) -> bytes:
-        if self._closed:
-            raise StopIteration
-        try:
-            chunk = next(self._segments)
-        except StopIteration:
-            self.close()
-            if self._hash.hexdigest() != self._sha256:
-                raise EvidenceIntegrityError("evidence does not hash to its address") from None
-            raise
-        except BaseException:
-            self.close()
-            raise
-        self._hash.update(chunk)
-        return chunk
-
-    def close(self) -> None:
-        """Release the response; further iteration ends at once."""
-        if not self._closed:
-            self._closed = True
-            self._segments.close()
-            self._body.close()
-
-    def __enter__(self) -> S3EvidenceReader:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
