@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import cv2
 import numpy as np
+from tests.unit.recognition.factories import plate_bgr
 
+from platewarden.recognition.backends.crnn import CrnnReader, Draft
 from platewarden.recognition.backends.trims import TrimsReader, trimmed
 from platewarden.recognition.registry import build_reader
 from platewarden.recognition.types import Alternative, Reading
@@ -49,3 +52,33 @@ def test_every_crop_is_read_at_every_trim_in_one_batch() -> None:
 def test_trims_reader_is_registered() -> None:
     reader = build_reader({"type": "trims", "reader": {"type": "crnn-onnx"}, "trims": [0, 0.1]})
     assert reader.name.startswith("trims(")
+
+
+class _CountingCrnn(CrnnReader):
+    """The shipped CRNN, counting the grammar fits it runs."""
+
+    def __init__(self) -> None:
+        super().__init__(grammar_fit=True)
+        self.finished = 0
+
+    def finish(self, draft: Draft) -> Reading:
+        self.finished += 1
+        return super().finish(draft)
+
+
+def test_grammar_fits_run_only_on_each_crops_winning_trim() -> None:
+    crnn = _CountingCrnn()
+    reader = TrimsReader(crnn)
+    # A digit-heavy plate blurred so the greedy text does not fit a format.
+    crops = [cv2.GaussianBlur(plate_bgr(text, height=60), (7, 7), 0)
+             for text in ("01A123BC", "40M738GA")]
+    out = reader.read(crops)
+    assert crnn.finished == len(crops)
+    variants = [trimmed(c, t) for c in crops for t in reader.trims]
+    every = crnn.read(variants)  # fits on every trim, as before the change
+    per = len(reader.trims)
+    for i, got in enumerate(out):
+        group = every[i * per:(i + 1) * per]
+        best = max(group, key=lambda r: r.confidence)
+        assert (got.text, got.confidence) == (best.text, best.confidence)
+        assert {a.text for a in best.alternatives} <= {a.text for a in got.alternatives}

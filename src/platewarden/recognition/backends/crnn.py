@@ -9,6 +9,7 @@ probabilities (``output`` metadata says which).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import cv2
@@ -36,8 +37,21 @@ def normalise_batch(batch: Any) -> Any:
     return ((rgb / 127.5) - 1.0).transpose(0, 3, 1, 2).copy()
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A greedy reading and the CTC lattice it came from, not yet fitted to the grammar."""
+
+    reading: Reading
+    log_probs: Any
+
+
 class CrnnReader:
-    """Batch-runs the CRNN on plate crops and CTC-decodes each."""
+    """Batch-runs the CRNN on plate crops and CTC-decodes each.
+
+    With ``grammar_fit`` the Uzbek-format fits join each reading's alternatives. A wrapper
+    that keeps only some readings (the trims reader) calls :meth:`draft` and then
+    :meth:`finish` on the readings it keeps, so the fits are not paid for the others.
+    """
 
     def __init__(self, *, model: str = DEFAULT_MODEL, threads: int = 1, top_n: int = 5,
                  grammar_fit: bool = False, name: str = "platewarden-crnn") -> None:
@@ -54,17 +68,27 @@ class CrnnReader:
 
     def read(self, crops: Sequence[Frame]) -> list[Reading]:
         """One reading per BGR crop."""
+        return [self.finish(d) for d in self.draft(crops)]
+
+    def draft(self, crops: Sequence[Frame]) -> list[Draft]:
+        """Greedy readings with their lattices, one per BGR crop (no grammar fits yet)."""
         if not crops:
             return []
         batch = np.stack([resize_for_reader(c, height=self._height, width=self._width)
                           for c in crops])
         out = self._session.run(None, {self._input: normalise_batch(batch)})[0]
         log_probs = out if self._log else np.log(np.maximum(out, 1e-12))
-        readings = [decode(np.exp(lp), self._alphabet, top_n=self._top_n) for lp in log_probs]
-        if self._grammar_fit:
-            readings = [with_grammar_fits(r, lp, alphabet=self._alphabet)
-                        for r, lp in zip(readings, log_probs, strict=True)]
-        return readings
+        return [Draft(decode(np.exp(lp), self._alphabet, top_n=self._top_n), lp)
+                for lp in log_probs]
+
+    def finish(self, draft: Draft) -> Reading:
+        """The drafted reading, with the grammar fits when the reader is configured so.
+
+        The fits only add alternatives; the text and confidence stay the greedy ones.
+        """
+        if not self._grammar_fit:
+            return draft.reading
+        return with_grammar_fits(draft.reading, draft.log_probs, alphabet=self._alphabet)
 
 
 @register_reader("crnn-onnx")
