@@ -52,12 +52,15 @@ class Reading:
         confidence: Overall confidence in ``[0, 1]``.
         char_confidences: One confidence per character of ``text``.
         alternatives: Further candidates, best first, excluding ``text``.
+        layout: ``one-line`` or ``two-line`` when the reader checked the crop's rows,
+            ``""`` when it did not.
     """
 
     text: str
     confidence: float
     char_confidences: tuple[float, ...]
     alternatives: tuple[Alternative, ...] = ()
+    layout: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from platewarden.recognition.grammar import choose
 from platewarden.recognition.types import Alternative, Reading
 
@@ -45,3 +47,20 @@ def test_alternatives_are_unique_and_exclude_the_choice() -> None:
     texts = [a.text for a in choice.alternatives]
     assert "01A123BC" not in texts
     assert len(texts) == len(set(texts))
+
+
+def test_a_two_line_format_read_off_a_one_line_crop_is_weighed_down() -> None:
+    # "670894FA" is a trailer plate (printed on two lines); "67O894FA" a private one.
+    trailer_first = _reading("670894FA", 0.9, ("67O894FA", 0.6))
+    assert choose(trailer_first).text == "670894FA"  # layout unknown: confidence decides
+    one_line = replace(trailer_first, layout="one-line")
+    assert choose(one_line).text == "67O894FA"
+    two_line = replace(trailer_first, layout="two-line")
+    assert choose(two_line).text == "670894FA"
+
+
+def test_a_layout_mismatch_is_weighed_down_not_ruled_out() -> None:
+    alone = replace(_reading("670894FA", 0.9), layout="one-line")
+    assert choose(alone).format == "trailer"
+    assert choose(replace(_reading("01A123BC", 0.95, ("011234AB", 0.3)), layout="two-line"),
+                  ).text == "01A123BC"  # a much better one-line read still wins

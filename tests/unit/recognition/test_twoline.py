@@ -95,6 +95,7 @@ def test_two_line_reader_reads_joined_rows_and_keeps_the_plain_reading() -> None
     assert two.text == "011234AB"
     assert "1234AB" in [a.text for a in two.alternatives]
     assert one.alternatives == (Alternative("X", 0.1),)  # one-line: read once, untouched
+    assert (two.layout, one.layout) == ("two-line", "one-line")
     assert len(spy.seen) == 3  # both crops as they are, then the joined rows of one
 
 

@@ -10,6 +10,7 @@ on a small image).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from platewarden.recognition.imageio import Frame
 from platewarden.recognition.registry import Config, Reader, build_reader, register_reader
@@ -32,7 +33,7 @@ class TwoLineReader:
 
     def read(self, crops: Sequence[Frame]) -> list[Reading]:
         """One reading per crop, in order."""
-        readings = self.reader.read(crops)
+        readings = [replace(r, layout="one-line") for r in self.reader.read(crops)]
         lines = [self.joined(c) for c in crops]
         which = [i for i, line in enumerate(lines) if line is not None]
         if not which:
@@ -50,7 +51,7 @@ def _prefer(two: Reading, one: Reading) -> Reading:
     extra = (Alternative(one.text, one.confidence),) if one.text and one.text != two.text \
         else ()
     return Reading(two.text, two.confidence, two.char_confidences,
-                   two.alternatives + extra + one.alternatives)
+                   two.alternatives + extra + one.alternatives, layout="two-line")
 
 
 @register_reader("two-line")
