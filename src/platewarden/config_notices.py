@@ -97,6 +97,9 @@ class FineScheduleSettings(BaseModel):
         return self
 
 
+FORM_BYTES = 64 * 1024  # an appeal's fields (text of 5,000 characters) and multipart framing
+
+
 class NoticeSettings(BaseModel):
     """Fine schedules over time, the legal time zone, and the citizen look-up's limits."""
 
@@ -112,6 +115,14 @@ class NoticeSettings(BaseModel):
     lookups_per_notice_per_h: Annotated[int, Field(ge=1, le=1000)] = 20
     # How often ``serve`` marks notices past their due day overdue (0: never; cron instead).
     overdue_interval_s: Annotated[float, Field(ge=0, le=7 * 86400)] = 3600.0
+    # Files a citizen may attach to an appeal (PDF, JPEG, PNG, recognised by their bytes).
+    appeal_attachments_max: Annotated[int, Field(ge=0, le=10)] = 3
+    appeal_attachment_max_bytes: Annotated[int, Field(ge=1024, le=50 * 1024 * 1024)] = \
+        5 * 1024 * 1024
+    # Images are decoded to strip their metadata: a bound on the pixels a small file can
+    # unpack to (a "decompression bomb").
+    appeal_attachment_max_pixels: Annotated[int, Field(ge=10_000, le=200_000_000)] = \
+        40_000_000
 
     @field_validator("time_zone")
     @classmethod
@@ -136,6 +147,10 @@ class NoticeSettings(BaseModel):
         if len(set(days)) != len(days) or len({s.id for s in value}) != len(value):
             raise ValueError("schedules need distinct ids and effective_from days")
         return value
+
+    def appeal_request_max_bytes(self) -> int:
+        """The largest appeal request read: every attachment at its limit, plus the form."""
+        return self.appeal_attachments_max * self.appeal_attachment_max_bytes + FORM_BYTES
 
     def tz(self) -> ZoneInfo:
         """The legal time zone."""

@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 
 from platewarden.adapters.db.notices import SqlNoticeUnitOfWorkFactory
 from platewarden.adapters.db.registry import SqlVehicleRegistry
+from platewarden.adapters.image_cleaner import PillowImageCleaner
 from platewarden.adapters.pdf.notice_pdf import NoticePdfRenderer
 from platewarden.config import Settings
+from platewarden.services.appeal_attachments import AppealAttachments, AttachmentLimits
 from platewarden.services.audit import AuditService
 from platewarden.services.citizen import CitizenLookup
 from platewarden.services.notice_cases import NoticeCases
@@ -31,6 +33,7 @@ class NoticeServices:
     documents: NoticeDocuments
     keepers: KeeperTable
     citizen: CitizenLookup
+    attachments: AppealAttachments
     uow_factory: SqlNoticeUnitOfWorkFactory
 
 
@@ -47,11 +50,16 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
                                 renderer=NoticePdfRenderer(), audit=audit, clock=clock,
                                 tz=config.tz(), look_up_url=config.look_up_url)
     cases = NoticeCases(uow_factory=uow_factory, audit=audit, clock=clock)
+    attachments = AppealAttachments(
+        uow_factory=uow_factory, evidence=evidence, cleaner=PillowImageCleaner(), audit=audit,
+        limits=AttachmentLimits(max_count=config.appeal_attachments_max,
+                                max_bytes=config.appeal_attachment_max_bytes,
+                                max_pixels=config.appeal_attachment_max_pixels))
     return NoticeServices(
         issuing=NoticeService(uow_factory=uow_factory, registry=registry, audit=audit,
                               clock=clock, policy=policy),
         cases=cases, documents=documents, keepers=registry,
         citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases,
-                              audit=audit,
+                              audit=audit, attachments=attachments,
                               redactor=RecognitionRedactor()),
-        uow_factory=uow_factory)
+        attachments=attachments, uow_factory=uow_factory)

@@ -20,6 +20,7 @@ from platewarden.domain.notices import Addressee, Notice, NoticeStatus, StatusCh
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.notice_ports import (
     Appeal,
+    AppealAttachment,
     AppealStatus,
     KeeperRecord,
     NoticeUnitOfWorkFactory,
@@ -170,6 +171,25 @@ def test_appeals_are_decided_once(factory: NoticeUnitOfWorkFactory) -> None:
     with factory(read_only=True) as uow:
         assert uow.notices.appeal("a1") == decided
         assert uow.notices.appeals(status=AppealStatus.OPEN) == []
+
+
+def test_appeal_attachments_come_back_in_order_per_appeal(
+        factory: NoticeUnitOfWorkFactory) -> None:
+    def attachment(id_: str, appeal_id: str, position: int) -> AppealAttachment:
+        return AppealAttachment(id=id_, appeal_id=appeal_id, number="PW-2026-0000000011",
+                                position=position, name=f"договор-{position}.pdf",
+                                content_type="application/pdf", size_bytes=1234,
+                                sha256=f"{position:064x}", filed_at=T0)
+
+    with factory() as uow:
+        uow.notices.add_attachments([attachment("f2", "a1", 2), attachment("f1", "a1", 1),
+                                     attachment("g1", "a2", 1)])
+        uow.notices.add_attachments([])
+        uow.commit()
+    with factory(read_only=True) as uow:
+        assert [a.id for a in uow.notices.attachments("a1")] == ["f1", "f2"]
+        assert uow.notices.attachments("a1")[0] == attachment("f1", "a1", 1)
+        assert uow.notices.attachments("nobody") == []
 
 
 def test_nothing_is_kept_without_commit(factory: NoticeUnitOfWorkFactory) -> None:

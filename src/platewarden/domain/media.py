@@ -38,3 +38,28 @@ def _is_mp4(first_bytes: bytes) -> bool:
     box_size = int.from_bytes(first_bytes[:4], "big")
     # An ftyp box holds at least its size, type, major brand and minor version (16 bytes).
     return box_size >= 16 and first_bytes[8:12] in _MP4_BRANDS
+
+
+ATTACHMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+"""What a citizen may attach to an appeal: documents and photographs."""
+_PDF = b"%PDF-"
+_PDF_END = b"%%EOF"
+PDF_TAIL_BYTES = 2048
+"""Where a complete PDF's end-of-file marker must be (writers may add a little after it)."""
+
+
+def sniff_attachment_type(first_bytes: bytes) -> str | None:
+    """The type of an appeal attachment starting with ``first_bytes``, or ``None``.
+
+    Recognises ``application/pdf``, ``image/jpeg`` and ``image/png`` by their signatures;
+    what the sender's client claimed is never consulted.
+    """
+    if first_bytes.startswith(_PDF):
+        return "application/pdf"
+    found = sniff_content_type(first_bytes)
+    return found if found in ATTACHMENT_TYPES else None
+
+
+def pdf_is_complete(data: bytes) -> bool:
+    """Whether a PDF ends with its end-of-file marker (a cut-off upload does not)."""
+    return _PDF_END in data[-PDF_TAIL_BYTES:]

@@ -14,12 +14,14 @@ import hashlib
 import hmac
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.notices import NoticeStatus, number_is_well_formed
 from platewarden.domain.plates import canonical_key
+from platewarden.services.appeal_attachments import AppealAttachments, AttachmentUpload
 from platewarden.services.audit import AuditService
 from platewarden.services.evidence_packages import Redactor
 from platewarden.services.notice_cases import CITIZEN, NoticeCases
@@ -56,9 +58,10 @@ class CitizenLookup:
     """Finds a notice by number and plate, and files appeals against it."""
 
     def __init__(self, *, uow_factory: NoticeUnitOfWorkFactory, documents: NoticeDocuments,
-                 cases: NoticeCases, audit: AuditService,
+                 cases: NoticeCases, audit: AuditService, attachments: AppealAttachments,
                  redactor: Redactor | None = None) -> None:
         self._uow_factory = uow_factory
+        self._attachments = attachments
         self._audit = audit
         self._documents = documents
         self._cases = cases
@@ -101,11 +104,20 @@ class CitizenLookup:
             due_last_day=document.due_last_day, payment_reference=notice.payment_reference,
             images=self._shown(document.images, plate=document.plate), appeals=appeals)
 
-    def appeal(self, number: str, plate: str, *, text: str) -> Appeal | None:
-        """File an appeal if ``number`` and ``plate`` match; ``None`` otherwise."""
+    def appeal(self, number: str, plate: str, *, text: str,
+               attachments: Sequence[AttachmentUpload] = ()) -> Appeal | None:
+        """File an appeal with its files if ``number`` and ``plate`` match; ``None`` otherwise.
+
+        Raises:
+            ServiceError: ``conflict`` when the notice cannot be appealed, or any refusal of
+                :meth:`AppealAttachments.store` (then nothing is filed).
+        """
         if not self.matches(number, plate):
             return None
-        return self._cases.file_appeal(number.strip().upper(), text=text)
+        number = number.strip().upper()
+        self._cases.check_appealable(number)  # before storing files that would go unused
+        files = self._attachments.store(attachments)
+        return self._cases.file_appeal(number, text=text, attachments=files)
 
     def verify(self, code: str) -> bool:
         """Whether ``code`` is the verification code of a notice (nothing else is told)."""

@@ -25,6 +25,12 @@ STATUS_BY_CODE: dict[str, int] = {
     "rate_limited": 429,
     "invalid_csv": 422,
     "own_proposal": 403,
+    # Files attached to an appeal (services.appeal_attachments).
+    "too_many_attachments": 422,
+    "attachment_empty": 422,
+    "attachment_too_large": 413,
+    "attachment_type_unsupported": 415,
+    "attachment_unreadable": 422,
     # Not a refusal: the event log did not confirm storage, nothing was acknowledged, and
     # the camera retries later (its client treats every 5xx so).
     "log_unavailable": 503,

@@ -25,7 +25,9 @@ from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.notice_ports import (
     Appeal,
+    AppealAttachment,
     AppealStatus,
+    AttachmentFile,
     NoticeUnitOfWork,
     NoticeUnitOfWorkFactory,
     Payment,
@@ -148,8 +150,16 @@ class NoticeCases:
         with self._uow_factory(read_only=True) as uow:
             return uow.notices.payments(outcome=PaymentOutcome.HELD)
 
-    def file_appeal(self, number: str, *, text: str) -> Appeal:
-        """A citizen's appeal (the caller has checked number and plate).
+    def check_appealable(self, number: str) -> None:
+        """Raise ``conflict`` unless ``number`` can be appealed now (before storing files)."""
+        try:
+            check_transition(self.notice(number).status, NoticeStatus.APPEALED)
+        except ForbiddenTransition as exc:
+            raise ServiceError("conflict", str(exc)) from exc
+
+    def file_appeal(self, number: str, *, text: str,
+                    attachments: Sequence[AttachmentFile] = ()) -> Appeal:
+        """A citizen's appeal (the caller has checked number and plate, and stored the files).
 
         Raises:
             ServiceError: ``invalid_field`` for an empty or long text, ``conflict`` when the
@@ -165,8 +175,14 @@ class NoticeCases:
                             filed_at=self._clock())
             self._move(uow, notice, NoticeStatus.APPEALED, actor=CITIZEN, reason="appeal filed")
             uow.notices.add_appeal(appeal)
+            uow.notices.add_attachments([AppealAttachment(
+                id=secrets.token_hex(8), appeal_id=appeal.id, number=number, position=index,
+                name=f.name, content_type=f.content_type, size_bytes=f.size_bytes,
+                sha256=f.sha256, filed_at=appeal.filed_at)
+                for index, f in enumerate(attachments, start=1)])
             self._audit.record(uow, actor=CITIZEN, action=AuditAction.APPEAL_FILED,
-                               target=number, details={"appeal": appeal.id})
+                               target=number, details={"appeal": appeal.id,
+                                                       "attachments": str(len(attachments))})
             uow.commit()
         return appeal
 

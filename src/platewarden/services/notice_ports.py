@@ -68,6 +68,31 @@ class Appeal:
     reason: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttachmentFile:
+    """A checked, cleaned attachment already in the evidence store (by its hash)."""
+
+    name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppealAttachment:
+    """A file the appellant attached: metadata here, the bytes encrypted as evidence."""
+
+    id: str
+    appeal_id: str
+    number: str
+    position: int
+    name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    filed_at: datetime
+
+
 class NoticeRepository(Protocol):
     """Notices (one per violation), their history, payments and appeals.
 
@@ -92,6 +117,8 @@ class NoticeRepository(Protocol):
     def appeal(self, appeal_id: str) -> Appeal | None: ...
     def appeals(self, *, status: AppealStatus | None) -> list[Appeal]: ...
     def decide_appeal(self, appeal: Appeal) -> bool: ...
+    def add_attachments(self, attachments: Sequence[AppealAttachment]) -> None: ...
+    def attachments(self, appeal_id: str) -> list[AppealAttachment]: ...
 
 
 class NoticeUnitOfWork(UnitOfWork, Protocol):

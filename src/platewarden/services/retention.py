@@ -174,12 +174,13 @@ class RetentionService:
     def _delete_rows(self, repo: PrivacyRepository, cut: Cutoffs, *,
                      dry_run: bool) -> tuple[RetentionCounts, list[str]]:
         held = repo.held_past(cut.nonhit_read, closed_cutoff=cut.closed_violation)
-        violations = repo.delete_closed_violations_before(cut.closed_violation)
+        # A closed case's appeal attachments are evidence objects: they go with it.
+        violations, case_shas = repo.delete_closed_violations_before(cut.closed_violation)
         alerts = repo.delete_alerts_before(cut.hotlist_hit)
         reads, read_shas = repo.delete_reads_before(cut.nonhit_read)
         image_shas = repo.delete_images_before(cut.nonhit_image)
         blob_shas = repo.delete_blobs_before(cut.nonhit_image)
-        doomed = repo.unreferenced([*read_shas, *image_shas, *blob_shas])
+        doomed = repo.unreferenced([*read_shas, *image_shas, *blob_shas, *case_shas])
         counts = RetentionCounts(
             violations_deleted=violations, alerts_deleted=alerts, reads_deleted=reads,
             evidence_links_deleted=len(read_shas) + len(image_shas), blobs_deleted=len(blob_shas),

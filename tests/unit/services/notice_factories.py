@@ -11,6 +11,7 @@ from typing import Any
 from PIL import Image
 
 from platewarden.adapters.evidence.fake import FakeEvidenceStore
+from platewarden.adapters.image_cleaner import PillowImageCleaner
 from platewarden.adapters.memory.notices import InMemoryNoticeUnitOfWorkFactory
 from platewarden.adapters.memory.registry import MemoryVehicleRegistry
 from platewarden.adapters.pdf.notice_pdf import NoticePdfRenderer
@@ -20,6 +21,7 @@ from platewarden.domain.plates import canonical_key
 from platewarden.domain.reads import ImageRef
 from platewarden.domain.rules.ids import violation_id
 from platewarden.domain.violations import Violation, ViolationStatus, ViolationType
+from platewarden.services.appeal_attachments import AppealAttachments, AttachmentLimits
 from platewarden.services.audit import AuditService
 from platewarden.services.citizen import CitizenLookup
 from platewarden.services.notice_cases import NoticeCases
@@ -55,6 +57,7 @@ class NoticeWorld:
     cases: NoticeCases
     documents: NoticeDocuments
     citizen: CitizenLookup
+    attachments: AppealAttachments
 
     def confirmed_violation(self, *, read_id: str = "r1", plate: str = PLATE,
                             speed: float = 84.0, status: ViolationStatus =
@@ -102,10 +105,16 @@ def make_notice_world(*, settings: NoticeSettings | None = None) -> NoticeWorld:
                                 renderer=NoticePdfRenderer(), audit=audit, clock=clock,
                                 tz=TASHKENT, look_up_url="https://fines.example.uz/notice")
     cases = NoticeCases(uow_factory=uow_factory, audit=audit, clock=clock)
+    attachments = AppealAttachments(
+        uow_factory=uow_factory, evidence=evidence, cleaner=PillowImageCleaner(), audit=audit,
+        limits=AttachmentLimits(max_count=settings.appeal_attachments_max,
+                                max_bytes=settings.appeal_attachment_max_bytes,
+                                max_pixels=settings.appeal_attachment_max_pixels))
     return NoticeWorld(
         uow_factory=uow_factory, clock=clock, audit=audit, evidence=evidence,
         registry=registry, documents=documents, cases=cases,
         issuing=NoticeService(uow_factory=uow_factory, registry=registry, audit=audit,
                               clock=clock, policy=policy),
         citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases,
-                              audit=audit))
+                              audit=audit, attachments=attachments),
+        attachments=attachments)

@@ -1,6 +1,6 @@
 """Tables of notices, their history, payments, appeals and the embedded vehicle registry.
 
-On the shared metadata of ``tables``; created by migration ``0009``.
+On the shared metadata of ``tables``; created by migrations ``0009`` and ``0011``.
 """
 
 from __future__ import annotations
@@ -73,6 +73,25 @@ appeals = Table(
     Column("decided_us", BigInt),
     Column("reason", String(500), nullable=False),
     Index("ix_appeals_status", "status", "filed_us"),
+)
+
+# Files attached to appeals (migration 0011): the bytes are evidence objects (encrypted,
+# content-addressed), so a row here is what keeps them; retention deletes both with the case.
+appeal_attachments = Table(
+    "appeal_attachments", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("appeal_id", String(32), nullable=False),
+    Column("number", String(24), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("content_type", String(40), nullable=False),
+    Column("size_bytes", BigInt, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("filed_us", BigInt, nullable=False),
+    Index("ix_appeal_attachments_appeal", "appeal_id", "position"),
+    Index("ix_appeal_attachments_number", "number"),
+    Index("ix_appeal_attachments_sha256", "sha256"),
+    Index("ix_appeal_attachments_filed", "filed_us"),
 )
 
 registry_keepers = Table(

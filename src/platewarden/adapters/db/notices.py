@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Self
 
@@ -9,13 +10,25 @@ from sqlalchemy import Connection, Engine, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from platewarden.adapters.db import tables as t
-from platewarden.adapters.db.notice_tables import appeals, notice_events, notices, payments
+from platewarden.adapters.db.notice_tables import (
+    appeal_attachments,
+    appeals,
+    notice_events,
+    notices,
+    payments,
+)
 from platewarden.adapters.db.uow import SqlUnitOfWork
 from platewarden.domain.clock import from_us, to_us
 from platewarden.domain.fines import Fine
 from platewarden.domain.notices import OPEN, Addressee, Notice, NoticeStatus, StatusChange
 from platewarden.domain.violations import ViolationStatus
-from platewarden.services.notice_ports import Appeal, AppealStatus, Payment, PaymentOutcome
+from platewarden.services.notice_ports import (
+    Appeal,
+    AppealAttachment,
+    AppealStatus,
+    Payment,
+    PaymentOutcome,
+)
 
 
 class SqlNotices:
@@ -138,6 +151,22 @@ class SqlNotices:
             status=row["status"], decided_by=row["decided_by"], decided_us=row["decided_us"],
             reason=row["reason"]))
         return result.rowcount == 1
+
+    def add_attachments(self, attachments: Sequence[AppealAttachment]) -> None:
+        if attachments:
+            self._c.execute(insert(appeal_attachments), [
+                {"id": a.id, "appeal_id": a.appeal_id, "number": a.number,
+                 "position": a.position, "name": a.name, "content_type": a.content_type,
+                 "size_bytes": a.size_bytes, "sha256": a.sha256,
+                 "filed_us": to_us(a.filed_at)} for a in attachments])
+
+    def attachments(self, appeal_id: str) -> list[AppealAttachment]:
+        rows = self._c.execute(select(appeal_attachments).where(
+            appeal_attachments.c.appeal_id == appeal_id).order_by(appeal_attachments.c.position))
+        return [AppealAttachment(id=r.id, appeal_id=r.appeal_id, number=r.number,
+                                 position=r.position, name=r.name,
+                                 content_type=r.content_type, size_bytes=r.size_bytes,
+                                 sha256=r.sha256, filed_at=from_us(r.filed_us)) for r in rows]
 
 
 def _notice_row(n: Notice) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any, Self
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
 
+from platewarden.adapters.db import attachment_retention as attachments
 from platewarden.adapters.db import notice_tables
 from platewarden.adapters.db import tables as t
 from platewarden.adapters.db.mapping import read_from
@@ -81,24 +82,27 @@ class SqlPrivacy:
 
     # Deletion -----------------------------------------------------------------------------
 
-    def delete_closed_violations_before(self, cutoff: datetime) -> int:
+    def delete_closed_violations_before(self, cutoff: datetime) -> tuple[int, list[str]]:
         closed_us = func.coalesce(_v.c.reviewed_us, _v.c.created_us)
         # A notice still open (unpaid, appealed, overdue) keeps its case; a settled one goes
-        # with it, keeper and history included (payments stay: they are the payer's record).
+        # with it, keeper, history and appeal attachments included (payments stay: they are
+        # the payer's record).
         open_notices = select(_n.c.violation_id).where(_n.c.status.not_in(_SETTLED))
         ids = list(self._c.execute(select(_v.c.id).where(
             _v.c.status.in_(_CLOSED), closed_us < to_us(cutoff),
             _v.c.id.not_in(_active_holds(HoldTarget.VIOLATION)),
             _v.c.id.not_in(open_notices))).scalars())
+        shas: list[str] = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK]
             numbers = select(_n.c.number).where(_n.c.violation_id.in_(chunk))
+            shas.extend(attachments.delete_for_notices(self._c, numbers))
             self._c.execute(delete(_ne).where(_ne.c.number.in_(numbers)))
             self._c.execute(delete(_ap).where(_ap.c.number.in_(numbers)))
             self._c.execute(delete(_n).where(_n.c.violation_id.in_(chunk)))
             self._c.execute(delete(_vr).where(_vr.c.violation_id.in_(chunk)))
             self._c.execute(delete(_v).where(_v.c.id.in_(chunk)))
-        return len(ids)
+        return len(ids), shas
 
     def delete_alerts_before(self, cutoff: datetime) -> int:
         result = self._c.execute(delete(_a).where(
@@ -169,6 +173,7 @@ class SqlPrivacy:
                 t.uploaded_blobs.c.sha256.in_(chunk))).scalars())
             still.update(self._c.execute(select(_env.c.envelope_sha256).where(
                 _env.c.envelope_sha256.in_(chunk))).scalars())
+            still.update(attachments.referenced(self._c, chunk))
         return [sha for sha in unique if sha not in still]
 
     def held_past(self, cutoff: datetime, *, closed_cutoff: datetime) -> int:
@@ -210,6 +215,9 @@ class SqlPrivacy:
                 .where(_r.c.received_us >= to_us(start), _read_is_kept()).group_by(column))
             for sha, received in rows:
                 found[sha] = max(found.get(sha, 0), int(received))
+        # Appeal attachments are kept while their case is: they move off day keys too.
+        for sha, filed in attachments.filed_since(self._c, start).items():
+            found[sha] = max(found.get(sha, 0), filed)
         return sorted((sha, from_us(received)) for sha, received in found.items())
 
     def references_received_between(self, start: datetime, end: datetime) -> int:
@@ -218,7 +226,7 @@ class SqlPrivacy:
             _r, _r.c.id == _img.c.read_pk).where(window)).scalar_one()
         envelopes = self._c.execute(select(func.count()).select_from(_env).join(
             _r, _r.c.id == _env.c.read_pk).where(window)).scalar_one()
-        return int(images) + int(envelopes)
+        return int(images) + int(envelopes) + attachments.filed_between(self._c, start, end)
 
     def find_pseudonymised(self, pseudonyms: Sequence[str], *, start: datetime,
                            end: datetime, limit: int,

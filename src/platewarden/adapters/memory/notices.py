@@ -7,6 +7,7 @@ commits; writers are serialised by the core fake's write lock, as in SQLite.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Self
@@ -15,7 +16,13 @@ from platewarden.adapters.memory.state import Transaction, stored_time
 from platewarden.adapters.memory.uow import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
 from platewarden.domain.notices import OPEN, Notice, NoticeStatus, StatusChange
 from platewarden.domain.violations import ViolationStatus
-from platewarden.services.notice_ports import Appeal, AppealStatus, Payment, PaymentOutcome
+from platewarden.services.notice_ports import (
+    Appeal,
+    AppealAttachment,
+    AppealStatus,
+    Payment,
+    PaymentOutcome,
+)
 
 
 @dataclass(slots=True)
@@ -26,11 +33,12 @@ class NoticeState:
     events: list[StatusChange] = field(default_factory=list)
     payments: dict[tuple[str, str], Payment] = field(default_factory=dict)
     appeals: dict[str, Appeal] = field(default_factory=dict)
+    attachments: dict[str, AppealAttachment] = field(default_factory=dict)
 
     def copy(self) -> NoticeState:
         """An independent copy holding the same immutable values."""
         return NoticeState(dict(self.notices), list(self.events), dict(self.payments),
-                           dict(self.appeals))
+                           dict(self.appeals), dict(self.attachments))
 
 
 def _stored(notice: Notice) -> Notice:
@@ -130,6 +138,16 @@ class MemoryNotices:
         decided_at = stored_time(appeal.decided_at) if appeal.decided_at else None
         self._s.appeals[appeal.id] = dataclasses.replace(appeal, decided_at=decided_at)
         return True
+
+    def add_attachments(self, attachments: Sequence[AppealAttachment]) -> None:
+        if any(a.id in self._s.attachments for a in attachments):
+            raise ValueError("duplicate attachment id")
+        for a in attachments:
+            self._s.attachments[a.id] = dataclasses.replace(a, filed_at=stored_time(a.filed_at))
+
+    def attachments(self, appeal_id: str) -> list[AppealAttachment]:
+        return sorted((a for a in self._s.attachments.values() if a.appeal_id == appeal_id),
+                      key=lambda a: a.position)
 
 
 class InMemoryNoticeUnitOfWork(InMemoryUnitOfWork):

@@ -1,7 +1,8 @@
 """Reviewers' appeal queue: open appeals in their regions, decided with a reason.
 
 The original evidence is the violation's: ``GET /api/v1/violations/{violation_id}`` and its
-evidence routes, as for any review.
+evidence routes, as for any review. The appellant's files are listed with the appeal and
+served one by one, region-scoped like the appeal and audited like evidence.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
@@ -17,14 +19,26 @@ from platewarden.api.deps import container_of, require
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Permission
 from platewarden.services.accounts import Principal
+from platewarden.services.appeal_attachments import EXTENSIONS
 from platewarden.services.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/appeals", tags=["appeals"])
 APPEAL_ID = Path(pattern=r"^[0-9a-f]{16}$")
+ATTACHMENT_ID = Path(pattern=r"^[0-9a-f]{16}$")
+
+
+class AttachmentItem(BaseModel):
+    """A file the appellant attached (metadata; ``url`` serves the bytes)."""
+
+    id: str
+    name: str
+    content_type: str
+    size_bytes: int
+    url: str
 
 
 class AppealItem(BaseModel):
-    """An open appeal with its notice and the violation to open for the evidence."""
+    """An open appeal with its notice, its files, and the violation to open for evidence."""
 
     id: str
     number: str
@@ -32,6 +46,7 @@ class AppealItem(BaseModel):
     notice_status: str
     text: str
     filed_at: datetime
+    attachments: list[AttachmentItem]
 
 
 class DecisionIn(BaseModel):
@@ -57,9 +72,13 @@ def _in_scope(container: Container, principal: Principal, appeal_id: str) -> App
     notice = container.notices.cases.notice(appeal.number)
     # Raises NotFound outside the reviewer's regions, like any violation.
     container.queries.violation(notice.violation_id, scope=principal.scope)
+    files = [AttachmentItem(id=a.id, name=a.name, content_type=a.content_type,
+                            size_bytes=a.size_bytes,
+                            url=f"{router.prefix}/{appeal.id}/attachments/{a.id}")
+             for a in container.notices.attachments.of_appeal(appeal.id)]
     return AppealItem(id=appeal.id, number=appeal.number, violation_id=notice.violation_id,
                       notice_status=notice.status.value, text=appeal.text,
-                      filed_at=appeal.filed_at)
+                      filed_at=appeal.filed_at, attachments=files)
 
 
 def _queue(container: Container, principal: Principal) -> list[AppealItem]:
@@ -92,3 +111,23 @@ async def decide(body: DecisionIn, request: Request, appeal_id: str = APPEAL_ID,
                                       reason=body.reason)
     return DecisionOut(id=decided.id, status=decided.status.value,
                        decided_by=decided.decided_by, reason=decided.reason)
+
+
+@router.get("/{appeal_id}/attachments/{attachment_id}")
+async def attachment(request: Request, appeal_id: str = APPEAL_ID,
+                     attachment_id: str = ATTACHMENT_ID,
+                     principal: Principal = Depends(require(Permission.VIOLATIONS_REVIEW))
+                     ) -> StreamingResponse:
+    """One attached file, decrypted; 404 outside the reviewer's regions, as for absent."""
+    container = container_of(request)
+    try:
+        await run_in_threadpool(_in_scope, container, principal, appeal_id)
+        found, chunks = await run_in_threadpool(container.notices.attachments.open,
+                                                appeal_id, attachment_id,
+                                                actor=principal.user_id)
+    except NotFound as exc:  # one answer for absent and out of region alike
+        raise NotFound("No such attachment.") from exc
+    # Always a download under a name of ours: the appellant's name stays in the listing.
+    disposition = f'attachment; filename="appeal-{found.id}.{EXTENSIONS[found.content_type]}"'
+    return StreamingResponse(chunks, media_type=found.content_type,
+                             headers={"content-disposition": disposition})

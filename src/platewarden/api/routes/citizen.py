@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import base64
 from datetime import date, datetime
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
+from platewarden.api.appeal_form import Field64, read_appeal
 from platewarden.api.deps import container_of, public
 from platewarden.api.ratelimit import SlidingWindowLimiter, client_key
 from platewarden.domain.notices import number_is_well_formed
@@ -26,7 +26,6 @@ from platewarden.services.errors import NotFound, ServiceError
 
 router = APIRouter(prefix="/api/v1/public/notices", tags=["citizen"])
 NO_MATCH = "No notice matches this number and plate."
-Field64 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
 class LookupIn(BaseModel):
@@ -35,13 +34,6 @@ class LookupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     number: Field64
     plate: Field64
-
-
-class AppealIn(LookupIn):
-    """An appeal: the same two fields and the appellant's text."""
-
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                           max_length=5000)]
 
 
 class VerifyIn(BaseModel):
@@ -66,6 +58,7 @@ class AppealOut(BaseModel):
     filed_at: datetime
     status: str
     reason: str
+    attachments: int = 0
 
 
 class NoticeOut(BaseModel):
@@ -89,18 +82,32 @@ class NoticeOut(BaseModel):
     appeals: list[AppealOut]
 
 
-def throttle(request: Request, number: str) -> None:
-    """Count a look-up against the client's and the notice's windows; 429 past either."""
+def _refused() -> ServiceError:
+    return ServiceError("rate_limited", "Too many look-ups; wait a while and try again.")
+
+
+def throttle_client(request: Request) -> None:
+    """Count an attempt against the client's window; 429 past it."""
     limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
-    refused = ServiceError("rate_limited", "Too many look-ups; wait a while and try again.")
     if not limiters["notice-client"].allow(client_key(request)):
-        raise refused  # before the notice's window: a throttled client spends none of it
+        raise _refused()
+
+
+def throttle_number(request: Request, number: str) -> None:
+    """Count an attempt against the notice's window; 429 past it."""
+    limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
     # Only well-formed numbers get a window of their own, so made-up ones cannot crowd out
     # (and so reset) the window of a real notice; they share one and never match anyway.
     number = number.strip().upper()
     if not limiters["notice-number"].allow(
             number if number_is_well_formed(number) else "malformed"):
-        raise refused
+        raise _refused()
+
+
+def throttle(request: Request, number: str) -> None:
+    """Count a look-up against the client's and the notice's windows; 429 past either."""
+    throttle_client(request)  # first: a throttled client spends none of the notice's window
+    throttle_number(request, number)
 
 
 def _out(view: CitizenView) -> NoticeOut:
@@ -130,15 +137,24 @@ async def look_up(body: LookupIn, request: Request) -> NoticeOut:
 
 @router.post("/appeal", response_model=AppealOut, status_code=201,
              dependencies=[Depends(public)])
-async def appeal(body: AppealIn, request: Request) -> AppealOut:
-    """File an appeal against the notice with a text."""
-    throttle(request, body.number)
-    filed = await run_in_threadpool(container_of(request).notices.citizen.appeal,
-                                    body.number, body.plate, text=body.text)
+async def appeal(request: Request) -> AppealOut:
+    """File an appeal against the notice with a text, and files if sent as multipart.
+
+    ``{number, plate, text}`` as JSON, or the same fields as ``multipart/form-data`` with up
+    to ``notices.appeal_attachments_max`` files in ``attachments`` (PDF, JPEG, PNG).
+    """
+    container = container_of(request)
+    throttle_client(request)  # before reading: a throttled client uploads nothing
+    appeal = await read_appeal(request,
+                               limit=container.settings.notices.appeal_request_max_bytes())
+    throttle_number(request, appeal.number)
+    filed = await run_in_threadpool(container.notices.citizen.appeal, appeal.number,
+                                    appeal.plate, text=appeal.text,
+                                    attachments=appeal.attachments)
     if filed is None:
         raise NotFound(NO_MATCH)
     return AppealOut(id=filed.id, filed_at=filed.filed_at, status=filed.status.value,
-                     reason=filed.reason)
+                     reason=filed.reason, attachments=len(appeal.attachments))
 
 
 @router.post("/verify", dependencies=[Depends(public)])
