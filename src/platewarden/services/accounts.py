@@ -236,21 +236,27 @@ class AccountService:
             uow.commit()
         return ended
 
-    def reset_mfa(self, *, username: str) -> None:
+    def reset_mfa(self, *, username: str | None = None, user_id: str | None = None,
+                  actor: str = "system") -> None:
         """Forget a user's authenticator (lost phone): they enrol again at next login.
 
-        Their sessions end and their lock is lifted, since an administrator vouched for them.
+        The user is named by ``username`` or ``user_id``. Their sessions end and their lock
+        is lifted, since an administrator vouched for them.
+
+        Raises:
+            ServiceError: ``not_found`` when there is no such user.
         """
         with self._uow_factory() as uow:
-            user = uow.accounts.user_by_name(username)
+            user = (uow.accounts.user_by_name(username) if username is not None
+                    else uow.accounts.user(user_id or ""))
             if user is None:
-                raise ServiceError("not_found", f"No user {username}.")
+                raise ServiceError("not_found", "No such user.")
             uow.accounts.set_second_factor(user.id, None)
             uow.accounts.set_guard(user.id, LoginGuard())
-            uow.accounts.delete_sessions(user.id)
+            ended = uow.accounts.delete_sessions(user.id)
             uow.accounts.delete_challenges(user.id)
-            self._record(uow, actor="system", action=AuditAction.USER_CHANGED, target=user.id,
-                         details={"change": "mfa-reset"})
+            self._record(uow, actor=actor, action=AuditAction.USER_CHANGED, target=user.id,
+                         details={"change": "mfa-reset", "sessions_ended": str(ended)})
             uow.commit()
 
     def _may_try(self, user: User, *, at: datetime) -> bool:

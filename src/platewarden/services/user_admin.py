@@ -3,7 +3,8 @@
 Admins grant access but do not search reads themselves. An admin cannot take away their own
 admin role or disable themselves, so an installation is never left without one by mistake.
 Every change is audited (``user-changed`` with what changed); disabling ends the user's
-sessions at once.
+sessions at once. Admins also reset another user's second factor (a lost phone) and end
+another user's sessions (a lost laptop).
 """
 
 from __future__ import annotations
@@ -107,6 +108,40 @@ class UserAdmin:
             uow.commit()
         assert updated is not None
         return _summary(updated)
+
+    def reset_second_factor(self, principal: Principal, user_id: str) -> UserSummary:
+        """Forget another user's authenticator and recovery codes (a lost phone).
+
+        The user enrols again at their next login (their password still applies); their
+        sessions end and any lockout is lifted. Confirm who is asking before doing it.
+
+        Raises:
+            ServiceError: ``forbidden``; ``not_found``; ``conflict`` for one's own account,
+                so a stolen admin session cannot replace its owner's second factor.
+        """
+        _require(principal)
+        if user_id == principal.user_id:
+            raise ServiceError("conflict", "You cannot reset your own second factor: ask "
+                               "another admin.")
+        self._accounts.reset_mfa(user_id=user_id, actor=principal.user_id)
+        return self._one(user_id)
+
+    def end_sessions(self, principal: Principal, user_id: str) -> int:
+        """End every session of an account at once (a lost laptop); returns how many.
+
+        Raises:
+            ServiceError: ``forbidden``; ``not_found``.
+        """
+        _require(principal)
+        self._one(user_id)
+        return self._accounts.revoke_all_sessions(user_id=user_id, actor=principal.user_id)
+
+    def _one(self, user_id: str) -> UserSummary:
+        with self._uow_factory(read_only=True) as uow:
+            user = uow.accounts.user(user_id)
+        if user is None:
+            raise NotFound("No such user.")
+        return _summary(user)
 
 
 def _summary(user: User) -> UserSummary:

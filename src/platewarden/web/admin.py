@@ -172,3 +172,29 @@ async def change_user(request: Request, user_id: str = Path(max_length=64),
     except ServiceError as exc:
         return _users_page(request, principal, status_code=exc.status, error=exc.message)
     return RedirectResponse("/console/users", status_code=303)
+
+
+@router.post("/users/{user_id}/reset-mfa")
+def reset_second_factor(request: Request, user_id: str = Path(max_length=64),
+                        principal: Principal = Depends(USERS)) -> Response:
+    """Forget another user's authenticator (a lost phone); they enrol again at next login."""
+    try:
+        user = container_of(request).user_admin.reset_second_factor(principal, user_id)
+    except ServiceError as exc:
+        return _users_page(request, principal, status_code=exc.status, error=exc.message)
+    return _users_page(request, principal, done=("users.mfa_reset_done",
+                                                   {"name": user.username}))
+
+
+@router.post("/users/{user_id}/end-sessions")
+def end_sessions(request: Request, user_id: str = Path(max_length=64),
+                 principal: Principal = Depends(USERS)) -> Response:
+    """End every session of an account at once (a lost laptop)."""
+    admin = container_of(request).user_admin
+    try:
+        ended = admin.end_sessions(principal, user_id)
+    except ServiceError as exc:
+        return _users_page(request, principal, status_code=exc.status, error=exc.message)
+    name = next((u.username for u in admin.users(principal) if u.id == user_id), "")
+    return _users_page(request, principal, done=("users.sessions_ended",
+                                                   {"name": name, "count": ended}))

@@ -43,3 +43,34 @@ def test_admin_creates_restricts_and_disables_a_user(tmp_path: Path) -> None:
         assert "ann" in [u["username"] for u in listed]
         assert all("password" not in u for u in listed)
     container.stop()
+
+
+def test_admin_resets_a_lost_second_factor_and_ends_sessions(tmp_path: Path) -> None:
+    container = make_container(tmp_path / "data")
+    with running_server(container) as url:
+        admin_name = make_user(container, Role.ADMIN)
+        admin = {"Authorization": f"Bearer {api_login(url, admin_name, PASSWORD)}"}
+        ann = make_user(container, Role.REVIEWER)
+        own = {"Authorization": f"Bearer {api_login(url, ann, PASSWORD)}"}
+        users = f"{url}/api/v1/users"
+        listed = {u["username"]: u for u in httpx.get(users, headers=admin, timeout=10).json()}
+        ann_id, admin_id = listed[ann]["id"], listed[admin_name]["id"]
+        assert listed[ann]["second_factor"] is True
+
+        ended = httpx.post(f"{users}/{ann_id}/sessions/revoke", headers=admin, timeout=10)
+        assert ended.json() == {"sessions_ended": 1}, ended.text
+        assert httpx.get(f"{url}/api/v1/violations", headers=own, timeout=10).status_code == 401
+
+        reset = httpx.post(f"{users}/{ann_id}/second-factor/reset", headers=admin, timeout=10)
+        assert reset.json()["second_factor"] is False, reset.text
+        step = httpx.post(f"{url}/api/v1/auth/login", json={"username": ann,
+                          "password": PASSWORD}, timeout=10).json()
+        assert step["status"] == "enrol"  # the password still applies, the factor is new
+
+        mine = httpx.post(f"{users}/{admin_id}/second-factor/reset", headers=admin, timeout=10)
+        assert (mine.status_code, mine.json()["error"]["code"]) == (409, "conflict")
+        absent = httpx.post(f"{users}/{'f' * 32}/sessions/revoke", headers=admin, timeout=10)
+        assert (absent.status_code, absent.json()["error"]["code"]) == (404, "not_found")
+        for path in (f"{users}/{ann_id}/second-factor/reset", f"{users}/{ann_id}/sessions/revoke"):
+            assert httpx.post(path, timeout=10).status_code == 401
+    container.stop()

@@ -161,3 +161,25 @@ def test_a_hand_typed_hotlist_entry_needs_a_second_supervisor(world: World) -> N
     with world.session(Role.SUPERVISOR) as second:
         decided = second.post(f"/console/hotlists/{proposal.group(1)}", decision="approve")
         assert decided.status_code == 303
+
+
+def test_an_admin_resets_a_lost_second_factor_and_ends_sessions(world: World) -> None:
+    with world.session(Role.REVIEWER) as reviewer, world.session(Role.ADMIN) as admin:
+        me = principal_of(world, reviewer)
+        page = admin.client.get("/console/users").text
+        assert f'id="reset-mfa-{me.username}"' in page
+        ended = admin.post(f"/console/users/{me.user_id}/end-sessions")
+        assert ended.status_code == 200, ended.text
+        assert 'id="user-done"' in ended.text
+        assert reviewer.client.get("/console/review").status_code in (303, 401)
+        reset = admin.post(f"/console/users/{me.user_id}/reset-mfa")
+        assert reset.status_code == 200, reset.text
+        assert f'id="reset-mfa-{me.username}"' not in reset.text  # nothing left to reset
+        own = principal_of(world, admin)
+        refused = admin.post(f"/console/users/{own.user_id}/reset-mfa")
+        assert (refused.status_code, 'role="alert"' in refused.text) == (409, True)
+        forged = admin.client.post(f"/console/users/{me.user_id}/end-sessions",
+                                   data={"csrf_token": "forged"})
+        assert forged.status_code == 403
+    after = next(u for u in world.container.user_admin.users(own) if u.id == me.user_id)
+    assert after.second_factor is False

@@ -80,3 +80,53 @@ def test_only_admins_manage_users(role: Role) -> None:
     with pytest.raises(ServiceError) as caught:
         admin.users(other)
     assert caught.value.code == "forbidden"
+
+
+def test_an_admin_resets_another_users_second_factor_and_not_their_own() -> None:
+    admin, accounts, factory, me = make_admin()
+    created = admin.create(me, username="cat", roles=frozenset({Role.REVIEWER}),
+                           regions=EVERYWHERE)
+    first = enrol(accounts, username="cat", password=created.password, clock=FixedClock(NOW))
+    assert admin.users(me)[0].second_factor
+    summary = admin.reset_second_factor(me, created.user.id)
+    assert not summary.second_factor
+    assert accounts.resolve(first.session.token) is None  # the old sessions ended
+    assert accounts.login(username="cat", password=created.password).status == "enrol"
+    with factory(read_only=True) as uow:
+        entry = uow.audit.find([AuditAction.USER_CHANGED])[-1].entry
+    assert (entry.actor, entry.target, dict(entry.details)) == (
+        me.user_id, created.user.id, {"change": "mfa-reset", "sessions_ended": "1"})
+    with pytest.raises(ServiceError) as own:
+        admin.reset_second_factor(me, me.user_id)
+    assert own.value.code == "conflict"
+    with pytest.raises(ServiceError) as absent:
+        admin.reset_second_factor(me, "f" * 32)
+    assert absent.value.code == "not_found"
+
+
+def test_an_admin_ends_another_users_sessions() -> None:
+    admin, accounts, _, me = make_admin()
+    created = admin.create(me, username="dan", roles=frozenset({Role.REVIEWER}),
+                           regions=EVERYWHERE)
+    session = enrol(accounts, username="dan", password=created.password,
+                    clock=FixedClock(NOW)).session
+    assert admin.end_sessions(me, created.user.id) == 1
+    assert accounts.resolve(session.token) is None
+    assert admin.users(me)[0].second_factor  # the second factor stays
+    with pytest.raises(ServiceError) as absent:
+        admin.end_sessions(me, "f" * 32)
+    assert absent.value.code == "not_found"
+
+
+def test_only_user_managers_reset_factors_or_end_sessions() -> None:
+    admin, _, _, me = make_admin()
+    created = admin.create(me, username="eve", roles=frozenset({Role.SUPERVISOR}),
+                           regions=EVERYWHERE)
+    supervisor = Principal(user_id=created.user.id, username="eve",
+                           roles=frozenset({"supervisor"}),
+                           permissions=permissions_of(frozenset({"supervisor"})),
+                           scope=EVERYWHERE)
+    for act in (admin.reset_second_factor, admin.end_sessions):
+        with pytest.raises(ServiceError) as refused:
+            act(supervisor, me.user_id)
+        assert refused.value.code == "forbidden"

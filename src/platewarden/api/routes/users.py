@@ -1,4 +1,5 @@
-"""Account administration for admins: list, create (password shown once), change access."""
+"""Account administration for admins: list, create (password shown once), change access,
+reset a lost second factor, end sessions."""
 
 from __future__ import annotations
 
@@ -101,3 +102,29 @@ async def change_access(body: AccessIn, request: Request, user_id: str = USER_ID
     updated = await run_in_threadpool(container_of(request).user_admin.change, principal,
                                       user_id, change)
     return _out(updated)
+
+
+class SessionsEndedOut(BaseModel):
+    """How many of the account's sessions ended."""
+
+    sessions_ended: int
+
+
+@router.post("/{user_id}/second-factor/reset", response_model=UserOut)
+async def reset_second_factor(request: Request, user_id: str = USER_ID,
+                              principal: Principal = Depends(require(Permission.USERS_MANAGE))
+                              ) -> UserOut:
+    """Forget another user's authenticator (a lost phone); they enrol again at next login."""
+    updated = await run_in_threadpool(container_of(request).user_admin.reset_second_factor,
+                                      principal, user_id)
+    return _out(updated)
+
+
+@router.post("/{user_id}/sessions/revoke", response_model=SessionsEndedOut)
+async def end_sessions(request: Request, user_id: str = USER_ID,
+                       principal: Principal = Depends(require(Permission.USERS_MANAGE))
+                       ) -> SessionsEndedOut:
+    """End every session of an account at once (a lost laptop)."""
+    ended = await run_in_threadpool(container_of(request).user_admin.end_sessions, principal,
+                                    user_id)
+    return SessionsEndedOut(sessions_ended=ended)
