@@ -68,8 +68,9 @@ class _TomlSource(PydanticBaseSettingsSource):
 class Settings(BaseSettings):
     """Everything configurable about one Platewarden installation."""
 
+    # Errors name the setting and the rule, never the value: it may be a secret.
     model_config = SettingsConfigDict(env_prefix="PLATEWARDEN_", extra="forbid",
-                                      env_nested_delimiter="__")
+                                      env_nested_delimiter="__", hide_input_in_errors=True)
 
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"

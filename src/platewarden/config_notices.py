@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from platewarden.domain.fines import FineBand, FineSchedule, OffenceFines
 from platewarden.domain.violations import ViolationType
@@ -97,6 +97,9 @@ class FineScheduleSettings(BaseModel):
         return self
 
 
+MIN_SECRET_CHARS = 32
+_PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me", "placeholder", "example",
+                      "replace", "your-secret", "your_secret", "secret-here", "xxxxxxxx")
 FORM_BYTES = 64 * 1024  # an appeal's fields (text of 5,000 characters) and multipart framing
 
 
@@ -123,6 +126,14 @@ class NoticeSettings(BaseModel):
     # unpack to (a "decompression bomb").
     appeal_attachment_max_pixels: Annotated[int, Field(ge=10_000, le=200_000_000)] = \
         40_000_000
+    # The payment provider's webhook: the shared HMAC secret (no default: unset, the route is
+    # off), the provider name its payments are recorded under (the same name as its files',
+    # so a payment both in a file and a webhook counts once), and how far a signed timestamp
+    # may be from now (replays older than that are refused).
+    payment_webhook_secret: SecretStr | None = None
+    payment_webhook_provider: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")] = \
+        "webhook"
+    payment_webhook_window_s: Annotated[float, Field(ge=10, le=3600)] = 300.0
 
     @field_validator("time_zone")
     @classmethod
@@ -131,6 +142,20 @@ class NoticeSettings(BaseModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("payment_webhook_secret")
+    @classmethod
+    def _real_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        text = value.get_secret_value()
+        lowered = text.lower()
+        if len(text) < MIN_SECRET_CHARS or len(set(text)) < 8 or any(
+                word in lowered for word in _PLACEHOLDER_WORDS):
+            # The message never repeats the value.
+            raise ValueError(f"payment_webhook_secret must be a real random secret of at "
+                             f"least {MIN_SECRET_CHARS} characters, not a placeholder")
         return value
 
     @field_validator("default_language")

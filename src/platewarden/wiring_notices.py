@@ -20,6 +20,7 @@ from platewarden.services.notice_cases import NoticeCases
 from platewarden.services.notice_documents import NoticeDocuments
 from platewarden.services.notice_ports import KeeperTable
 from platewarden.services.notices import NoticePolicy, NoticeService
+from platewarden.services.payment_webhook import PaymentWebhook
 from platewarden.services.ports import EvidenceStore
 from platewarden.wiring_privacy import RecognitionRedactor
 
@@ -34,6 +35,7 @@ class NoticeServices:
     keepers: KeeperTable
     citizen: CitizenLookup
     attachments: AppealAttachments
+    webhook: PaymentWebhook
     uow_factory: SqlNoticeUnitOfWorkFactory
 
 
@@ -62,4 +64,9 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
         citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases,
                               audit=audit, attachments=attachments,
                               redactor=RecognitionRedactor()),
-        attachments=attachments, uow_factory=uow_factory)
+        attachments=attachments, webhook=PaymentWebhook(
+            cases=cases, secret=(config.payment_webhook_secret.get_secret_value().encode()
+                                 if config.payment_webhook_secret else None),
+            provider=config.payment_webhook_provider,
+            window_s=config.payment_webhook_window_s, clock=clock),
+        uow_factory=uow_factory)

@@ -77,3 +77,25 @@ def test_bad_schedules_stop_start_up(tmp_path: Path, content: str) -> None:
     (tmp_path / "platewarden.toml").write_text(content)
     with pytest.raises(ValidationError):
         load_settings(data_dir=tmp_path)
+
+
+SECRET = "k3Jd9vQ2xP7mZ4wR8tY1uL6oN5bH0cVa"
+
+
+@pytest.mark.parametrize("secret", ["changeme", "x" * 40, "CHANGEME-please-0123456789abcdefgh",
+                                    "short-but-random-7Hq"])
+def test_a_placeholder_webhook_secret_stops_start_up_without_being_echoed(
+        tmp_path: Path, secret: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        load_settings(data_dir=tmp_path, notices={"payment_webhook_secret": secret})
+    assert "payment_webhook_secret" in str(refused.value)
+    assert secret not in str(refused.value)
+
+
+def test_the_webhook_is_off_by_default_and_its_secret_never_shows(tmp_path: Path) -> None:
+    assert load_settings(data_dir=tmp_path).notices.payment_webhook_secret is None
+    settings = load_settings(data_dir=tmp_path, notices={"payment_webhook_secret": SECRET})
+    assert settings.notices.payment_webhook_secret is not None
+    assert settings.notices.payment_webhook_secret.get_secret_value() == SECRET
+    assert SECRET not in repr(settings)
+    assert SECRET not in str(settings.model_dump())

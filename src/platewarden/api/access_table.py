@@ -30,6 +30,7 @@ OTHER_POLICIES = {
     "page-signed-in": "any signed-in user (console)",
     "login-challenge": "the login's challenge token",
     "camera-signature": "a registered camera's signature",
+    "payment-signature": "the payment provider's HMAC signature",
 }
 
 

@@ -21,6 +21,7 @@ from platewarden.api.routes import (
     hotlists,
     ingest,
     operator,
+    payments,
     search,
     system,
     users,
@@ -30,9 +31,10 @@ from platewarden.config import load_settings
 from platewarden.web import install_console
 
 ROLE_ENV = "PLATEWARDEN_SERVE_ROLE"  # set by ``serve --workers N`` for its processes
-ROUTERS = {"all": (system, auth, ingest, operator, search, hotlists, users, appeals, citizen),
+ROUTERS = {"all": (system, auth, ingest, operator, search, hotlists, users, appeals, citizen,
+                   payments),
            "ingest": (system, ingest),
-           "web": (system, auth, operator, search, hotlists, users, appeals, citizen),
+           "web": (system, auth, operator, search, hotlists, users, appeals, citizen, payments),
            "worker": (system,)}
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
+from platewarden.api.bodies import read_body
 from platewarden.services.appeal_attachments import AttachmentUpload
 from platewarden.services.errors import ServiceError
 
@@ -42,21 +43,6 @@ class AppealRequest:
     plate: str
     text: str
     attachments: tuple[AttachmentUpload, ...] = ()
-
-
-async def read_body(request: Request, *, limit: int) -> bytes:
-    """The request body, refused with ``body_too_large`` as soon as it passes ``limit``."""
-    too_large = ServiceError("body_too_large", f"The request body exceeds {limit} bytes.")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 async def read_appeal(request: Request, *, limit: int) -> AppealRequest:

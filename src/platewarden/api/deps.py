@@ -157,3 +157,10 @@ def camera_signed(request: Request) -> None:
 
 
 setattr(camera_signed, ACCESS_POLICY_ATTR, "camera-signature")
+
+
+def payment_signed(request: Request) -> None:
+    """Marks a route authenticated by the payment provider's HMAC signature in its headers."""
+
+
+setattr(payment_signed, ACCESS_POLICY_ATTR, "payment-signature")

@@ -31,6 +31,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "attachment_too_large": 413,
     "attachment_type_unsupported": 415,
     "attachment_unreadable": 422,
+    # A payment provider's webhook request signed too long ago (or ahead): a replay.
+    "stale_timestamp": 401,
     # Not a refusal: the event log did not confirm storage, nothing was acknowledged, and
     # the camera retries later (its client treats every 5xx so).
     "log_unavailable": 503,
