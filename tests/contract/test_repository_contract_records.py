@@ -57,6 +57,27 @@ def test_for_section_plate(uow_factory: UnitOfWorkFactory) -> None:
         assert uow.violations.for_section_plate("sec-3", mine.plate_key) == []
 
 
+def test_violations_and_alerts_for_reads(uow_factory: UnitOfWorkFactory) -> None:
+    pair = make_violation("cam-a:1", "cam-b:1", kind=ViolationType.SECTION_SPEED,
+                          details={"section_id": "sec-1"})
+    spot = make_violation("cam-a:2")
+    hit = make_alert("cam-a:2", occurred_at=at(0))
+    other = make_alert("cam-a:3", occurred_at=at(1))
+    with uow_factory() as uow:
+        for violation in (pair, spot):
+            uow.violations.add_if_absent(violation, created_at=T0)
+        for alert in (hit, other):
+            uow.violations.add_alert_if_absent(alert, created_at=T0)
+        uow.commit()
+    with uow_factory(read_only=True) as uow:
+        assert uow.violations.for_reads(["cam-b:1"]) == [pair]
+        assert sorted(v.id for v in uow.violations.for_reads(["cam-a:1", "cam-a:2"])) == sorted(
+            [pair.id, spot.id])
+        assert uow.violations.alerts_for_reads(["cam-a:2", "cam-a:9"]) == [hit]
+        assert uow.violations.for_reads(["cam-a:9"]) == []
+        assert uow.violations.alerts_for_reads([]) == []
+
+
 def test_set_status(uow_factory: UnitOfWorkFactory) -> None:
     violation = make_violation("cam-1:r1")
     with uow_factory() as uow:

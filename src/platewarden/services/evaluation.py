@@ -61,6 +61,26 @@ class _Pass:
         return self.sections[camera_id]
 
 
+def _announced_before(uow: UnitOfWork, read_pks: Sequence[str]) -> list[Event]:
+    """The events an earlier evaluation of these reads raised, to announce again.
+
+    A worker that died after committing an evaluation but before publishing its events
+    gets the batch redelivered and finds the reads evaluated; announcing what they raised
+    again closes that gap. Publishers and consumers key events by violation and alert id
+    (the event log drops repeats inside its duplicate window), so a repeat adds nothing;
+    an alert dispatched twice is better than one never dispatched.
+    """
+    events: list[Event] = [
+        AlertRaised(alert_id=a.id, kind=a.kind.value, priority=a.priority,
+                    camera_id=a.camera_id, occurred_at=a.occurred_at)
+        for a in uow.violations.alerts_for_reads(read_pks)]
+    events.extend(ViolationDetected(violation_id=v.id, type=v.type.value,
+                                    camera_id=v.camera_id, occurred_at=v.occurred_at)
+                  for v in uow.violations.for_reads(read_pks)
+                  if v.status is not ViolationStatus.WITHDRAWN)
+    return events
+
+
 class RuleEngine:
     """Evaluates reads as they are accepted, and any left pending by a crash."""
 
@@ -96,6 +116,7 @@ class RuleEngine:
         with self._uow_factory() as uow:
             run = _Pass(uow=uow, now=self._clock())
             found = {s.read.id: s for s in uow.reads.get_many(read_pks)}
+            done_before = [pk for pk, s in found.items() if s.evaluated]
             for pk in dict.fromkeys(read_pks):
                 stored = found.get(pk)
                 if stored is None or stored.evaluated or stored.duplicate_of is not None:
@@ -108,6 +129,8 @@ class RuleEngine:
                     uow.reads.mark_duplicate(pk, duplicate_of=original)
                     continue
                 self._evaluate_read(run, stored.read)
+            if done_before:
+                run.events.extend(_announced_before(uow, done_before))
             uow.reads.mark_evaluated(list(read_pks))
             uow.commit()
         self._publisher.publish(run.events)

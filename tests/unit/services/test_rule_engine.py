@@ -136,6 +136,11 @@ def alerts(world: World) -> list[tuple[str, AlertKind]]:
                                                                               offset=0))
 
 
+def alerts_ids(world: World) -> list[str]:
+    with world.uow_factory(read_only=True) as uow:
+        return sorted(a.id for a in uow.violations.list_alerts(limit=100, offset=0))
+
+
 def test_hotlist_hit_and_possible_hit(world: World) -> None:
     add_hotlist(world, make_entry("01A123BC"), make_entry("01X777XX", id="h2", expires_at=at(5)))
     events = world.rules.evaluate(store(
@@ -169,7 +174,40 @@ def test_evaluating_the_same_reads_again_creates_nothing(world: World) -> None:
     reads = store(world, make_camera(), make_read(read_id="r1", speed_kmh=99.0))
     first = world.rules.evaluate(reads)
     assert len(first) == 2  # a violation and an alert
-    assert world.rules.evaluate(reads) == []
+    again = world.rules.evaluate(reads)  # a redelivery: announced again, stored once
+    assert sorted(map(repr, again)) == sorted(map(repr, first))
+    assert len(violations(world)) == 1
+    assert len(alerts(world)) == 1
+
+
+class _DiesBeforePublishing:
+    """A publisher whose first publish never happens (the worker died after its commit)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def publish(self, events: object) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            raise SystemExit("killed between commit and publish")
+
+
+def test_a_worker_dying_between_commit_and_publish_announces_on_redelivery(
+        world: World) -> None:
+    add_hotlist(world, make_entry())
+    reads = store(world, make_camera(), make_read(read_id="r1", speed_kmh=99.0),
+                  make_read(read_id="r2", plate="01B999CC", captured_at=at(60)))
+    dying = RuleEngine(uow_factory=world.uow_factory, publisher=_DiesBeforePublishing(),
+                       clock=world.clock,
+                       policy=RulePolicy(tolerance=SpeedTolerance(), section_window_s=3600))
+    with pytest.raises(SystemExit):
+        dying.evaluate(reads)
+    assert len(violations(world)) == 1
+    assert world.publisher.events == []
+    world.rules.evaluate(reads)  # the log redelivers the unacknowledged batch
+    assert [e.alert_id for e in world.publisher.of(AlertRaised)] == [alerts_ids(world)[0]]
+    assert [e.violation_id for e in world.publisher.of(ViolationDetected)] == [
+        violations(world)[0].id]
     assert len(violations(world)) == 1
     assert len(alerts(world)) == 1
 

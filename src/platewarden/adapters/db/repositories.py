@@ -370,6 +370,16 @@ class SqlViolations:
         rows = self._c.execute(_FOR_SECTION_PLATE, {"section": section_id, "key": plate_key})
         return [violation_from(r) for r in rows]
 
+    def for_reads(self, read_ids: Sequence[str]) -> list[Violation]:
+        ids = select(t.violation_reads.c.violation_id).where(
+            t.violation_reads.c.read_pk.in_(list(read_ids)))
+        rows = self._c.execute(select(t.violations).where(t.violations.c.id.in_(ids)))
+        return [violation_from(r) for r in rows]
+
+    def alerts_for_reads(self, read_ids: Sequence[str]) -> list[Alert]:
+        rows = self._c.execute(select(t.alerts).where(t.alerts.c.read_pk.in_(list(read_ids))))
+        return [alert_from(r) for r in rows]
+
     def set_status(self, violation_id: str, status: ViolationStatus, *, by: str | None,
                    at: datetime, note: str | None,
                    details: Mapping[str, str] | None = None) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from platewarden.adapters.memory.state import Transaction, in_regions, stored_time
@@ -47,6 +47,14 @@ class MemoryViolations:
     def for_section_plate(self, section_id: str, plate_key: str) -> list[Violation]:
         return [v for v in self._tx.read().violations.values()
                 if v.details.get("section_id") == section_id and v.plate_key == plate_key]
+
+    def for_reads(self, read_ids: Sequence[str]) -> list[Violation]:
+        wanted = set(read_ids)
+        return [v for v in self._tx.read().violations.values() if wanted & set(v.read_ids)]
+
+    def alerts_for_reads(self, read_ids: Sequence[str]) -> list[Alert]:
+        wanted = set(read_ids)
+        return [a for a in self._tx.read().alerts.values() if a.read_id in wanted]
 
     def set_status(self, violation_id: str, status: ViolationStatus, *, by: str | None,
                    at: datetime, note: str | None,
