@@ -26,6 +26,11 @@ from platewarden.recognition.rectify import CharBlob
 # two-line plates (Uzbek 290x170 and 240x170 mm) are well under it, even tilted.
 MAX_TWO_LINE_ASPECT = 2.9
 _WORK_HEIGHT = 96  # crops are analysed at this height
+# Blobs under this share of the tall characters' height are marks, not characters.
+SMALL_MARK_SHARE = 0.6
+# Rows' centres must be this share of a character's height apart (tilt brings a lower row's
+# first characters up towards the upper row's last: the gap is measured in the sorted order).
+ROW_GAP_SHARE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +111,16 @@ def _split(blobs: list[CharBlob], *, width: int, height: int) -> TwoRows | None:
     """Two rows of similar character height, one above the other, or ``None``."""
     if len(blobs) < 4:
         return None
-    ordered = sorted(blobs, key=lambda b: b.y + b.h / 2)
+    # Small marks (the ``UZ`` beside the flag) sit between the rows and would halve the gap.
+    tall = float(np.percentile([b.h for b in blobs], 75))
+    ordered = sorted((b for b in blobs if b.h >= SMALL_MARK_SHARE * tall),
+                     key=lambda b: b.y + b.h / 2)
+    if len(ordered) < 4:
+        return None
     centres = [b.y + b.h / 2 for b in ordered]
     gaps = [centres[i + 1] - centres[i] for i in range(len(centres) - 1)]
     cut = int(np.argmax(gaps)) + 1
-    if gaps[cut - 1] < 0.2 * height:
+    if gaps[cut - 1] < ROW_GAP_SHARE * tall:
         return None
     upper = _main_group(_same_height(ordered[:cut]))
     lower = _main_group(_same_height(ordered[cut:]))

@@ -67,7 +67,8 @@ def test_degraded_two_line_plates_are_mostly_found() -> None:
         img = degrade(render_plate(text, height_px=rng.randint(70, 130), rng=rng), rng,
                       min_height_px=30)
         found += find_rows(cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2BGR)) is not None
-    assert found >= 22, f"{found}/30 found"  # measured 25/30 when written
+    # Measured 29/30 once small marks (the UZ letters) stopped splitting the row gap (25 before).
+    assert found >= 27, f"{found}/30 found"
 
 
 class _Spy:
