@@ -52,7 +52,8 @@ from platewarden.services.ports import EvidenceStore, PasswordHasher
 from platewarden.services.queries import OperatorQueries
 from platewarden.services.read_writer import ReadWriter
 from platewarden.services.retention import RetentionService
-from platewarden.services.search import SearchPolicy, SearchService, plate_hash_key
+from platewarden.services.search import SearchService, plate_hash_key
+from platewarden.services.search_types import SearchPolicy
 from platewarden.services.transparency import TransparencyService
 from platewarden.services.unit_of_work import UnitOfWorkFactory
 from platewarden.services.user_admin import UserAdmin

@@ -17,7 +17,7 @@ from platewarden.domain.reads import PlateRead
 from platewarden.domain.search import QueryKind
 from platewarden.services.accounts import Principal
 from platewarden.services.errors import ServiceError
-from platewarden.services.search import SearchRequest
+from platewarden.services.search_types import SearchRequest
 from platewarden.web.render import render
 
 router = APIRouter(prefix="/console", include_in_schema=False)

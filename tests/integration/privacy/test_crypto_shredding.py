@@ -19,7 +19,7 @@ from platewarden.domain.search import QueryKind
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.accounts import Principal
 from platewarden.services.ports import EvidenceNotFound
-from platewarden.services.search import SearchRequest
+from platewarden.services.search_types import SearchRequest
 from platewarden.services.unit_of_work import ViolationFilter
 from support.privacy import T0, Camera, Clock, clocked_container
 

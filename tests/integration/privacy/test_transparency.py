@@ -12,7 +12,7 @@ from platewarden.cli.transparency import render_html
 from platewarden.domain.access import EVERYWHERE
 from platewarden.domain.search import QueryKind
 from platewarden.domain.violations import ViolationStatus
-from platewarden.services.search import SearchRequest
+from platewarden.services.search_types import SearchRequest
 from platewarden.services.unit_of_work import ViolationFilter
 from platewarden.wiring_privacy import transparency_service
 from support.privacy import T0, Camera, Clock, clocked_container

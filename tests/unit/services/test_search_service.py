@@ -15,7 +15,8 @@ from platewarden.domain.audit import AuditAction, AuditEntry
 from platewarden.domain.search import MisusePolicy, QueryKind, SignalKind
 from platewarden.services.accounts import Principal
 from platewarden.services.errors import NotFound, ServiceError
-from platewarden.services.search import SearchPolicy, SearchRequest, SearchService
+from platewarden.services.search import SearchService
+from platewarden.services.search_types import SearchPolicy, SearchRequest
 from unit.rules.factories import make_camera, make_read
 from unit.services.factories import NOW, FixedClock, make_audit
 

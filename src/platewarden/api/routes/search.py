@@ -15,7 +15,7 @@ from platewarden.api.schemas import ReadOut
 from platewarden.domain.access import Permission
 from platewarden.domain.search import MisuseSignal, QueryKind
 from platewarden.services.accounts import Principal
-from platewarden.services.search import (
+from platewarden.services.search_types import (
     Approval,
     PendingApproval,
     SearchRequest,
