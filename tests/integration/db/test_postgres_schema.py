@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, text
 
-from contract.helpers import make_alert
+from contract.helpers import make_alert, make_violation
 from platewarden.adapters.crypto import Ed25519FileSigner
 from platewarden.adapters.db.engine import alembic_config, make_engine, migrate
 from platewarden.adapters.db.partitions import PartitionMaintainer, ReadPartitions
@@ -21,6 +21,7 @@ from platewarden.adapters.db.privacy import SqlPrivacyUnitOfWorkFactory
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.reads import Alternative, ImageRef
+from platewarden.domain.retention import HoldTarget, LegalHold
 from platewarden.services.audit import AuditService
 from support.postgres import temporary_database, truncate_all
 from unit.rules.factories import make_camera, make_read
@@ -104,7 +105,8 @@ def test_retention_drops_whole_days_but_saves_the_reads_it_must_keep(engine: Eng
     plain, alerted, later = store_reads(engine, DAY, DAY, DAY + timedelta(days=2))
     (stray,) = store_reads(engine, DAY - timedelta(days=30))  # no partition: the default
     with SqlPrivacyUnitOfWorkFactory(engine)() as uow:
-        uow.violations.add_alert_if_absent(make_alert(alerted), created_at=noon(DAY))
+        uow.violations.add_alert_if_absent(make_alert(alerted, occurred_at=noon(DAY)),
+                                           created_at=noon(DAY))
         uow.commit()
     with SqlPrivacyUnitOfWorkFactory(engine)() as uow:
         count, shas = uow.privacy.delete_reads_before(noon(DAY + timedelta(days=1)))
@@ -119,6 +121,35 @@ def test_retention_drops_whole_days_but_saves_the_reads_it_must_keep(engine: Eng
     assert sorted(left) == sorted([alerted, later])
     assert left[alerted].read.images[0].sha256 == image_sha(alerted)  # its image came too
     assert partition_of(engine, "reads", alerted) == "reads_default"
+
+
+def test_retention_keeps_violation_and_held_reads_found_by_their_day(engine: Engine) -> None:
+    ReadPartitions(engine).ensure(first_day=DAY - timedelta(days=1), days=3)
+    plain, entry, exit_, held, old_link = store_reads(engine, *[DAY] * 5)
+    (earlier_entry,) = store_reads(engine, DAY - timedelta(days=1))  # a pair across midnight
+    (tomorrow,) = store_reads(engine, DAY + timedelta(days=1))
+    with SqlPrivacyUnitOfWorkFactory(engine)() as uow:
+        for reads in ((entry, exit_), (earlier_entry, tomorrow), (old_link,)):
+            uow.violations.add_if_absent(make_violation(*reads), created_at=noon(DAY))
+        uow.privacy.add_hold(LegalHold(id="h1", target=HoldTarget.READ, target_id=held,
+                                       reason="court", placed_by="u1", placed_at=noon(DAY)))
+        uow.commit()
+    with engine.begin() as conn:  # a link made before migration 0012 has no time
+        conn.execute(text("UPDATE violation_reads SET captured_us = NULL "
+                          "WHERE read_pk = :pk"), {"pk": old_link})
+        links = dict(conn.execute(text("SELECT read_pk, captured_us FROM violation_reads")).all())
+    assert links[entry] == links[exit_] == int(noon(DAY).timestamp()) * 1_000_000
+    with SqlPrivacyUnitOfWorkFactory(engine)() as uow:
+        count, shas = uow.privacy.delete_reads_before(noon(DAY + timedelta(days=1)))
+        uow.commit()
+    assert count == 1
+    assert shas == [image_sha(plain)]
+    kept = [entry, exit_, held, old_link, earlier_entry, tomorrow]
+    with SqlUnitOfWorkFactory(engine)(read_only=True) as uow:
+        left = {s.read.id for s in uow.reads.get_many([plain, *kept])}
+    assert left == set(kept)
+    assert [n for n in ReadPartitions(engine).names() if n.startswith("reads_p2020")] == [
+        "reads_p20200311"]
 
 
 def test_the_maintainer_makes_the_days_around_today(engine: Engine) -> None:

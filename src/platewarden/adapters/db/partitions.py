@@ -15,11 +15,16 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
     Engine,
+    String,
     Table,
+    and_,
+    bindparam,
     column,
     delete,
+    exists,
     func,
     insert,
     select,
@@ -32,6 +37,7 @@ from platewarden.adapters.db import tables as t
 
 log = logging.getLogger(__name__)
 
+_DAY_US = 86_400_000_000
 _ENSURE = text("SELECT platewarden_ensure_day_partitions(:first_day, :days)")
 _LIST = text("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
              "WHERE i.inhparent = 'reads'::regclass ORDER BY c.relname")
@@ -67,34 +73,51 @@ class ReadPartitions:
 
 
 def drop_days_before(conn: Connection, before: datetime, *,
-                     kept: Callable[[Any], Any]) -> tuple[int, list[str]]:
+                     kept: Callable[[int, int], Any]) -> tuple[int, list[str]]:
     """Drop the day partitions wholly before ``before``, saving the reads ``kept`` names.
 
     Each day's partitions of reads and images are detached; the reads that must stay (and
     their images) are copied back, into the default partition now that their day has none;
     then both are dropped, in the caller's transaction. Returns how many reads went and the
-    SHA-256 of their images. ``kept`` builds the keep condition for a reads table.
+    SHA-256 of their images. ``kept(low_us, high_us)`` is a query of the ids of reads that
+    may need keeping in that day, found from the small tables (violations, alerts, holds) so
+    that nothing here evaluates a condition over every read of the day.
     """
     count, shas = 0, list[str]()
     for day in _days_before(conn, before.astimezone(UTC).date()):
+        low = int(datetime.strptime(day, "%Y%m%d").replace(tzinfo=UTC).timestamp()) * 10**6
         reads, images = (_detach(conn, parent, day) for parent in ("reads", "read_images"))
-        saved = list(conn.execute(select(reads.c.id).where(kept(reads))).scalars())
+        candidates = list(conn.execute(kept(low, low + _DAY_US)).scalars())
+        # Looked up by the day's primary-key index: as many probes as candidates.
+        saved = list(conn.execute(select(reads.c.id).where(
+            reads.c.id == func.any(bindparam("ids", type_=ARRAY(String)))),
+            {"ids": candidates}).scalars()) if candidates else []
         conn.execute(insert(t.reads).from_select(
             _names(t.reads), select(*_columns(reads, t.reads)).where(reads.c.id.in_(saved))))
         conn.execute(insert(t.read_images).from_select(_names(t.read_images), select(
             *_columns(images, t.read_images)).where(images.c.read_pk.in_(saved))))
-        count += conn.execute(select(func.count()).select_from(reads).where(
-            reads.c.id.not_in(saved))).scalar_one()
+        count += conn.execute(select(func.count()).select_from(reads)).scalar_one() - len(saved)
         shas.extend(conn.execute(select(images.c.sha256).distinct().where(
             images.c.read_pk.not_in(saved))).scalars())
-        # The signed envelopes of the reads that go are evidence objects like their images.
-        gone = select(reads.c.id).where(reads.c.id.not_in(saved))
-        envelopes = t.read_envelopes
-        shas.extend(conn.execute(select(envelopes.c.envelope_sha256).distinct().where(
-            envelopes.c.read_pk.in_(gone))).scalars())
-        conn.execute(delete(envelopes).where(envelopes.c.read_pk.in_(gone)))
+        shas.extend(_drop_envelopes(conn, reads, saved))
         conn.execute(text(f'DROP TABLE "{reads.name}", "{images.name}"'))
     return count, shas
+
+
+def _drop_envelopes(conn: Connection, reads: TableClause, saved: list[str]) -> list[str]:
+    """Delete the envelope links of the day's reads that go; their envelopes' SHA-256.
+
+    The signed envelopes of the reads that go are evidence objects like their images. Only
+    the links still there are visited (each probes the day's primary key): by the time a
+    day expires, plain reads' envelopes went with their images.
+    """
+    envelopes = t.read_envelopes
+    in_day = exists().where(reads.c.id == envelopes.c.read_pk)
+    gone = and_(in_day, envelopes.c.read_pk.not_in(saved))
+    shas = list(conn.execute(select(envelopes.c.envelope_sha256).distinct().where(gone))
+                .scalars())
+    conn.execute(delete(envelopes).where(gone))
+    return shas
 
 
 def _days_before(conn: Connection, day: date) -> list[str]:

@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Self
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    union,
+    update,
+)
 
 from platewarden.adapters.db import attachment_retention as attachments
 from platewarden.adapters.db import notice_tables
@@ -44,6 +55,21 @@ def _read_is_kept(reads: Any = _r) -> Any:
     return or_(exists().where(_vr.c.read_pk == reads.c.id),
                exists().where(_a.c.read_pk == reads.c.id),
                reads.c.id.in_(_active_holds(HoldTarget.READ)))
+
+
+def _kept_in_day(low_us: int, high_us: int) -> Any:
+    """Ids of reads of the day ``[low_us, high_us)`` that retention may have to keep.
+
+    From the small tables only, each by its time index: violation links carry their read's
+    capture time (NULL for links made before migration 0012: any day), an alert's time is
+    its read's capture time, and active read holds are few.
+    """
+    return union(
+        select(_vr.c.read_pk).where(or_(and_(_vr.c.captured_us >= low_us,
+                                             _vr.c.captured_us < high_us),
+                                        _vr.c.captured_us.is_(None))),
+        select(_a.c.read_pk).where(_a.c.occurred_us >= low_us, _a.c.occurred_us < high_us),
+        _active_holds(HoldTarget.READ))
 
 
 class SqlPrivacy:
@@ -113,7 +139,7 @@ class SqlPrivacy:
         dropped, shas = 0, list[str]()
         if self._c.dialect.name == "postgresql":
             # Whole expired days go by dropping their partitions; what is left is the rest.
-            dropped, shas = drop_days_before(self._c, cutoff, kept=_read_is_kept)
+            dropped, shas = drop_days_before(self._c, cutoff, kept=_kept_in_day)
         count, row_shas = self._delete_read_rows_before(cutoff)
         return dropped + count, shas + row_shas
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Connection,
     bindparam,
     delete,
+    func,
     insert,
     or_,
     select,
@@ -104,7 +105,11 @@ _NONCE = select(t.nonces.c.envelope_sha256).where(t.nonces.c.camera_id == bindpa
 _INSERT_NONCE = insert(t.nonces)
 _VIOLATION_EXISTS = select(_v.c.id).where(_v.c.id == bindparam("id"))
 _INSERT_VIOLATION = insert(_v)
-_INSERT_VIOLATION_READS = insert(t.violation_reads)
+# Each link carries its read's capture time, so retention finds a day's kept reads by time.
+_INSERT_VIOLATION_READS = insert(t.violation_reads).values(
+    violation_id=bindparam("violation_id"), read_pk=bindparam("read_pk"),
+    captured_us=select(func.min(_r.c.captured_us)).where(
+        _r.c.id == bindparam("read_pk")).scalar_subquery())
 _FOR_SECTION_PLATE = select(_v).where(_v.c.section_id == bindparam("section"),
                                       _v.c.plate_key == bindparam("key"))
 _ALERT_EXISTS = select(_a.c.id).where(_a.c.id == bindparam("id"))

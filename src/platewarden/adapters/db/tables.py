@@ -157,6 +157,9 @@ violation_reads = Table(
     "violation_reads", metadata,
     Column("violation_id", ForeignKey("violations.id", ondelete="CASCADE"), primary_key=True),
     Column("read_pk", String(200), primary_key=True, index=True),
+    # The read's capture time: retention finds a day's kept reads without scanning the day.
+    Column("captured_us", BigInt),
+    Index("ix_violation_reads_captured", "captured_us"),
 )
 
 hotlist_entries = Table(
@@ -202,10 +205,11 @@ alerts = Table(
     Column("plate", String(32), nullable=False),
     Column("listed_plate", String(32), nullable=False),
     Column("camera_id", String(64), nullable=False),
-    Column("occurred_us", BigInt, nullable=False),
+    Column("occurred_us", BigInt, nullable=False),  # the read's capture time
     Column("priority", Integer, nullable=False),
     Column("status", String(16), nullable=False),
     Column("created_us", BigInt, nullable=False),
+    Index("ix_alerts_occurred", "occurred_us"),
 )
 
 users = Table(
