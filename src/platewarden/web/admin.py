@@ -95,18 +95,37 @@ def disable_camera(request: Request, camera_id: str = Path(max_length=64),
     return RedirectResponse("/console/cameras", status_code=303)
 
 
-@router.get("/alerts")
-def alerts(request: Request,
-           principal: Principal = Depends(page(Permission.ALERTS_READ))) -> Response:
-    """Hotlist hits and possible hits in the user's regions, with the read's image and
-    confidence, for a person to compare before anyone acts."""
+def _alerts_page(request: Request, principal: Principal, *, status_code: int = 200,
+                 **context: object) -> Response:
     queries = container_of(request).queries
     found = queries.alerts(limit=ALERTS_SHOWN, offset=0, scope=principal.scope)
     # The images themselves are audited as they are fetched (evidence-viewed).
     views = [queries.alert(a.id, scope=principal.scope) for a in found]
     listed = container_of(request).hotlists.listed_at({a.hotlist_entry_id for a in found})
-    return render(request, "alerts.html", views=views, listed=listed,
-                  may_decide=Permission.ALERTS_CONFIRM in principal.permissions)
+    return render(request, "alerts.html", status_code=status_code, views=views, listed=listed,
+                  may_decide=Permission.ALERTS_CONFIRM in principal.permissions,
+                  may_remove=Permission.HOTLIST_APPROVE in principal.permissions, **context)
+
+
+@router.get("/alerts")
+def alerts(request: Request,
+           principal: Principal = Depends(page(Permission.ALERTS_READ))) -> Response:
+    """Hotlist hits and possible hits in the user's regions, with the read's image and
+    confidence, for a person to compare before anyone acts."""
+    return _alerts_page(request, principal)
+
+
+@router.post("/hotlist-entries/{entry_id}/remove")
+def remove_hotlist_entry(request: Request, reason: Annotated[str, Form(max_length=500)],
+                         entry_id: str = Path(max_length=64),
+                         principal: Principal = Depends(page(Permission.HOTLIST_APPROVE))
+                         ) -> Response:
+    """Take the entry behind an alert off its list (the vehicle was found), with a reason."""
+    try:
+        container_of(request).hotlist_changes.remove(principal, entry_id, reason=reason)
+    except ServiceError as exc:
+        return _alerts_page(request, principal, status_code=exc.status, error=exc.message)
+    return _alerts_page(request, principal, removed=True)
 
 
 @router.post("/alerts/{alert_id}")

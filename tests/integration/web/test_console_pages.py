@@ -136,3 +136,39 @@ def test_a_person_confirms_an_alert_of_their_region(world: World) -> None:
     entries = world.container.audit.recent(limit=5, viewer="test")
     assert any(r.entry.action.value == "alert-reviewed" and r.entry.target == alert.id
                for r in entries)
+
+
+def test_a_supervisor_takes_the_entry_behind_an_alert_off_its_list(world: World) -> None:
+    (alert,) = world.container.queries.alerts(limit=5, offset=0, scope=EVERYWHERE)
+    action = f'action="/console/hotlist-entries/{alert.hotlist_entry_id}/remove"'
+    with world.client(Role.INVESTIGATOR, regions=EVERYWHERE) as investigator:
+        assert action not in investigator.get("/console/alerts").text  # may not remove
+        token = investigator.cookies["pw_session"]
+        refused = investigator.post(f"/console/hotlist-entries/{alert.hotlist_entry_id}/remove",
+                                    data={"csrf_token": csrf_token_for(token),
+                                          "reason": "vehicle recovered"})
+        assert refused.status_code == 403
+    listing = world.container.hotlists.listed_at({alert.hotlist_entry_id})
+    try:
+        with world.client(Role.SUPERVISOR, regions=EVERYWHERE) as supervisor:
+            token = supervisor.cookies["pw_session"]
+            assert action in supervisor.get("/console/alerts").text
+            path = f"/console/hotlist-entries/{alert.hotlist_entry_id}/remove"
+            short = supervisor.post(path, data={"csrf_token": csrf_token_for(token),
+                                                "reason": "x"})
+            assert (short.status_code, 'role="alert"' in short.text) == (422, True)
+            removed = supervisor.post(path, data={"csrf_token": csrf_token_for(token),
+                                                  "reason": "vehicle recovered"})
+            assert removed.status_code == 200, removed.text
+            assert 'id="entry-removed"' in removed.text
+            assert action not in removed.text  # nothing left to remove
+            again = supervisor.post(path, data={"csrf_token": csrf_token_for(token),
+                                                "reason": "vehicle recovered"})
+            assert again.status_code == 404
+        assert world.container.hotlists.listed_at({alert.hotlist_entry_id}) == {}
+    finally:  # the module's other tests expect the entry listed
+        expires = datetime.now(UTC) + timedelta(days=9)
+        world.container.hotlists.import_csv(
+            "plate,list,reason,source,legal_basis,expires_at,priority\n"
+            f"{PLATE},stolen,theft,police,law,{expires},1\n")
+    assert world.container.hotlists.listed_at({alert.hotlist_entry_id}).keys() == listing.keys()
