@@ -240,6 +240,29 @@ def test_a_queue_of_repeats_points_at_its_first_read(uow_factory: UnitOfWorkFact
         assert uow.reads.get(second.id).duplicate_of == first.id  # type: ignore[union-attr]
 
 
+def test_find_evaluated_later_looks_ahead_at_counted_reads_only(
+        uow_factory: UnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        add_cameras(uow, "cam-1")
+        counted = add_read(uow, read_id="counted", captured_at=at(5))
+        repeat = add_read(uow, read_id="repeat", captured_at=at(3))
+        add_read(uow, read_id="pending", captured_at=at(2))
+        uow.reads.mark_evaluated([counted.id, repeat.id])
+        uow.reads.mark_duplicate(repeat.id, duplicate_of=counted.id)
+        uow.commit()
+
+    def probe(seconds: float, window_s: float = 10.0) -> str | None:
+        read = make_read(read_id="late", captured_at=T0 + timedelta(seconds=seconds))
+        with uow_factory(read_only=True) as uow:
+            return uow.reads.find_evaluated_later(read=read, window_s=window_s)
+
+    assert probe(0) == counted.id  # neither the unevaluated read nor the repeat
+    assert probe(0, window_s=5) == counted.id  # inclusive upper bound
+    assert probe(0, window_s=4.9) is None
+    assert probe(5) == counted.id  # the same instant counts
+    assert probe(6) is None  # only later reads
+
+
 def test_batched_reads_and_nonces(uow_factory: UnitOfWorkFactory) -> None:
     a = make_read(read_id="a", captured_at=at(0))
     b = make_read(read_id="b", captured_at=at(1), images=(image("plate", 1),))

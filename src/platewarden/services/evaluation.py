@@ -121,8 +121,7 @@ class RuleEngine:
                 stored = found.get(pk)
                 if stored is None or stored.evaluated or stored.duplicate_of is not None:
                     continue
-                original = uow.reads.find_repeat(read=stored.read,
-                                                 window_s=self._policy.dedupe_window_s)
+                original = self._pass_of(uow, stored.read)
                 if original is not None:
                     # One vehicle passing one camera is one read: repeats are kept (they
                     # were acknowledged) but never evaluated.
@@ -135,6 +134,18 @@ class RuleEngine:
             uow.commit()
         self._publisher.publish(run.events)
         return run.events
+
+    def _pass_of(self, uow: UnitOfWork, read: PlateRead) -> str | None:
+        """The read that already stands for ``read``'s pass, if another does.
+
+        Normally the pass's first read. A read that arrives after a later read of its pass
+        was evaluated joins that one instead: the pass has been counted (perhaps already
+        reviewed or fined), and changing its representative afterwards would count it
+        twice or withdraw a decided case.
+        """
+        window = self._policy.dedupe_window_s
+        return (uow.reads.find_repeat(read=read, window_s=window)
+                or uow.reads.find_evaluated_later(read=read, window_s=window))
 
     def _refresh_hotlist(self) -> None:
         """Reload the hotlist's keys when its version changed (polled before each batch)."""

@@ -55,6 +55,14 @@ _INSERT_READ = insert(_r)
 _INSERT_IMAGES = insert(_img)
 _INSERT_ENVELOPE = insert(t.read_envelopes)
 _ENVELOPE = select(t.read_envelopes).where(t.read_envelopes.c.read_pk == bindparam("pk"))
+# An evaluated, counted read of the same pass captured just after (a late earlier read joins it).
+_EVALUATED_LATER = (select(_r.c.id)
+                    .where(_r.c.camera_id == bindparam("camera_id"),
+                           _r.c.plate_key == bindparam("key"),
+                           _r.c.captured_us.between(bindparam("low"), bindparam("high")),
+                           _r.c.id != bindparam("pk"), _r.c.evaluated.is_(True),
+                           _r.c.duplicate_of.is_(None))
+                    .order_by(_r.c.captured_us, _r.c.id).limit(1))
 _REPEAT = (select(_r.c.id, _r.c.duplicate_of)
            .where(_r.c.camera_id == bindparam("camera_id"), _r.c.plate_key == bindparam("key"),
                   _r.c.captured_us.between(bindparam("low"), bindparam("high")),
@@ -215,6 +223,15 @@ class SqlReads:
             return {}
         rows = self._c.execute(_READ_DIGESTS, {"pks": list(dict.fromkeys(read_pks))})
         return {row.id: row.payload_sha256 for row in rows}
+
+    def find_evaluated_later(self, *, read: PlateRead, window_s: float) -> str | None:
+        """The first read of the same plate at the same camera captured up to ``window_s``
+        after ``read`` that was already evaluated and counted (not itself a repeat)."""
+        at, span = to_us(read.captured_at), int(window_s * 1_000_000)
+        row = self._c.execute(_EVALUATED_LATER, {
+            "camera_id": read.camera_id, "key": read.plate_key, "low": at, "high": at + span,
+            "pk": read.id}).first()
+        return None if row is None else str(row.id)
 
     def find_repeat(self, *, read: PlateRead, window_s: float) -> str | None:
         """The first earlier read of the same plate at the same camera within the window.
