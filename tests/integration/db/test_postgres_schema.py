@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from contract.helpers import make_alert, make_violation
 from platewarden.adapters.crypto import Ed25519FileSigner
@@ -150,6 +151,22 @@ def test_retention_keeps_violation_and_held_reads_found_by_their_day(engine: Eng
     assert left == set(kept)
     assert [n for n in ReadPartitions(engine).names() if n.startswith("reads_p2020")] == [
         "reads_p20200311"]
+
+
+def test_read_only_units_of_work_keep_prepared_statements_and_refuse_writes(
+        engine: Engine) -> None:
+    # psycopg drops its prepared statements on ROLLBACK: reads end with COMMIT instead, so a
+    # search over many day partitions is not planned again every time.
+    factory = SqlUnitOfWorkFactory(engine)
+    for _ in range(7):
+        with factory(read_only=True) as uow:
+            uow.cameras.get("cam-1")
+    with factory(read_only=True) as uow:
+        prepared = uow.connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_prepared_statements").scalar_one()
+    assert prepared >= 1
+    with pytest.raises(DBAPIError), factory(read_only=True) as uow:
+        uow.cameras.add(make_camera(id="cam-9"), created_at=noon(DAY))
 
 
 def test_the_maintainer_makes_the_days_around_today(engine: Engine) -> None:
