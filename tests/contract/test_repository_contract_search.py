@@ -79,6 +79,27 @@ def test_search_honours_window_bounds_and_limit(uow_factory: UnitOfWorkFactory) 
         == ["cam-1:f"]
 
 
+def test_wildcard_results_across_many_days_are_the_newest_in_order(
+        uow_factory: UnitOfWorkFactory) -> None:
+    # Stores may look for wildcards a few days at a time, newest first: the answer must be
+    # the same as one query over the window, ties at a day's edge included.
+    times = [T0 - timedelta(days=d, hours=h) for d in (0, 1, 2, 3, 6, 13, 29) for h in (0, 7)]
+    with uow_factory() as uow:
+        add_cameras(uow, "cam-1", "cam-2")
+        for n, at in enumerate(times):
+            add_read(uow, read_id=f"r{n:02d}", plate=f"01A{n:03d}BC", captured_at=at)
+            add_read(uow, camera_id="cam-2", read_id=f"r{n:02d}", plate="01A999BC",
+                     captured_at=at)
+        uow.commit()
+    ordered = sorted(((at, f"cam-{c}:r{n:02d}") for n, at in enumerate(times) for c in (1, 2)),
+                     key=lambda pair: (-pair[0].timestamp(), pair[1]))
+    query = parse_query("01A*BC", QueryKind.WILDCARD)
+    window = (T0 - timedelta(days=40), T0)
+    for limit in (1, 5, 9, 28, 50):
+        assert ids(uow_factory, query, limit=limit, window=window) == [
+            pk for _, pk in ordered[:limit]]
+
+
 def make_log() -> list[AuditRecord]:
     actions = [AuditAction.LOGIN, AuditAction.SEARCH, AuditAction.SEARCH_APPROVAL_REQUESTED,
                AuditAction.SEARCH, AuditAction.SEARCH_APPROVED, AuditAction.SEARCH]
