@@ -16,6 +16,7 @@ from platewarden.config import Settings
 from platewarden.services.appeal_attachments import AppealAttachments, AttachmentLimits
 from platewarden.services.audit import AuditService
 from platewarden.services.citizen import CitizenLookup
+from platewarden.services.held_payments import HeldPayments
 from platewarden.services.notice_cases import NoticeCases
 from platewarden.services.notice_documents import NoticeDocuments
 from platewarden.services.notice_ports import KeeperTable
@@ -36,6 +37,7 @@ class NoticeServices:
     citizen: CitizenLookup
     attachments: AppealAttachments
     webhook: PaymentWebhook
+    held_payments: HeldPayments
     uow_factory: SqlNoticeUnitOfWorkFactory
 
 
@@ -69,4 +71,5 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
                                  if config.payment_webhook_secret else None),
             provider=config.payment_webhook_provider,
             window_s=config.payment_webhook_window_s, clock=clock),
+        held_payments=HeldPayments(uow_factory=uow_factory, cases=cases, audit=audit),
         uow_factory=uow_factory)

@@ -78,6 +78,13 @@ def test_registry_import_issue_print_and_pay_from_the_command_line(tmp_path: Pat
     assert "Applied 1, held for a person 1, already imported 0" in first.stdout
     again = platewarden(data, "notices", "payments", str(payments), "--provider", "click")
     assert "Applied 0, held for a person 0, already imported 2" in again.stdout
+    held = platewarden(data, "notices", "held").stdout
+    assert "t-2" in held
+    assert "unknown reference" in held
+    refunded = platewarden(data, "notices", "resolve", "click", "t-2", "--resolution",
+                           "refund", "--reason", "no such notice; sent back to the payer")
+    assert "click/t-2: refunded" in refunded.stdout
+    assert "0 payment(s) held" in platewarden(data, "notices", "held").stdout
     refused = platewarden(data, "notices", "status", number, "--to",
                           NoticeStatus.DELIVERED.value, "--reason", "late post", check=False)
     assert refused.returncode == 1

@@ -10,6 +10,7 @@ import typer
 from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console, fail, open_container
 from platewarden.domain.notices import NoticeStatus
 from platewarden.services.errors import ServiceError
+from platewarden.services.held_payments import Resolution
 from platewarden.services.notice_files import demo_keepers_csv, import_keepers, parse_payments
 
 app = typer.Typer(help="Notices of fines: issue, print, payments, appeals.",
@@ -96,6 +97,45 @@ def payments(csv_file: CsvFile,
         container.stop()
     console.print(f"Applied {report.applied}, held for a person {report.held}, "
                   f"already imported {report.duplicates}.")
+
+
+@app.command("held")
+def held(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """List the payments held for a person, and why each is held."""
+    container = open_container(data_dir)
+    try:
+        found = container.notices.held_payments.held()
+    finally:
+        container.stop()
+    for p in found:
+        console.print(f"{p.provider}\t{p.transaction_id}\t{p.reference}\t{p.amount_som}\t"
+                      f"{p.paid_at.isoformat()}\t{p.notice_number or '-'}\t{p.hold_reason}",
+                      markup=False, highlight=False)
+    console.print(f"{len(found)} payment(s) held.")
+
+
+@app.command("resolve")
+def resolve(provider: Annotated[str, typer.Argument(help="Payment provider's name")],
+            transaction_id: Annotated[str, typer.Argument(help="The provider's transaction")],
+            resolution: Annotated[Resolution, typer.Option(help="apply, refund or reject")],
+            reason: Annotated[str, typer.Option(help="Why (kept in the audit trail)")],
+            notice: Annotated[str | None, typer.Option(
+                help="The notice to apply the payment to (with --resolution apply)")] = None,
+            data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
+    """Resolve a held payment: apply it to a notice, or mark it refunded or rejected."""
+    container = open_container(data_dir)
+    try:
+        done = container.notices.held_payments.resolve(
+            provider, transaction_id, resolution=resolution,
+            notice_number=notice.strip().upper() if notice else None, actor=CLI_ACTOR,
+            reason=reason)
+    except ServiceError as exc:
+        raise fail(exc) from exc
+    finally:
+        container.stop()
+    console.print(f"{done.provider}/{done.transaction_id}: {done.outcome.value}"
+                  f"{' to ' + done.notice_number if done.notice_number else ''}",
+                  markup=False, highlight=False)
 
 
 @registry_app.command("import")

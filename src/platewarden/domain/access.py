@@ -27,6 +27,7 @@ class Permission(StrEnum):
     HOTLIST_APPROVE = "hotlist:approve"
     USERS_MANAGE = "users:manage"
     PRIVACY_READ = "privacy:read"  # retention policy, legal holds, transparency report
+    PAYMENTS_RESOLVE = "payments:resolve"  # held payments: apply, refund or reject
 
 
 class Role(StrEnum):
@@ -52,7 +53,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset({Permission.VIOLATIONS_READ, Permission.ALERTS_READ,
                                 Permission.CAMERAS_READ, Permission.READS_SEARCH,
                                 Permission.SEARCH_APPROVE, Permission.HOTLIST_PROPOSE,
-                                Permission.HOTLIST_APPROVE}),
+                                Permission.HOTLIST_APPROVE, Permission.PAYMENTS_RESOLVE}),
     # Auditors see the audit trail and misuse signals, never raw plate data.
     Role.AUDITOR: frozenset({Permission.AUDIT_READ, Permission.PRIVACY_READ}),
 }

@@ -57,6 +57,7 @@ class AuditAction(StrEnum):
     NOTICE_ISSUED = "notice-issued"
     NOTICE_STATUS_CHANGED = "notice-status-changed"
     PAYMENTS_IMPORTED = "payments-imported"
+    PAYMENT_RESOLVED = "payment-resolved"
     APPEAL_FILED = "appeal-filed"
     APPEAL_DECIDED = "appeal-decided"
     REGISTRY_IMPORTED = "registry-imported"

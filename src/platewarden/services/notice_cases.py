@@ -77,7 +77,7 @@ class NoticeCases:
         reason = _reason(reason)
         with self._uow_factory() as uow:
             notice = _notice(uow, number)
-            self._move(uow, notice, new, actor=actor, reason=reason)
+            self.move(uow, notice, new, actor=actor, reason=reason)
             uow.commit()
         return self.notice(number)
 
@@ -98,7 +98,7 @@ class NoticeCases:
         with self._uow_factory() as uow:
             due = uow.notices.due_before(now, limit=limit)
             for number in due:
-                self._move(uow, _notice(uow, number), NoticeStatus.OVERDUE, actor="system",
+                self.move(uow, _notice(uow, number), NoticeStatus.OVERDUE, actor="system",
                            reason="due date passed")
             uow.commit()
         return due
@@ -108,8 +108,8 @@ class NoticeCases:
         """Apply a provider's confirmations once each; hold what cannot be applied.
 
         A line whose ``(provider, transaction_id)`` was imported before is skipped; an unknown
-        reference, a short payment or one for a notice with nothing due is kept as ``held``
-        for a person, never dropped. The whole file commits or nothing does.
+        reference, a short or an excess payment, or one for a notice with nothing due is kept
+        as ``held`` for a person, never dropped. The whole file commits or nothing does.
         """
         counts = {"applied": 0, "held": 0, "duplicates": 0}
         with self._uow_factory() as uow:
@@ -121,7 +121,7 @@ class NoticeCases:
                 counts[payment.outcome.value] += 1
                 if payment.outcome is PaymentOutcome.APPLIED and payment.notice_number:
                     notice = _notice(uow, payment.notice_number)
-                    self._move(uow, notice, NoticeStatus.PAID, actor=actor,
+                    self.move(uow, notice, NoticeStatus.PAID, actor=actor,
                                reason=f"payment {provider}/{line.transaction_id}",
                                paid_som=line.amount_som)
             self._audit.record(uow, actor=actor, action=AuditAction.PAYMENTS_IMPORTED,
@@ -139,6 +139,9 @@ class NoticeCases:
             hold = f"notice is {notice.status.value}"
         elif line.amount_som < amount_due(notice.fine, paid_at=line.paid_at):
             hold = "less than the amount due"
+        elif line.amount_som > amount_due(notice.fine, paid_at=line.paid_at):
+            # Accepting it would keep the payer's money silently: a person refunds the rest.
+            hold = "more than the amount due"
         return Payment(provider=provider, transaction_id=line.transaction_id,
                        reference=line.reference, amount_som=line.amount_som,
                        paid_at=line.paid_at,
@@ -173,7 +176,7 @@ class NoticeCases:
             notice = _notice(uow, number)
             appeal = Appeal(id=secrets.token_hex(8), number=number, text=text,
                             filed_at=self._clock())
-            self._move(uow, notice, NoticeStatus.APPEALED, actor=CITIZEN, reason="appeal filed")
+            self.move(uow, notice, NoticeStatus.APPEALED, actor=CITIZEN, reason="appeal filed")
             uow.notices.add_appeal(appeal)
             uow.notices.add_attachments([AppealAttachment(
                 id=secrets.token_hex(8), appeal_id=appeal.id, number=number, position=index,
@@ -219,15 +222,20 @@ class NoticeCases:
             if not uow.notices.decide_appeal(decided):
                 raise ServiceError("conflict", "This appeal has been decided already.")
             new = NoticeStatus.UPHELD if uphold else NoticeStatus.CANCELLED
-            self._move(uow, _notice(uow, appeal.number), new, actor=reviewer, reason=reason)
+            self.move(uow, _notice(uow, appeal.number), new, actor=reviewer, reason=reason)
             self._audit.record(uow, actor=reviewer, action=AuditAction.APPEAL_DECIDED,
                                target=appeal.id, details={"notice": appeal.number,
                                                           "decision": status.value})
             uow.commit()
         return decided
 
-    def _move(self, uow: NoticeUnitOfWork, notice: Notice, new: NoticeStatus, *, actor: str,
-              reason: str, paid_som: int | None = None) -> None:
+    def move(self, uow: NoticeUnitOfWork, notice: Notice, new: NoticeStatus, *, actor: str,
+             reason: str, paid_som: int | None = None) -> None:
+        """Change ``notice`` in ``uow`` if the lifecycle allows it: history and audit entry.
+
+        Raises:
+            ServiceError: ``conflict`` if not allowed, or changed meanwhile.
+        """
         try:
             check_transition(notice.status, new)
         except ForbiddenTransition as exc:

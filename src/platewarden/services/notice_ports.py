@@ -26,7 +26,9 @@ class PaymentOutcome(StrEnum):
     """What became of an imported payment."""
 
     APPLIED = "applied"  # settled its notice
-    HELD = "held"  # waits for a person: unknown reference, short, or nothing due
+    HELD = "held"  # waits for a person: unknown reference, short, too much, or nothing due
+    REFUNDED = "refunded"  # a person sent it back to the payer
+    REJECTED = "rejected"  # a person refused it (not a payment of a fine, a test, a fraud)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,7 +100,8 @@ class NoticeRepository(Protocol):
 
     ``add_if_absent`` returns ``False`` and changes nothing when the violation already has a
     notice (a unique key, so concurrent issuers cannot make two). ``change_status`` changes
-    the status only if it is still ``change.old`` and returns whether it did.
+    the status only if it is still ``change.old`` and returns whether it did;
+    ``resolve_payment`` likewise changes a payment only while it is held.
     """
 
     def add_if_absent(self, notice: Notice) -> bool: ...
@@ -113,6 +116,9 @@ class NoticeRepository(Protocol):
     def due_before(self, at: datetime, *, limit: int) -> list[str]: ...
     def add_payment_if_absent(self, payment: Payment) -> bool: ...
     def payments(self, *, outcome: PaymentOutcome | None) -> list[Payment]: ...
+    def payment(self, provider: str, transaction_id: str) -> Payment | None: ...
+    def resolve_payment(self, provider: str, transaction_id: str, *, outcome: PaymentOutcome,
+                        notice_number: str | None) -> bool: ...
     def add_appeal(self, appeal: Appeal) -> None: ...
     def appeal(self, appeal_id: str) -> Appeal | None: ...
     def appeals(self, *, status: AppealStatus | None) -> list[Appeal]: ...

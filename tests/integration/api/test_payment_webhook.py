@@ -1,4 +1,5 @@
-"""The payment webhook through the real server: signed, fresh, idempotent, held, silent."""
+"""Payments through the real server: the signed webhook (fresh, idempotent, held, silent) and
+the held payments a supervisor resolves (region-scoped, audited)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ import pytest
 
 from platewarden.bootstrap import Container
 from platewarden.config_notices import NoticeSettings
+from platewarden.domain.access import RegionScope, Role
+from platewarden.domain.audit import AuditAction
 from platewarden.domain.notices import Notice, NoticeStatus
 from platewarden.domain.webhook_signing import webhook_signature
-from support.factories import make_container
+from support.factories import PASSWORD, make_container, make_user
+from support.mfa import api_login
 from support.notices import add_confirmed_violation
 from support.server import running_server
 
@@ -50,7 +54,7 @@ def post(url: str, payment: dict[str, object], *, secret: str = SECRET, age_s: i
 def paying(notice: Notice, transaction: str = "click-1", amount: int | None = None
            ) -> dict[str, object]:
     return {"transaction_id": transaction, "reference": notice.payment_reference,
-            "amount_som": notice.fine.amount_som if amount is None else amount,
+            "amount_som": notice.fine.discounted_som if amount is None else amount,
             "paid_at": "2026-03-20T10:00:00+05:00"}
 
 
@@ -115,3 +119,53 @@ def test_without_a_secret_the_webhook_is_not_there(tmp_path: Path) -> None:
         answer = post(url, {"transaction_id": "t"})
     container.stop()
     assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found")
+
+
+def bearer(container: Container, url: str, role: Role,
+           regions: RegionScope | None = None) -> dict[str, str]:
+    name = (make_user(container, role, regions=regions) if regions is not None
+            else make_user(container, role))
+    return {"Authorization": "Bearer " + api_login(url, name, PASSWORD)}
+
+
+def test_a_supervisor_resolves_held_payments_in_their_regions(
+        served: tuple[Container, str]) -> None:
+    container, url = served
+    notice = issue(container)
+    over = post(url, paying(notice, "click-20", amount=notice.fine.amount_som))
+    assert over.json()["outcome"] == "held"  # the full amount inside the discount window
+    stray = post(url, {**paying(notice, "click-21"), "reference": "123456789012345"})
+    assert stray.json()["outcome"] == "held"
+    supervisor = bearer(container, url, Role.SUPERVISOR)
+    listed = httpx.get(f"{url}/api/v1/payments/held", headers=supervisor).json()
+    assert {(p["transaction_id"], p["hold_reason"]) for p in listed} == {
+        ("click-20", "more than the amount due"), ("click-21", "unknown reference")}
+    # Another region's supervisor sees only the payment without a notice, and cannot touch
+    # the one for a notice of region 01, nor apply anything to that notice.
+    samarkand = bearer(container, url, Role.SUPERVISOR, RegionScope.of(["14"]))
+    theirs = httpx.get(f"{url}/api/v1/payments/held", headers=samarkand).json()
+    assert [p["transaction_id"] for p in theirs] == ["click-21"]
+    for body in ({"provider": "click", "transaction_id": "click-20", "resolution": "refund",
+                  "reason": "x"},
+                 {"provider": "click", "transaction_id": "click-21", "resolution": "apply",
+                  "notice_number": notice.number, "reason": "x"}):
+        hidden = httpx.post(f"{url}/api/v1/payments/held/resolve", json=body,
+                            headers=samarkand)
+        assert hidden.status_code == 404
+    reviewer = bearer(container, url, Role.REVIEWER)
+    assert httpx.get(f"{url}/api/v1/payments/held", headers=reviewer).status_code == 403
+    applied = httpx.post(f"{url}/api/v1/payments/held/resolve", headers=supervisor, json={
+        "provider": "click", "transaction_id": "click-20", "resolution": "apply",
+        "notice_number": notice.number.lower(), "reason": "payer asked to keep the excess"})
+    assert (applied.status_code, applied.json()["outcome"]) == (200, "applied")
+    assert container.notices.cases.notice(notice.number).status is NoticeStatus.PAID
+    rejected = httpx.post(f"{url}/api/v1/payments/held/resolve", headers=supervisor, json={
+        "provider": "click", "transaction_id": "click-21", "resolution": "reject"})
+    assert (rejected.status_code, rejected.json()["error"]["code"]) == (422, "invalid_field")
+    again = httpx.post(f"{url}/api/v1/payments/held/resolve", headers=supervisor, json={
+        "provider": "click", "transaction_id": "click-20", "resolution": "refund",
+        "reason": "changed my mind"})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "conflict")
+    with container.notices.uow_factory(read_only=True) as uow:
+        [entry] = [r.entry for r in uow.audit.find([AuditAction.PAYMENT_RESOLVED])]
+    assert entry.details["notice"] == notice.number

@@ -125,11 +125,20 @@ class SqlNotices:
         query = select(payments).order_by(payments.c.paid_us, payments.c.transaction_id)
         if outcome is not None:
             query = query.where(payments.c.outcome == outcome.value)
-        return [Payment(provider=r.provider, transaction_id=r.transaction_id,
-                        reference=r.reference, amount_som=r.amount_som,
-                        paid_at=from_us(r.paid_us), outcome=PaymentOutcome(r.outcome),
-                        notice_number=r.notice_number, hold_reason=r.hold_reason)
-                for r in self._c.execute(query)]
+        return [_payment_from(r) for r in self._c.execute(query)]
+
+    def payment(self, provider: str, transaction_id: str) -> Payment | None:
+        row = self._c.execute(select(payments).where(
+            payments.c.provider == provider, payments.c.transaction_id == transaction_id)).first()
+        return _payment_from(row) if row is not None else None
+
+    def resolve_payment(self, provider: str, transaction_id: str, *, outcome: PaymentOutcome,
+                        notice_number: str | None) -> bool:
+        result = self._c.execute(update(payments).where(
+            payments.c.provider == provider, payments.c.transaction_id == transaction_id,
+            payments.c.outcome == PaymentOutcome.HELD.value).values(
+            outcome=outcome.value, notice_number=notice_number))
+        return result.rowcount == 1
 
     def add_appeal(self, appeal: Appeal) -> None:
         self._c.execute(insert(appeals).values(**_appeal_row(appeal)))
@@ -193,6 +202,13 @@ def _notice_from(r: Any) -> Notice:
                   verification_code=r.verification_code, payment_reference=r.payment_reference,
                   language=r.language, issued_at=from_us(r.issued_us), fine=fine,
                   addressee=keeper, status=NoticeStatus(r.status), paid_som=r.paid_som)
+
+
+def _payment_from(r: Any) -> Payment:
+    return Payment(provider=r.provider, transaction_id=r.transaction_id, reference=r.reference,
+                   amount_som=r.amount_som, paid_at=from_us(r.paid_us),
+                   outcome=PaymentOutcome(r.outcome), notice_number=r.notice_number,
+                   hold_reason=r.hold_reason)
 
 
 def _appeal_row(a: Appeal) -> dict[str, Any]:

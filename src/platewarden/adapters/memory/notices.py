@@ -118,6 +118,18 @@ class MemoryNotices:
         found = [p for p in self._s.payments.values() if outcome is None or p.outcome is outcome]
         return sorted(found, key=lambda p: (p.paid_at, p.transaction_id))
 
+    def payment(self, provider: str, transaction_id: str) -> Payment | None:
+        return self._s.payments.get((provider, transaction_id))
+
+    def resolve_payment(self, provider: str, transaction_id: str, *, outcome: PaymentOutcome,
+                        notice_number: str | None) -> bool:
+        current = self._s.payments.get((provider, transaction_id))
+        if current is None or current.outcome is not PaymentOutcome.HELD:
+            return False
+        self._s.payments[(provider, transaction_id)] = dataclasses.replace(
+            current, outcome=outcome, notice_number=notice_number)
+        return True
+
     def add_appeal(self, appeal: Appeal) -> None:
         if appeal.id in self._s.appeals:
             raise ValueError("duplicate appeal id")

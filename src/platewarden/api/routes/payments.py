@@ -1,17 +1,28 @@
-"""The payment provider's webhook: a signed confirmation per request, applied idempotently.
+"""Payments: the provider's webhook, and the held payments a person resolves.
 
-Authenticated by ``X-Payment-Signature`` (HMAC-SHA256 with the shared secret over
-``X-Payment-Timestamp`` + "." + body), not by a login; see ``services/payment_webhook.py``.
+The webhook is authenticated by ``X-Payment-Signature`` (HMAC-SHA256 with the shared secret
+over ``X-Payment-Timestamp`` + "." + body), not by a login; see
+``services/payment_webhook.py``. Held payments need ``payments:resolve`` and the regions of
+the notices involved (a payment without a known notice is anyone's with the permission).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.bodies import read_body
-from platewarden.api.deps import container_of, payment_signed
+from platewarden.api.deps import container_of, payment_signed, require
+from platewarden.bootstrap import Container
+from platewarden.domain.access import Permission
+from platewarden.services.accounts import Principal
+from platewarden.services.errors import NotFound
+from platewarden.services.held_payments import Resolution
+from platewarden.services.notice_ports import Payment
 
 router = APIRouter(prefix="/api/v1/payments", tags=["payments"])
 MAX_BODY_BYTES = 16 * 1024  # one confirmation is a few hundred bytes
@@ -35,3 +46,85 @@ async def webhook(request: Request) -> WebhookOut:
         timestamp=request.headers.get(TIMESTAMP_HEADER),
         signature=request.headers.get(SIGNATURE_HEADER))
     return WebhookOut(transaction_id=done.transaction_id, outcome=done.outcome)
+
+
+class PaymentItem(BaseModel):
+    """A payment as a person resolving it sees it."""
+
+    provider: str
+    transaction_id: str
+    reference: str
+    amount_som: int
+    paid_at: datetime
+    outcome: str
+    hold_reason: str
+    notice_number: str | None
+
+
+class ResolveIn(BaseModel):
+    """Apply to ``notice_number``, or refund, or reject a held payment; with a reason."""
+
+    model_config = ConfigDict(extra="forbid")
+    provider: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    transaction_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    resolution: Resolution
+    notice_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                    max_length=24)] | None = None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=500)]
+
+
+def _item(payment: Payment) -> PaymentItem:
+    return PaymentItem(provider=payment.provider, transaction_id=payment.transaction_id,
+                       reference=payment.reference, amount_som=payment.amount_som,
+                       paid_at=payment.paid_at, outcome=payment.outcome.value,
+                       hold_reason=payment.hold_reason, notice_number=payment.notice_number)
+
+
+def _visible(container: Container, principal: Principal, number: str | None) -> bool:
+    """Whether the notice ``number`` (if any) is in the principal's regions."""
+    if number is None:
+        return True
+    try:
+        notice = container.notices.cases.notice(number)
+    except NotFound:
+        return True  # no such notice (or its case is gone): there is no region to hide
+    try:
+        container.queries.violation(notice.violation_id, scope=principal.scope)
+    except NotFound:
+        return False
+    return True
+
+
+def _held(container: Container, principal: Principal) -> list[PaymentItem]:
+    return [_item(p) for p in container.notices.held_payments.held()
+            if _visible(container, principal, p.notice_number)]
+
+
+def _resolve(container: Container, principal: Principal, body: ResolveIn) -> PaymentItem:
+    held = container.notices.held_payments
+    if not _visible(container, principal,
+                    held.payment(body.provider, body.transaction_id).notice_number):
+        raise NotFound("No such payment.")
+    if body.notice_number and not _visible(container, principal, body.notice_number.upper()):
+        raise NotFound("No such notice.")
+    return _item(held.resolve(
+        body.provider, body.transaction_id, resolution=body.resolution,
+        notice_number=body.notice_number.upper() if body.notice_number else None,
+        actor=principal.user_id, reason=body.reason))
+
+
+@router.get("/held", response_model=list[PaymentItem])
+async def held_payments(request: Request,
+                        principal: Principal = Depends(require(Permission.PAYMENTS_RESOLVE))
+                        ) -> list[PaymentItem]:
+    """Payments waiting for a person (unknown reference, short, excess, nothing due)."""
+    return await run_in_threadpool(_held, container_of(request), principal)
+
+
+@router.post("/held/resolve", response_model=PaymentItem)
+async def resolve(body: ResolveIn, request: Request,
+                  principal: Principal = Depends(require(Permission.PAYMENTS_RESOLVE))
+                  ) -> PaymentItem:
+    """Apply a held payment to a notice (it becomes paid), or refund or reject it."""
+    return await run_in_threadpool(_resolve, container_of(request), principal, body)

@@ -1,0 +1,106 @@
+"""Payments held for a person, and what that person decides about each.
+
+A payment is held when it cannot be applied by itself: an unknown reference, a short or an
+excess amount, or a notice with nothing due. A person with ``payments:resolve`` applies it to
+a notice (which becomes paid), or marks it refunded or rejected; always with a reason, once
+(a compare-and-set on ``held``), audited as ``payment-resolved``, and when applied also in
+the notice's history. Applying checks the lifecycle as any payment does (an appealed or
+cancelled notice cannot become paid) but not the amount: that is the person's judgement, and
+the reason says why.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from platewarden.domain.audit import AuditAction
+from platewarden.domain.notices import Notice, NoticeStatus
+from platewarden.services.audit import AuditService
+from platewarden.services.errors import NotFound, ServiceError
+from platewarden.services.notice_cases import MAX_REASON_CHARS, NoticeCases
+from platewarden.services.notice_ports import (
+    NoticeUnitOfWorkFactory,
+    Payment,
+    PaymentOutcome,
+)
+
+
+class Resolution(StrEnum):
+    """What a person does with a held payment."""
+
+    APPLY = "apply"  # to the notice named (the reference may have been mistyped)
+    REFUND = "refund"
+    REJECT = "reject"
+
+
+_OUTCOME = {Resolution.APPLY: PaymentOutcome.APPLIED, Resolution.REFUND: PaymentOutcome.REFUNDED,
+            Resolution.REJECT: PaymentOutcome.REJECTED}
+
+
+class HeldPayments:
+    """Lists held payments and resolves them."""
+
+    def __init__(self, *, uow_factory: NoticeUnitOfWorkFactory, cases: NoticeCases,
+                 audit: AuditService) -> None:
+        self._uow_factory = uow_factory
+        self._cases = cases
+        self._audit = audit
+
+    def held(self) -> list[Payment]:
+        """Payments waiting for a person, oldest first."""
+        with self._uow_factory(read_only=True) as uow:
+            return uow.notices.payments(outcome=PaymentOutcome.HELD)
+
+    def payment(self, provider: str, transaction_id: str) -> Payment:
+        """One payment; :class:`NotFound` if there is none."""
+        with self._uow_factory(read_only=True) as uow:
+            found = uow.notices.payment(provider, transaction_id)
+        if found is None:
+            raise NotFound("No such payment.")
+        return found
+
+    def resolve(self, provider: str, transaction_id: str, *, resolution: Resolution,
+                notice_number: str | None, actor: str, reason: str) -> Payment:
+        """Apply a held payment to ``notice_number``, or refund or reject it, with a reason.
+
+        Raises:
+            NotFound: No such payment, or (applying) no such notice.
+            ServiceError: ``invalid_field`` for a missing reason or notice (or a notice given
+                when not applying), ``conflict`` when the payment is no longer held or the
+                notice cannot become paid.
+        """
+        reason = reason.strip()
+        if not reason or len(reason) > MAX_REASON_CHARS:
+            raise ServiceError("invalid_field", f"Give a reason of 1 to {MAX_REASON_CHARS} "
+                               "characters.")
+        if (resolution is Resolution.APPLY) != bool(notice_number):
+            raise ServiceError("invalid_field", "Name the notice when applying a payment, "
+                               "and only then.")
+        with self._uow_factory() as uow:
+            payment = uow.notices.payment(provider, transaction_id)
+            if payment is None:
+                raise NotFound("No such payment.")
+            notice = _target(uow.notices.get(notice_number) if notice_number else None,
+                             notice_number)
+            if not uow.notices.resolve_payment(
+                    provider, transaction_id, outcome=_OUTCOME[resolution],
+                    notice_number=notice.number if notice else payment.notice_number):
+                raise ServiceError("conflict", "This payment is not held (any more).")
+            if notice is not None:
+                self._cases.move(uow, notice, NoticeStatus.PAID, actor=actor,
+                                 reason=f"payment {provider}/{transaction_id} applied: "
+                                        f"{reason}", paid_som=payment.amount_som)
+            self._audit.record(uow, actor=actor, action=AuditAction.PAYMENT_RESOLVED,
+                               target=f"{provider}/{transaction_id}"[:200], details={
+                                   "resolution": resolution.value,
+                                   "notice": notice.number if notice else "",
+                                   "held_because": payment.hold_reason,
+                                   "reason": reason[:200]})
+            uow.commit()
+        return self.payment(provider, transaction_id)
+
+
+def _target(notice: Notice | None, number: str | None) -> Notice | None:
+    if number and notice is None:
+        raise NotFound("No such notice.")
+    return notice
