@@ -31,4 +31,10 @@ def test_the_demo_serves_and_finds_what_it_drove(tmp_path: Path) -> None:
     assert found, out
     expected_v, expected_a, pending, alerts = map(int, found.groups())
     assert (pending, alerts) == (expected_v, expected_a)
+    # Fictitious keepers for every plate driven; nothing confirmed yet, so no notice.
+    keepers = re.search(r"Registry: (\d+) fictitious keepers\. Notices issued for confirmed "
+                        r"violations: (\d+)\.", out)
+    assert keepers, out
+    assert int(keepers.group(1)) > 0
+    assert keepers.group(2) == "0"
     assert (tmp_path / "data" / "demo" / "camera-keys.json").stat().st_mode & 0o077 == 0

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from platewarden.bootstrap import bootstrap
+from platewarden.cli.demo import _notices
 from platewarden.config import load_settings
 from platewarden.domain.notices import NoticeStatus
 from platewarden.domain.plates import canonical_key
@@ -90,3 +91,24 @@ def test_registry_import_issue_print_and_pay_from_the_command_line(tmp_path: Pat
     assert refused.returncode == 1
     assert "conflict" in refused.stderr
     assert platewarden(data, "audit", "verify").stdout.startswith("verified")
+
+
+def test_the_demo_keeps_fictitious_keepers_and_issues_notices_for_confirmed_violations(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    platewarden(data, "init")
+    add_confirmed_violation(data)
+    (data / "demo").mkdir()
+    container = bootstrap(load_settings(data_dir=data))
+    try:
+        first = _notices(container, plates=["01B777CC", PLATE], data_dir=data)
+        second = _notices(container, plates=[PLATE, "10C555DD"], data_dir=data)
+        [number] = first.issued
+        notice = container.notices.cases.notice(number)
+    finally:
+        container.stop()
+    assert second.issued == ()
+    assert (data / "demo" / "plates.txt").read_text().split() == [
+        "01B777CC", PLATE, "10C555DD"]
+    assert notice.addressee is not None
+    assert "fictitious" in notice.addressee.address

@@ -20,6 +20,8 @@ from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console, open_cont
 from platewarden.cli.simulate import scenario_for
 from platewarden.domain.access import EVERYWHERE
 from platewarden.domain.violations import ViolationStatus
+from platewarden.services.notice_files import demo_keepers_csv, import_keepers
+from platewarden.services.notices import IssueReport
 from platewarden.services.unit_of_work import ViolationFilter
 from platewarden.sim.hotlist import write_hotlist_csv
 from platewarden.sim.network import demo_network
@@ -111,3 +113,25 @@ def _round(container: Container, *, url: str, keys: dict[str, bytes], seed: int,
                   f"{report.accepted} accepted; expected {len(scenario.truth.violations)} "
                   f"violations and {len(scenario.truth.alerts)} alerts. In review now: "
                   f"{len(pending)} pending violations, {len(alerts)} alerts.")
+    _notices(container, plates=[v.plate for v in scenario.vehicles], data_dir=data_dir)
+
+
+def _notices(container: Container, *, plates: list[str], data_dir: Path) -> IssueReport:
+    """Fictitious keepers for every plate driven so far; notices for confirmed violations.
+
+    Violations become confirmed when a person reviews them (console or API): their notices
+    are issued at the end of the next round.
+    """
+    seen_file = data_dir / "demo" / "plates.txt"
+    seen = seen_file.read_text(encoding="utf-8").split() if seen_file.exists() else []
+    # Appended in order, so the seeded generator gives every earlier plate the same keeper.
+    known = set(seen)
+    seen += [plate for plate in dict.fromkeys(plates) if plate not in known]
+    seen_file.write_text("\n".join(seen) + "\n", encoding="utf-8")
+    import_keepers(demo_keepers_csv(seen), keepers=container.notices.keepers,
+                   uow_factory=container.notices.uow_factory, audit=container.audit,
+                   actor="demo")
+    issued = container.notices.issuing.issue_pending(actor="demo")
+    console.print(f"Registry: {len(seen)} fictitious keepers. Notices issued for confirmed "
+                  f"violations: {len(issued.issued)}.")
+    return issued
