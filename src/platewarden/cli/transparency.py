@@ -70,6 +70,10 @@ def render_html(document: dict[str, Any]) -> str:
         table("Violations by type", ["Type", "Status", "Count"],
               [[k, s, n] for k, by in document["violations_by_type"].items()
                for s, n in by.items()]),
+        table("Notices by status (issued in the period)", ["Status", "Notices"],
+              [[k, v] for k, v in document["notices_by_status"].items()]),
+        table("Appeals by decision (filed in the period)", ["Decision", "Appeals"],
+              [[k, v] for k, v in document["appeals_by_status"].items()]),
         table("Searches by reason", ["Reason", "Searches"],
               [[k, v] for k, v in document["searches_by_reason"].items()]),
         table("Deletions by retention", ["What", "Count"],

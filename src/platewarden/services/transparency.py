@@ -1,7 +1,8 @@
 """The transparency report: aggregate, public-safe figures about what the system did.
 
 Reads per camera region and day, hotlist hits per region, violations by type and status,
-searches by reason code, what retention deleted, and the newest signed audit checkpoint.
+notices by status (issued in the period) and appeals by decision (filed in it), searches by
+reason code, what retention deleted, and the newest signed audit checkpoint.
 Counts only: no plate, no person, no camera id (regions are coarser than cameras), no case
 reference. Counts below ``min_count`` (but above zero) are published as ``"<min_count"``
 so a small region-day cannot single out a vehicle's trip. Reads and hits are counted from
@@ -55,6 +56,8 @@ class TransparencyService:
             reads = uow.transparency.reads_per_region_day(since, until)
             hits = uow.transparency.hits_per_region(since, until)
             violations = uow.transparency.violations_per_type(since, until)
+            notices = uow.transparency.notices_per_status(since, until)
+            appeals = uow.transparency.appeals_per_status(since, until)
             entries = uow.audit.find([AuditAction.SEARCH, AuditAction.RETENTION_RUN],
                                      start=since, end=until)
             checkpoints = uow.audit.checkpoints()
@@ -75,6 +78,8 @@ class TransparencyService:
             "hotlist_hits_per_region": {r: self._n(n) for r, n in sorted(hits.items())},
             "violations_by_type": {kind: {s: self._n(n) for s, n in sorted(by.items())}
                                    for kind, by in sorted(violations.items())},
+            "notices_by_status": {s: self._n(n) for s, n in sorted(notices.items())},
+            "appeals_by_status": {s: self._n(n) for s, n in sorted(appeals.items())},
             "searches_by_reason": {r: self._n(n) for r, n in sorted(searches.items())},
             "deletions": {k: deleted.get(k, 0) for k in _DELETION_KEYS},
             "audit_checkpoint": None if newest is None else {

@@ -37,6 +37,8 @@ def test_report_counts_what_happened_and_shows_nothing_personal(tmp_path: Path) 
         [violation] = container.queries.violations(ViolationFilter(), scope=EVERYWHERE)
         container.queries.review(violation.id, decision=ViolationStatus.CONFIRMED,
                                  reviewer="r", note=None, scope=EVERYWHERE)
+        notice = container.notices.issuing.issue(violation.id, actor="clerk")
+        assert container.notices.citizen.appeal(notice.number, "30Y111AA", text="Not me.")
         container.search.search(INVESTIGATOR, SearchRequest(
             query=PLATES[1], kind=QueryKind.EXACT, reason_code="stolen-vehicle",
             case_reference="CR-2026-9", since=T0 - timedelta(days=1), until=clock.now))
@@ -54,9 +56,12 @@ def test_report_counts_what_happened_and_shows_nothing_personal(tmp_path: Path) 
     assert report["hotlist_hits_per_region"] == {"01": "<5"}
     assert report["violations_by_type"] == {violation.type.value: {"confirmed": "<5"}}
     assert report["searches_by_reason"] == {"stolen-vehicle": "<5"}
+    assert report["notices_by_status"] == {"appealed": "<5"}
+    assert report["appeals_by_status"] == {"open": "<5"}
     assert report["deletions"]["reads_pseudonymised"] == 8
     assert report["audit_checkpoint"]["entry_hash"]
     text = json.dumps(report) + render_html(report)
-    for plate in [*PLATES, "30X999ZZ", "30Y111AA", "CR-2026-9", INVESTIGATOR.user_id]:
+    for plate in [*PLATES, "30X999ZZ", "30Y111AA", "CR-2026-9", INVESTIGATOR.user_id,
+                  notice.number, notice.payment_reference]:
         assert plate not in text
     assert "cam-" not in text  # no camera ids: regions only

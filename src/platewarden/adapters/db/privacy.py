@@ -346,3 +346,15 @@ class SqlTransparency:
         for kind, status, n in rows:
             found.setdefault(str(kind), {})[str(status)] = int(n)
         return found
+
+    def notices_per_status(self, start: datetime, end: datetime) -> dict[str, int]:
+        return self._per_status(_n, _n.c.issued_us, start, end)
+
+    def appeals_per_status(self, start: datetime, end: datetime) -> dict[str, int]:
+        return self._per_status(_ap, _ap.c.filed_us, start, end)
+
+    def _per_status(self, table: Any, at_us: Any, start: datetime,
+                    end: datetime) -> dict[str, int]:
+        rows = self._c.execute(select(table.c.status, func.count()).where(
+            at_us >= to_us(start), at_us < to_us(end)).group_by(table.c.status))
+        return {str(status): int(n) for status, n in rows}
