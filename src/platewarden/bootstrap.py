@@ -205,6 +205,8 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                              master_key=master_key)
     retention = privacy_services(settings, engine=engine, audit=audit, evidence=evidence,
                                  keyring=keyring, clock=clock, search=search)
+    queries = OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
+                              audit=audit)
     accounts = AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
                               secret_box=AesGcmSecretBox(master_key), clock=clock,
                               session_ttl_s=settings.session_ttl_s,
@@ -223,14 +225,13 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         accounts=accounts,
         user_admin=UserAdmin(uow_factory=uow_factory, accounts=accounts, audit=audit),
         transparency=transparency_service(engine, clock=clock),
-        queries=OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
-                                audit=audit),
+        queries=queries,
         hotlists=HotlistService(uow_factory=uow_factory, clock=clock, audit=audit),
         hotlist_changes=HotlistChanges(uow_factory=uow_factory, audit=audit, clock=clock),
         rules=rules, audit=audit, search=search, writer=ReadWriter(uow_factory=uow_factory),
         partitions=PartitionMaintainer(ReadPartitions(engine), clock=clock), live=live,
         notices=notice_services(settings, engine=engine, audit=audit, evidence=evidence,
-                                clock=clock))
+                                queries=queries, clock=clock))
 
 
 def _event_bus(settings: Settings) -> InProcessBus | JetStreamBus:

@@ -14,6 +14,7 @@ from platewarden.adapters.image_cleaner import PillowImageCleaner
 from platewarden.adapters.pdf.notice_pdf import NoticePdfRenderer
 from platewarden.config import Settings
 from platewarden.services.appeal_attachments import AppealAttachments, AttachmentLimits
+from platewarden.services.appeal_queue import AppealQueue
 from platewarden.services.audit import AuditService
 from platewarden.services.citizen import CitizenLookup
 from platewarden.services.held_payments import HeldPayments
@@ -23,6 +24,7 @@ from platewarden.services.notice_ports import KeeperTable
 from platewarden.services.notices import NoticePolicy, NoticeService
 from platewarden.services.payment_webhook import PaymentWebhook
 from platewarden.services.ports import EvidenceStore
+from platewarden.services.queries import OperatorQueries
 from platewarden.wiring_privacy import RecognitionRedactor
 
 
@@ -38,11 +40,12 @@ class NoticeServices:
     attachments: AppealAttachments
     webhook: PaymentWebhook
     held_payments: HeldPayments
+    appeal_queue: AppealQueue
     uow_factory: SqlNoticeUnitOfWorkFactory
 
 
 def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
-                    evidence: EvidenceStore,
+                    evidence: EvidenceStore, queries: OperatorQueries,
                     clock: Callable[[], datetime]) -> NoticeServices:
     """The notice services on the installation's database and evidence store."""
     config = settings.notices
@@ -72,4 +75,5 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
             provider=config.payment_webhook_provider,
             window_s=config.payment_webhook_window_s, clock=clock),
         held_payments=HeldPayments(uow_factory=uow_factory, cases=cases, audit=audit),
+        appeal_queue=AppealQueue(cases=cases, attachments=attachments, queries=queries),
         uow_factory=uow_factory)

@@ -14,6 +14,7 @@ from platewarden.api.errors import error_response
 from platewarden.services.errors import ServiceError
 from platewarden.web import (
     admin,
+    appeals,
     assets,
     audit,
     live,
@@ -48,6 +49,6 @@ def install_console(app: FastAPI) -> None:
 
     app.add_exception_handler(PageRefused, on_refused)
     app.add_exception_handler(ServiceError, on_service_error)
-    for module in (assets, signin, live, review, search, audit, admin, supervision,
+    for module in (assets, signin, live, review, appeals, search, audit, admin, supervision,
                    notice_page, privacy):
         app.include_router(module.router)

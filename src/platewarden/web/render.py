@@ -37,6 +37,8 @@ class NavItem:
 NAV = (
     NavItem(path="/console/live", label="nav.overview", permission=Permission.CAMERAS_READ),
     NavItem(path="/console/review", label="nav.review", permission=Permission.VIOLATIONS_REVIEW),
+    NavItem(path="/console/appeals", label="nav.appeals",
+            permission=Permission.VIOLATIONS_REVIEW),
     NavItem(path="/console/alerts", label="nav.alerts", permission=Permission.ALERTS_READ),
     NavItem(path="/console/search", label="nav.search", permission=Permission.READS_SEARCH),
     NavItem(path="/console/cameras", label="nav.cameras", permission=Permission.CAMERAS_READ),

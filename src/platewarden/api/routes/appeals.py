@@ -7,6 +7,7 @@ served one by one, region-scoped like the appeal and audited like evidence.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
@@ -20,7 +21,8 @@ from platewarden.bootstrap import Container
 from platewarden.domain.access import Permission
 from platewarden.services.accounts import Principal
 from platewarden.services.appeal_attachments import EXTENSIONS
-from platewarden.services.errors import NotFound
+from platewarden.services.appeal_queue import AppealCase
+from platewarden.services.notice_ports import AppealAttachment
 
 router = APIRouter(prefix="/api/v1/appeals", tags=["appeals"])
 APPEAL_ID = Path(pattern=r"^[0-9a-f]{16}$")
@@ -67,28 +69,20 @@ class DecisionOut(BaseModel):
     reason: str
 
 
-def _in_scope(container: Container, principal: Principal, appeal_id: str) -> AppealItem:
-    appeal = container.notices.cases.appeal(appeal_id)
-    notice = container.notices.cases.notice(appeal.number)
-    # Raises NotFound outside the reviewer's regions, like any violation.
-    container.queries.violation(notice.violation_id, scope=principal.scope)
+def _item(case: AppealCase) -> AppealItem:
+    appeal = case.appeal
     files = [AttachmentItem(id=a.id, name=a.name, content_type=a.content_type,
                             size_bytes=a.size_bytes,
                             url=f"{router.prefix}/{appeal.id}/attachments/{a.id}")
-             for a in container.notices.attachments.of_appeal(appeal.id)]
-    return AppealItem(id=appeal.id, number=appeal.number, violation_id=notice.violation_id,
-                      notice_status=notice.status.value, text=appeal.text,
+             for a in case.attachments]
+    return AppealItem(id=appeal.id, number=appeal.number,
+                      violation_id=case.notice.violation_id,
+                      notice_status=case.notice.status.value, text=appeal.text,
                       filed_at=appeal.filed_at, attachments=files)
 
 
 def _queue(container: Container, principal: Principal) -> list[AppealItem]:
-    items = []
-    for appeal in container.notices.cases.appeals():
-        try:
-            items.append(_in_scope(container, principal, appeal.id))
-        except NotFound:
-            continue
-    return items
+    return [_item(c) for c in container.notices.appeal_queue.open_cases(scope=principal.scope)]
 
 
 @router.get("", response_model=list[AppealItem])
@@ -104,11 +98,9 @@ async def decide(body: DecisionIn, request: Request, appeal_id: str = APPEAL_ID,
                  principal: Principal = Depends(require(Permission.VIOLATIONS_REVIEW))
                  ) -> DecisionOut:
     """Uphold or cancel, with a reason (kept in the notice's history and the audit trail)."""
-    container = container_of(request)
-    await run_in_threadpool(_in_scope, container, principal, appeal_id)
-    decided = await run_in_threadpool(container.notices.cases.decide_appeal, appeal_id,
-                                      uphold=body.uphold, reviewer=principal.user_id,
-                                      reason=body.reason)
+    decided = await run_in_threadpool(
+        container_of(request).notices.appeal_queue.decide, appeal_id, scope=principal.scope,
+        uphold=body.uphold, reviewer=principal.user_id, reason=body.reason)
     return DecisionOut(id=decided.id, status=decided.status.value,
                        decided_by=decided.decided_by, reason=decided.reason)
 
@@ -119,15 +111,16 @@ async def attachment(request: Request, appeal_id: str = APPEAL_ID,
                      principal: Principal = Depends(require(Permission.VIOLATIONS_REVIEW))
                      ) -> StreamingResponse:
     """One attached file, decrypted; 404 outside the reviewer's regions, as for absent."""
-    container = container_of(request)
-    try:
-        await run_in_threadpool(_in_scope, container, principal, appeal_id)
-        found, chunks = await run_in_threadpool(container.notices.attachments.open,
-                                                appeal_id, attachment_id,
-                                                actor=principal.user_id)
-    except NotFound as exc:  # one answer for absent and out of region alike
-        raise NotFound("No such attachment.") from exc
-    # Always a download under a name of ours: the appellant's name stays in the listing.
+    # One answer for absent and out of region alike.
+    found, chunks = await run_in_threadpool(
+        container_of(request).notices.appeal_queue.attachment, appeal_id, attachment_id,
+        scope=principal.scope, actor=principal.user_id)
+    return attachment_response(found, chunks)
+
+
+def attachment_response(found: AppealAttachment, chunks: Iterator[bytes]) -> StreamingResponse:
+    """An appeal's file, always as a download under a name of ours (the appellant's name
+    stays in the listing, where it is escaped)."""
     disposition = f'attachment; filename="appeal-{found.id}.{EXTENSIONS[found.content_type]}"'
     return StreamingResponse(chunks, media_type=found.content_type,
                              headers={"content-disposition": disposition})
