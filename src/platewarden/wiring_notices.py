@@ -18,6 +18,7 @@ from platewarden.services.appeal_queue import AppealQueue
 from platewarden.services.audit import AuditService
 from platewarden.services.citizen import CitizenLookup
 from platewarden.services.held_payments import HeldPayments
+from platewarden.services.notice_browser import NoticeBrowser
 from platewarden.services.notice_cases import NoticeCases
 from platewarden.services.notice_documents import NoticeDocuments
 from platewarden.services.notice_ports import KeeperTable
@@ -41,6 +42,7 @@ class NoticeServices:
     webhook: PaymentWebhook
     held_payments: HeldPayments
     appeal_queue: AppealQueue
+    browser: NoticeBrowser
     uow_factory: SqlNoticeUnitOfWorkFactory
 
 
@@ -76,4 +78,5 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
             window_s=config.payment_webhook_window_s, clock=clock),
         held_payments=HeldPayments(uow_factory=uow_factory, cases=cases, audit=audit),
         appeal_queue=AppealQueue(cases=cases, attachments=attachments, queries=queries),
+        browser=NoticeBrowser(uow_factory=uow_factory, queries=queries, audit=audit),
         uow_factory=uow_factory)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,7 @@ from platewarden.services.notice_ports import (
     Payment,
     PaymentOutcome,
 )
+from unit.rules.factories import make_camera
 
 from .conftest import empty_engine
 from .helpers import T0, add_cameras, add_read, make_violation
@@ -138,6 +141,41 @@ def test_confirmed_violations_without_a_notice(factory: NoticeUnitOfWorkFactory)
         uow.commit()
     with factory(read_only=True) as uow:
         assert uow.notices.confirmed_without_notice(limit=10) == [ids[1]]
+
+
+def test_notices_are_found_newest_first_by_status_and_region(
+        factory: NoticeUnitOfWorkFactory) -> None:
+    with factory() as uow:
+        uow.cameras.add(make_camera(id="cam-1", region_code="01"), created_at=T0)
+        uow.cameras.add(make_camera(id="cam-2", region_code="30"), created_at=T0)
+        numbers = []
+        for n, camera in enumerate(("cam-1", "cam-2", "cam-1")):
+            read = add_read(uow, read_id=f"r{n}", camera_id=camera,
+                            captured_at=T0 + timedelta(seconds=n))
+            violation = make_violation(read.id, camera_id=camera)
+            uow.violations.add_if_absent(violation, created_at=T0)
+            number = f"PW-2026-00000000{n}{n}"
+            uow.notices.add_if_absent(dataclasses.replace(
+                a_notice(number, violation_id=violation.id, code=f"CODE-{n}",
+                         reference=f"10000000000000{n}"), issued_at=T0 + timedelta(hours=n)))
+            numbers.append(number)
+        uow.notices.change_status(StatusChange(
+            number=numbers[0], old=NoticeStatus.ISSUED, new=NoticeStatus.DELIVERED,
+            actor="p", at=T0, reason="post"), paid_som=None)
+        uow.commit()
+    with factory(read_only=True) as uow:
+        def found(**query: Any) -> list[str]:
+            query = {"status": None, "camera_regions": None, "limit": 10, "offset": 0,
+                     **query}
+            return [n.number for n in uow.notices.find(**query)]
+
+        assert found() == numbers[::-1]
+        assert found(limit=1, offset=1) == [numbers[1]]
+        assert found(status=NoticeStatus.DELIVERED) == [numbers[0]]
+        assert found(camera_regions=frozenset({"01"})) == [numbers[2], numbers[0]]
+        assert found(camera_regions=frozenset({"30"}), status=NoticeStatus.ISSUED) == [
+            numbers[1]]
+        assert found(camera_regions=frozenset()) == []
 
 
 def test_payments_are_kept_once_per_provider_transaction(

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from platewarden.domain.notices import Addressee, Notice, StatusChange
+from platewarden.domain.notices import Addressee, Notice, NoticeStatus, StatusChange
 from platewarden.services.unit_of_work import UnitOfWork
 
 
@@ -99,13 +99,17 @@ class NoticeRepository(Protocol):
     """Notices (one per violation), their history, payments and appeals.
 
     ``add_if_absent`` returns ``False`` and changes nothing when the violation already has a
-    notice (a unique key, so concurrent issuers cannot make two). ``change_status`` changes
+    notice (a unique key, so concurrent issuers cannot make two). ``find`` pages through
+    notices newest first (by issue time, then number), optionally of one status and of
+    violations at cameras in ``camera_regions``. ``change_status`` changes
     the status only if it is still ``change.old`` and returns whether it did;
     ``resolve_payment`` likewise changes a payment only while it is held.
     """
 
     def add_if_absent(self, notice: Notice) -> bool: ...
     def get(self, number: str) -> Notice | None: ...
+    def find(self, *, status: NoticeStatus | None, camera_regions: frozenset[str] | None,
+             limit: int, offset: int) -> list[Notice]: ...
     def for_violation(self, violation_id: str) -> Notice | None: ...
     def by_reference(self, reference: str) -> Notice | None: ...
     def by_verification_code(self, code: str) -> Notice | None: ...

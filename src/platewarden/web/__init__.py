@@ -19,6 +19,7 @@ from platewarden.web import (
     audit,
     live,
     notice_page,
+    notices,
     privacy,
     review,
     search,
@@ -49,6 +50,6 @@ def install_console(app: FastAPI) -> None:
 
     app.add_exception_handler(PageRefused, on_refused)
     app.add_exception_handler(ServiceError, on_service_error)
-    for module in (assets, signin, live, review, appeals, search, audit, admin, supervision,
-                   notice_page, privacy):
+    for module in (assets, signin, live, review, appeals, notices, search, audit, admin,
+                   supervision, notice_page, privacy):
         app.include_router(module.router)

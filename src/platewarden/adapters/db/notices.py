@@ -57,6 +57,19 @@ class SqlNotices:
     def get(self, number: str) -> Notice | None:
         return self._one(notices.c.number == number)
 
+    def find(self, *, status: NoticeStatus | None, camera_regions: frozenset[str] | None,
+             limit: int, offset: int) -> list[Notice]:
+        query = select(notices)
+        if status is not None:
+            query = query.where(notices.c.status == status.value)
+        if camera_regions is not None:
+            v, c = t.violations, t.cameras
+            query = query.where(notices.c.violation_id.in_(select(v.c.id).where(
+                v.c.camera_id.in_(select(c.c.id).where(
+                    c.c.region_code.in_(sorted(camera_regions)))))))
+        query = query.order_by(notices.c.issued_us.desc(), notices.c.number)
+        return [_notice_from(r) for r in self._c.execute(query.limit(limit).offset(offset))]
+
     def for_violation(self, violation_id: str) -> Notice | None:
         return self._one(notices.c.violation_id == violation_id)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Self
 
-from platewarden.adapters.memory.state import Transaction, stored_time
+from platewarden.adapters.memory.state import Transaction, in_regions, stored_time
 from platewarden.adapters.memory.uow import InMemoryUnitOfWork, InMemoryUnitOfWorkFactory
 from platewarden.domain.notices import OPEN, Notice, NoticeStatus, StatusChange
 from platewarden.domain.violations import ViolationStatus
@@ -66,6 +66,21 @@ class MemoryNotices:
 
     def get(self, number: str) -> Notice | None:
         return self._s.notices.get(number)
+
+    def find(self, *, status: NoticeStatus | None, camera_regions: frozenset[str] | None,
+             limit: int, offset: int) -> list[Notice]:
+        core = self._core.read()
+
+        def in_scope(notice: Notice) -> bool:
+            violation = core.violations.get(notice.violation_id)
+            return camera_regions is None or (violation is not None and in_regions(
+                core, violation.camera_id, camera_regions))
+
+        found = sorted((n for n in self._s.notices.values()
+                        if (status is None or n.status is status) and in_scope(n)),
+                       key=lambda n: n.number)
+        found.sort(key=lambda n: n.issued_at, reverse=True)
+        return found[offset:offset + limit]
 
     def for_violation(self, violation_id: str) -> Notice | None:
         return next((n for n in self._s.notices.values() if n.violation_id == violation_id),
