@@ -30,6 +30,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest_offered import run_path, write_offered_docs
+from latency_probe import hotlist_csv
 from loadgen import LoadResult, build_request, run_load
 from platewarden.adapters.crypto import Argon2PasswordHasher
 from platewarden.bootstrap import bootstrap
@@ -81,6 +82,7 @@ def setup(data_dir: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
     container.cameras.register_section(RegisterSection(
         section_id="bench-section", name="bench", entry_camera_id="sec-in",
         exit_camera_id="sec-out", distance_m=2000.0, speed_limit_kmh=100))
+    container.hotlists.import_csv(hotlist_csv())
     container.stop()
     return keys, section_keys
 

@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 import nats
 
+from latency_probe import Probe, latencies
 from loadgen import LoadResult, run_paced
 
 Crop = Callable[[random.Random], bytes]
@@ -100,13 +101,17 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
         data_dir.mkdir()
         if log_path(path):
             (data_dir / "platewarden.toml").write_text(nats_toml(stream), encoding="utf-8")
-        keys, _ = setup(data_dir)
+        keys, section_keys = setup(data_dir)
         port = 19000 + random.randrange(900)
         log = log_path(path)
-        procs = [spawn(data_dir, "--port", str(port), "--role", "ingest" if log else "all")]
+        procs = {"ingest" if log else "server": spawn(
+            data_dir, "--port", str(port), "--role", "ingest" if log else "all")}
         if path == "jetstream":
-            procs.append(spawn(data_dir, "--role", "worker"))
+            procs["worker"] = spawn(data_dir, "--role", "worker")
+        if log:  # the operator tier, idle here: its footprint beside the others'
+            procs["web"] = spawn(data_dir, "--port", str(port + 1), "--role", "web")
         rows: list[dict[str, Any]] = []
+        probes: list[Probe] = []
         try:
             wait_http(port)
             # Warm-up, not measured: first connections, camera cache, lazy imports.
@@ -116,8 +121,18 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
             for level, rate in enumerate(args.offered):
                 reads = int(rate * args.seconds)
                 requests = requests_for(keys, reads, args.offered_batch, f"{path}{level}-")
-                result: LoadResult = run_paced(host="127.0.0.1", port=port, requests=requests,
-                                               rate_per_s=rate / args.offered_batch)
+                if path != "jetstream-burst":  # no rules run during a burst's load
+                    probes.append(Probe(url=f"http://127.0.0.1:{port}",
+                                        keys={**keys, **section_keys},
+                                        level=level))
+                    probes[-1].start()
+                try:
+                    result: LoadResult = run_paced(host="127.0.0.1", port=port,
+                                                   requests=requests,
+                                                   rate_per_s=rate / args.offered_batch)
+                finally:
+                    if probes:
+                        probes[-1].stop()
                 rows.append({"path": path, "offered_reads_per_s": rate,
                              "acked_reads_per_s": round(
                                  result.statuses.get(200, 0) * args.offered_batch
@@ -131,25 +146,35 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
             total = sum(r["statuses"].get(200, 0) for r in rows) * args.offered_batch
             if path == "jetstream-burst":
                 # The log absorbed the loads alone; now the worker catches up.
-                procs.append(spawn(data_dir, "--role", "worker"))
+                procs["worker"] = spawn(data_dir, "--role", "worker")
             started = time.perf_counter()
             while stored(data_dir / "platewarden.db") < total:
                 if time.perf_counter() - started > 600:
                     break
                 time.sleep(0.2)
             drained_s = time.perf_counter() - started
-            rss = {("ingest" if n == 0 and log else
-                    "server" if n == 0 else "worker"): round(rss_mib(p.pid), 1)
-                   for n, p in enumerate(procs)}
+            time.sleep(1)  # the last probe rounds' findings
+            for row, probe in zip(rows, probes, strict=False):
+                row |= latencies(data_dir / "platewarden.db", probe)
+            rss = {name: round(rss_mib(p.pid), 1) for name, p in procs.items()}
         finally:
-            for proc in procs:
+            for proc in procs.values():
                 proc.terminate()
-            for proc in procs:
+            for proc in procs.values():
                 proc.wait(timeout=60)
             if log_path(path):
                 delete_stream(stream)
     return {"rows": rows, "evaluated_after_s": round(drained_s, 1), "reads": total,
             "peak_rss_mib": rss}
+
+
+def _probe(row: dict[str, Any], name: str) -> str:
+    probe = row.get(name)
+    if not probe:
+        return "-"
+    if "p50_ms" not in probe:
+        return f"none ({probe['found']}/{probe['sent']})"
+    return f"{probe['p50_ms']} / {probe['p99_ms']} ({probe['found']}/{probe['sent']})"
 
 
 def write_offered_docs(report: dict[str, Any], path: Path) -> None:
@@ -159,6 +184,7 @@ def write_offered_docs(report: dict[str, Any], path: Path) -> None:
         for r in run["rows"]:
             rows.append(f"| {r['path']} | {r['offered_reads_per_s']:.0f} | "
                         f"{r['acked_reads_per_s']} | {r['p50_ms']} | {r['p99_ms']} | "
+                        f"{_probe(r, 'read_to_alert')} | {_probe(r, 'read_to_violation')} | "
                         f"{r['statuses']} |")
     after = "; ".join(f"{path}: {run['reads']} reads all evaluated {run['evaluated_after_s']} s "
                       f"after the last load ended, peak RSS {run['peak_rss_mib']} MiB"
@@ -168,7 +194,9 @@ def write_offered_docs(report: dict[str, Any], path: Path) -> None:
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {report['machine']}.\n"
         f"Command: `{report['command']}`\n\n"
         "| path | offered reads/s | acknowledged reads/s | p50 ack ms | p99 ack ms | "
-        "statuses |\n|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        "read-to-alert p50 / p99 ms (found/sent) | read-to-violation p50 / p99 ms "
+        "(found/sent) | statuses |\n|---|---|---|---|---|---|---|---|\n"
+        + "\n".join(rows) + "\n\n"
         f"After the loads: {after}.\n<!-- bench_ingest_offered:end -->")
     text = path.read_text(encoding="utf-8")
     start, end = "<!-- bench_ingest_offered:start -->", "<!-- bench_ingest_offered:end -->"
