@@ -42,7 +42,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from platewarden.adapters.db import repositories
+from platewarden.adapters.db import read_repository
 from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.partitions import ReadPartitions
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
@@ -171,17 +171,17 @@ def drive(uow_factory: SqlUnitOfWorkFactory, envelopes: list[Envelope], *, threa
 @contextmanager
 def inserts_instead_of_copy() -> Iterator[None]:
     """Make the SQL repository use executemany INSERT on PostgreSQL too, for comparison."""
-    original: Callable[..., None] = repositories.SqlReads.__init__
+    original: Callable[..., None] = read_repository.SqlReads.__init__
 
-    def without_copy(self: repositories.SqlReads, conn: Any) -> None:
+    def without_copy(self: read_repository.SqlReads, conn: Any) -> None:
         original(self, conn)
         self._copy = False
 
-    repositories.SqlReads.__init__ = without_copy  # type: ignore[method-assign]
+    read_repository.SqlReads.__init__ = without_copy  # type: ignore[method-assign]
     try:
         yield
     finally:
-        repositories.SqlReads.__init__ = original  # type: ignore[method-assign]
+        read_repository.SqlReads.__init__ = original  # type: ignore[method-assign]
 
 
 def phases(engine_name: str, url: str, args: argparse.Namespace) -> list[dict[str, Any]]:

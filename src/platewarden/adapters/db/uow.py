@@ -10,12 +10,8 @@ from sqlalchemy import Connection, Engine, Transaction
 from platewarden.adapters.db.accounts import SqlAccounts
 from platewarden.adapters.db.audit import SqlAudit
 from platewarden.adapters.db.hotlist_changes import SqlHotlistChanges
-from platewarden.adapters.db.repositories import (
-    SqlCameras,
-    SqlHotlist,
-    SqlReads,
-    SqlViolations,
-)
+from platewarden.adapters.db.read_repository import SqlReads
+from platewarden.adapters.db.repositories import SqlCameras, SqlHotlist, SqlViolations
 
 
 class SqlSavepoint:
