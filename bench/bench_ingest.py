@@ -244,9 +244,13 @@ def main() -> None:
     parser.add_argument("--offered", type=lambda v: [float(x) for x in v.split(",")],
                         default=None, help="reads/s to offer, e.g. 250,500,1000,2000,3000: "
                         "compares the paths instead of the closed-loop phases")
-    parser.add_argument("--paths", default="embedded,jetstream")
+    parser.add_argument("--paths", default="embedded,jetstream",
+                        help="embedded, jetstream, jetstream-pg (PostgreSQL store), "
+                             "jetstream-burst")
     parser.add_argument("--seconds", type=float, default=5.0, help="per offered load")
     parser.add_argument("--offered-batch", type=int, default=10, help="reads per request")
+    parser.add_argument("--postgres-admin-dsn", default="host=127.0.0.1 user=postgres "
+                        "dbname=postgres", help="for the jetstream-pg path's own database")
     args = parser.parse_args()
     if args.offered:
         report = run_offered(args)

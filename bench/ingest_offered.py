@@ -17,7 +17,6 @@ import json
 import os
 import random
 import secrets
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -29,9 +28,12 @@ from typing import Any
 
 import httpx
 import nats
+from sqlalchemy import Engine
 
+from bench_db_ingest import postgres_database
 from latency_probe import Probe, latencies
 from loadgen import LoadResult, run_paced
+from platewarden.adapters.db.engine import make_engine
 
 Crop = Callable[[random.Random], bytes]
 
@@ -69,9 +71,10 @@ def wait_http(port: int) -> None:
     raise RuntimeError("server did not start")
 
 
-def stored(database: Path) -> int:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        return int(db.execute("select count(*) from reads where evaluated = 1").fetchone()[0])
+def stored(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM reads WHERE evaluated")
+                   .scalar_one())
 
 
 def rss_mib(pid: int) -> float:
@@ -96,17 +99,24 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
     the worker starts afterwards and the catch-up is timed.
     """
     stream = f"PWBENCH_{secrets.token_hex(3).upper()}"
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory(dir=args.dir))
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()
-        if log_path(path):
-            (data_dir / "platewarden.toml").write_text(nats_toml(stream), encoding="utf-8")
+        # "-pg": the worker (and everything else) stores into a throw-away PostgreSQL database.
+        url = (stack.enter_context(postgres_database(args.postgres_admin_dsn))
+               if path.endswith("-pg") else "")
+        toml = (f'database_url = "{url}"\n' if url else "") + (
+            nats_toml(stream) if log_path(path) else "")
+        (data_dir / "platewarden.toml").write_text(toml, encoding="utf-8")
+        engine = make_engine(url or f"sqlite:///{data_dir / 'platewarden.db'}")
+        stack.callback(engine.dispose)
         keys, section_keys = setup(data_dir)
         port = 19000 + random.randrange(900)
         log = log_path(path)
         procs = {"ingest" if log else "server": spawn(
             data_dir, "--port", str(port), "--role", "ingest" if log else "all")}
-        if path == "jetstream":
+        if path in ("jetstream", "jetstream-pg"):
             procs["worker"] = spawn(data_dir, "--role", "worker")
         if log:  # the operator tier, idle here: its footprint beside the others'
             procs["web"] = spawn(data_dir, "--port", str(port + 1), "--role", "web")
@@ -148,14 +158,14 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
                 # The log absorbed the loads alone; now the worker catches up.
                 procs["worker"] = spawn(data_dir, "--role", "worker")
             started = time.perf_counter()
-            while stored(data_dir / "platewarden.db") < total:
+            while stored(engine) < total:
                 if time.perf_counter() - started > 600:
                     break
                 time.sleep(0.2)
             drained_s = time.perf_counter() - started
             time.sleep(1)  # the last probe rounds' findings
             for row, probe in zip(rows, probes, strict=False):
-                row |= latencies(data_dir / "platewarden.db", probe)
+                row |= latencies(engine, probe)
             rss = {name: round(rss_mib(p.pid), 1) for name, p in procs.items()}
         finally:
             for proc in procs.values():

@@ -13,15 +13,14 @@ ms more).
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import statistics
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
+from sqlalchemy import Engine
 
 from platewarden.camera.keys import private_key_from_raw
 from platewarden.camera.payloads import ReadPayload, build_envelope
@@ -70,7 +69,7 @@ class Probe:
         with httpx.Client(base_url=self.url, timeout=30) as http:
             n = 0
             while not self._stop.wait(self.interval_s if n else 0):
-                tag = f"{n % 1000:03d}"
+                tag = f"{(self.level * 250 + n) % 1000:03d}"  # unique: no repeats
                 now = datetime.now(UTC)
                 hit = ReadPayload(read_id=f"hit{self.level}-{n}", captured_at=now,
                                   plate=f"01H{tag}XZ", confidence=0.9)
@@ -88,13 +87,13 @@ class Probe:
                 n += 1
 
 
-def latencies(database: Path, probe: Probe) -> dict[str, dict[str, float | int]]:
+def latencies(engine: Engine, probe: Probe) -> dict[str, dict[str, float | int]]:
     """p50/p99/max (ms) of read-to-alert and read-to-violation, and how many arrived."""
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
-        alerts = dict(db.execute("SELECT read_pk, min(created_us) FROM alerts GROUP BY "
-                                 "read_pk").fetchall())
-        violations = dict(db.execute("SELECT plate, min(created_us) FROM violations "
-                                     "GROUP BY plate").fetchall())
+    with engine.connect() as db:
+        alerts = dict(db.exec_driver_sql("SELECT read_pk, min(created_us) FROM alerts "
+                                         "GROUP BY read_pk").all())
+        violations = dict(db.exec_driver_sql("SELECT plate, min(created_us) FROM violations "
+                                             "GROUP BY plate").all())
     out = {}
     for name, sent, found in (("read_to_alert", probe.sent_hit, alerts),
                               ("read_to_violation", probe.sent_exit, violations)):
