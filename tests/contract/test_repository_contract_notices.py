@@ -194,6 +194,43 @@ def test_payments_are_kept_once_per_provider_transaction(
         assert len(uow.notices.payments(outcome=None)) == 2
 
 
+def test_payments_are_filtered_by_the_region_of_their_notice(
+        factory: NoticeUnitOfWorkFactory) -> None:
+    def held(tx: str, number: str | None, at: int) -> Payment:
+        return Payment(provider="click", transaction_id=tx, reference="r", amount_som=5,
+                       paid_at=T0 + timedelta(seconds=at), outcome=PaymentOutcome.HELD,
+                       notice_number=number, hold_reason="less than the amount due")
+
+    with factory() as uow:
+        uow.cameras.add(make_camera(id="cam-1", region_code="01"), created_at=T0)
+        uow.cameras.add(make_camera(id="cam-2", region_code="30"), created_at=T0)
+        for n, camera in enumerate(("cam-1", "cam-2")):
+            read = add_read(uow, read_id=f"r{n}", camera_id=camera,
+                            captured_at=T0 + timedelta(seconds=n))
+            violation = make_violation(read.id, camera_id=camera)
+            uow.violations.add_if_absent(violation, created_at=T0)
+            uow.notices.add_if_absent(a_notice(f"PW-2026-00000000{n}{n}",
+                                               violation_id=violation.id, code=f"CODE-{n}",
+                                               reference=f"10000000000000{n}"))
+        for payment in (held("t-01", "PW-2026-0000000000", 0),
+                        held("t-30", "PW-2026-0000000011", 1),
+                        held("t-none", None, 2),  # an unknown reference: no region
+                        held("t-gone", "PW-2026-0000000099", 3)):  # its notice is gone
+            uow.notices.add_payment_if_absent(payment)
+        uow.commit()
+    with factory(read_only=True) as uow:
+        def found(regions: frozenset[str] | None) -> list[str]:
+            return [p.transaction_id for p in uow.notices.payments(
+                outcome=PaymentOutcome.HELD, camera_regions=regions)]
+
+        assert found(None) == ["t-01", "t-30", "t-none", "t-gone"]
+        assert found(frozenset({"01"})) == ["t-01", "t-none", "t-gone"]
+        assert found(frozenset({"01", "30"})) == ["t-01", "t-30", "t-none", "t-gone"]
+        assert found(frozenset()) == ["t-none", "t-gone"]
+        assert uow.notices.payments(outcome=PaymentOutcome.APPLIED,
+                                    camera_regions=frozenset({"01"})) == []
+
+
 def test_appeals_are_decided_once(factory: NoticeUnitOfWorkFactory) -> None:
     appeal = Appeal(id="a1", number="PW-2026-0000000011", text="Не я",  # noqa: RUF001
                     filed_at=T0)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console, fail, open_container
+from platewarden.domain.access import NATIONWIDE, RegionScope
 from platewarden.domain.notices import NoticeStatus
 from platewarden.services.errors import ServiceError
 from platewarden.services.held_payments import Resolution
@@ -18,6 +19,8 @@ app = typer.Typer(help="Notices of fines: issue, print, payments, appeals.",
 registry_app = typer.Typer(help="The embedded vehicle registry (keepers of plates).",
                            no_args_is_help=True)
 CLI_ACTOR = "cli"
+# The CLI is the operator's, on the installation's own data: every region.
+OPERATOR_SCOPE = RegionScope.of([NATIONWIDE])
 CsvFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 Language = Annotated[str | None, typer.Option(help="uz, ru or en (default: settings)")]
 
@@ -104,7 +107,7 @@ def held(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
     """List the payments held for a person, and why each is held."""
     container = open_container(data_dir)
     try:
-        found = container.notices.held_payments.held()
+        found = container.notices.held_payments.held(scope=OPERATOR_SCOPE)
     finally:
         container.stop()
     for p in found:
@@ -126,7 +129,7 @@ def resolve(provider: Annotated[str, typer.Argument(help="Payment provider's nam
     container = open_container(data_dir)
     try:
         done = container.notices.held_payments.resolve(
-            provider, transaction_id, resolution=resolution,
+            provider, transaction_id, scope=OPERATOR_SCOPE, resolution=resolution,
             notice_number=notice.strip().upper() if notice else None, actor=CLI_ACTOR,
             reason=reason)
     except ServiceError as exc:

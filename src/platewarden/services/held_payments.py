@@ -7,18 +7,25 @@ a notice (which becomes paid), or marks it refunded or rejected; always with a r
 the notice's history. Applying checks the lifecycle as any payment does (an appealed or
 cancelled notice cannot become paid) but not the amount: that is the person's judgement, and
 the reason says why.
+
+Region-scoped like notices: a payment for a notice of a violation outside the user's regions
+is a :class:`NotFound` like an absent one, and cannot be applied to such a notice either. A
+payment without a known notice (an unknown reference, or a notice gone with its case) has no
+region and is anyone's with the permission.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from platewarden.domain.access import RegionScope
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.notices import Notice, NoticeStatus
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.notice_cases import MAX_REASON_CHARS, NoticeCases
 from platewarden.services.notice_ports import (
+    NoticeUnitOfWork,
     NoticeUnitOfWorkFactory,
     Payment,
     PaymentOutcome,
@@ -46,25 +53,28 @@ class HeldPayments:
         self._cases = cases
         self._audit = audit
 
-    def held(self) -> list[Payment]:
-        """Payments waiting for a person, oldest first."""
+    def held(self, *, scope: RegionScope) -> list[Payment]:
+        """Payments waiting for a person, oldest first, within ``scope``."""
         with self._uow_factory(read_only=True) as uow:
-            return uow.notices.payments(outcome=PaymentOutcome.HELD)
+            return uow.notices.payments(outcome=PaymentOutcome.HELD,
+                                        camera_regions=scope.as_filter())
 
-    def payment(self, provider: str, transaction_id: str) -> Payment:
-        """One payment; :class:`NotFound` if there is none."""
+    def payment(self, provider: str, transaction_id: str, *, scope: RegionScope) -> Payment:
+        """One payment; :class:`NotFound` if there is none or it is outside ``scope``."""
         with self._uow_factory(read_only=True) as uow:
             found = uow.notices.payment(provider, transaction_id)
-        if found is None:
-            raise NotFound("No such payment.")
+            if found is None or not _visible(uow, found.notice_number, scope):
+                raise NotFound("No such payment.")
         return found
 
-    def resolve(self, provider: str, transaction_id: str, *, resolution: Resolution,
-                notice_number: str | None, actor: str, reason: str) -> Payment:
+    def resolve(self, provider: str, transaction_id: str, *, scope: RegionScope,
+                resolution: Resolution, notice_number: str | None, actor: str,
+                reason: str) -> Payment:
         """Apply a held payment to ``notice_number``, or refund or reject it, with a reason.
 
         Raises:
-            NotFound: No such payment, or (applying) no such notice.
+            NotFound: No such payment, or (applying) no such notice; either outside
+                ``scope`` is the same.
             ServiceError: ``invalid_field`` for a missing reason or notice (or a notice given
                 when not applying), ``conflict`` when the payment is no longer held or the
                 notice cannot become paid.
@@ -76,10 +86,13 @@ class HeldPayments:
         if (resolution is Resolution.APPLY) != bool(notice_number):
             raise ServiceError("invalid_field", "Name the notice when applying a payment, "
                                "and only then.")
+        notice_number = notice_number.strip().upper() if notice_number else None
         with self._uow_factory() as uow:
             payment = uow.notices.payment(provider, transaction_id)
-            if payment is None:
+            if payment is None or not _visible(uow, payment.notice_number, scope):
                 raise NotFound("No such payment.")
+            if notice_number and not _visible(uow, notice_number, scope):
+                raise NotFound("No such notice.")
             notice = _target(uow.notices.get(notice_number) if notice_number else None,
                              notice_number)
             if not uow.notices.resolve_payment(
@@ -97,10 +110,24 @@ class HeldPayments:
                                    "held_because": payment.hold_reason,
                                    "reason": reason[:200]})
             uow.commit()
-        return self.payment(provider, transaction_id)
+        return self.payment(provider, transaction_id, scope=scope)
 
 
 def _target(notice: Notice | None, number: str | None) -> Notice | None:
     if number and notice is None:
         raise NotFound("No such notice.")
     return notice
+
+
+def _visible(uow: NoticeUnitOfWork, number: str | None, scope: RegionScope) -> bool:
+    """Whether the notice ``number`` (if any) is of a violation in ``scope``.
+
+    No notice (none named, or gone with its case) has no region to hide; a notice whose
+    violation or camera is unknown is hidden unless every region is granted.
+    """
+    notice = uow.notices.get(number) if number else None
+    if notice is None or scope.nationwide:
+        return True
+    violation = uow.violations.get(notice.violation_id)
+    camera = uow.cameras.get(violation.camera_id) if violation is not None else None
+    return camera is not None and scope.allows(camera.region_code)

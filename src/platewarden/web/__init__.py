@@ -20,6 +20,7 @@ from platewarden.web import (
     live,
     notice_page,
     notices,
+    payments,
     privacy,
     review,
     search,
@@ -51,5 +52,5 @@ def install_console(app: FastAPI) -> None:
     app.add_exception_handler(PageRefused, on_refused)
     app.add_exception_handler(ServiceError, on_service_error)
     for module in (assets, signin, live, review, appeals, notices, search, audit, admin,
-                   supervision, notice_page, privacy):
+                   supervision, notice_page, payments, privacy):
         app.include_router(module.router)

@@ -40,6 +40,8 @@ NAV = (
     NavItem(path="/console/appeals", label="nav.appeals",
             permission=Permission.VIOLATIONS_REVIEW),
     NavItem(path="/console/notices", label="nav.notices", permission=Permission.VIOLATIONS_READ),
+    NavItem(path="/console/payments", label="nav.payments",
+            permission=Permission.PAYMENTS_RESOLVE),
     NavItem(path="/console/alerts", label="nav.alerts", permission=Permission.ALERTS_READ),
     NavItem(path="/console/search", label="nav.search", permission=Permission.READS_SEARCH),
     NavItem(path="/console/cameras", label="nav.cameras", permission=Permission.CAMERAS_READ),

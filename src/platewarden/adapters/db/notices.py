@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, exists, func, insert, select, update
+from sqlalchemy import Connection, Engine, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from platewarden.adapters.db import tables as t
@@ -63,10 +63,7 @@ class SqlNotices:
         if status is not None:
             query = query.where(notices.c.status == status.value)
         if camera_regions is not None:
-            v, c = t.violations, t.cameras
-            query = query.where(notices.c.violation_id.in_(select(v.c.id).where(
-                v.c.camera_id.in_(select(c.c.id).where(
-                    c.c.region_code.in_(sorted(camera_regions)))))))
+            query = query.where(notices.c.violation_id.in_(_violations_in(camera_regions)))
         query = query.order_by(notices.c.issued_us.desc(), notices.c.number)
         return [_notice_from(r) for r in self._c.execute(query.limit(limit).offset(offset))]
 
@@ -134,10 +131,13 @@ class SqlNotices:
             paid_us=to_us(payment.paid_at), outcome=payment.outcome.value,
             notice_number=payment.notice_number, hold_reason=payment.hold_reason))
 
-    def payments(self, *, outcome: PaymentOutcome | None) -> list[Payment]:
+    def payments(self, *, outcome: PaymentOutcome | None,
+                 camera_regions: frozenset[str] | None = None) -> list[Payment]:
         query = select(payments).order_by(payments.c.paid_us, payments.c.transaction_id)
         if outcome is not None:
             query = query.where(payments.c.outcome == outcome.value)
+        if camera_regions is not None:
+            query = query.where(_payment_in_regions(camera_regions))
         return [_payment_from(r) for r in self._c.execute(query)]
 
     def payment(self, provider: str, transaction_id: str) -> Payment | None:
@@ -189,6 +189,22 @@ class SqlNotices:
                                  position=r.position, name=r.name,
                                  content_type=r.content_type, size_bytes=r.size_bytes,
                                  sha256=r.sha256, filed_at=from_us(r.filed_us)) for r in rows]
+
+
+def _violations_in(camera_regions: frozenset[str]) -> Any:
+    """The ids of violations at cameras in ``camera_regions`` (a subquery)."""
+    v, c = t.violations, t.cameras
+    return select(v.c.id).where(v.c.camera_id.in_(
+        select(c.c.id).where(c.c.region_code.in_(sorted(camera_regions)))))
+
+
+def _payment_in_regions(camera_regions: frozenset[str]) -> Any:
+    """A payment without a (stored) notice, or for a notice in ``camera_regions``."""
+    number = payments.c.notice_number
+    return or_(number.is_(None),
+               ~exists().where(notices.c.number == number),
+               number.in_(select(notices.c.number).where(
+                   notices.c.violation_id.in_(_violations_in(camera_regions)))))
 
 
 def _notice_row(n: Notice) -> dict[str, Any]:

@@ -129,8 +129,20 @@ class MemoryNotices:
                                                     paid_at=stored_time(payment.paid_at))
         return True
 
-    def payments(self, *, outcome: PaymentOutcome | None) -> list[Payment]:
-        found = [p for p in self._s.payments.values() if outcome is None or p.outcome is outcome]
+    def payments(self, *, outcome: PaymentOutcome | None,
+                 camera_regions: frozenset[str] | None = None) -> list[Payment]:
+        core = self._core.read()
+
+        def in_scope(payment: Payment) -> bool:
+            notice = self._s.notices.get(payment.notice_number or "")
+            if camera_regions is None or notice is None:
+                return True
+            violation = core.violations.get(notice.violation_id)
+            return violation is not None and in_regions(core, violation.camera_id,
+                                                        camera_regions)
+
+        found = [p for p in self._s.payments.values()
+                 if (outcome is None or p.outcome is outcome) and in_scope(p)]
         return sorted(found, key=lambda p: (p.paid_at, p.transaction_id))
 
     def payment(self, provider: str, transaction_id: str) -> Payment | None:

@@ -3,7 +3,8 @@
 The webhook is authenticated by ``X-Payment-Signature`` (HMAC-SHA256 with the shared secret
 over ``X-Payment-Timestamp`` + "." + body), not by a login; see
 ``services/payment_webhook.py``. Held payments need ``payments:resolve`` and the regions of
-the notices involved (a payment without a known notice is anyone's with the permission).
+the notices involved (a payment without a known notice is anyone's with the permission);
+``services/held_payments.py`` decides, shared with the console.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from platewarden.api.deps import container_of, payment_signed, require
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Permission
 from platewarden.services.accounts import Principal
-from platewarden.services.errors import NotFound
 from platewarden.services.held_payments import Resolution
 from platewarden.services.notice_ports import Payment
 
@@ -81,37 +81,14 @@ def _item(payment: Payment) -> PaymentItem:
                        hold_reason=payment.hold_reason, notice_number=payment.notice_number)
 
 
-def _visible(container: Container, principal: Principal, number: str | None) -> bool:
-    """Whether the notice ``number`` (if any) is in the principal's regions."""
-    if number is None:
-        return True
-    try:
-        notice = container.notices.cases.notice(number)
-    except NotFound:
-        return True  # no such notice (or its case is gone): there is no region to hide
-    try:
-        container.queries.violation(notice.violation_id, scope=principal.scope)
-    except NotFound:
-        return False
-    return True
-
-
 def _held(container: Container, principal: Principal) -> list[PaymentItem]:
-    return [_item(p) for p in container.notices.held_payments.held()
-            if _visible(container, principal, p.notice_number)]
+    return [_item(p) for p in container.notices.held_payments.held(scope=principal.scope)]
 
 
 def _resolve(container: Container, principal: Principal, body: ResolveIn) -> PaymentItem:
-    held = container.notices.held_payments
-    if not _visible(container, principal,
-                    held.payment(body.provider, body.transaction_id).notice_number):
-        raise NotFound("No such payment.")
-    if body.notice_number and not _visible(container, principal, body.notice_number.upper()):
-        raise NotFound("No such notice.")
-    return _item(held.resolve(
-        body.provider, body.transaction_id, resolution=body.resolution,
-        notice_number=body.notice_number.upper() if body.notice_number else None,
-        actor=principal.user_id, reason=body.reason))
+    return _item(container.notices.held_payments.resolve(
+        body.provider, body.transaction_id, scope=principal.scope, resolution=body.resolution,
+        notice_number=body.notice_number, actor=principal.user_id, reason=body.reason))
 
 
 @router.get("/held", response_model=list[PaymentItem])
