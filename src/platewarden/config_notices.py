@@ -126,6 +126,8 @@ class NoticeSettings(BaseModel):
     # unpack to (a "decompression bomb").
     appeal_attachment_max_pixels: Annotated[int, Field(ge=10_000, le=200_000_000)] = \
         40_000_000
+    # PDFs are parsed and rewritten to strip metadata and scripts: a bound on that work.
+    appeal_attachment_max_pdf_pages: Annotated[int, Field(ge=1, le=1000)] = 50
     # The payment provider's webhook: the shared HMAC secret (no default: unset, the route is
     # off), the provider name its payments are recorded under (the same name as its files',
     # so a payment both in a file and a webhook counts once), and how far a signed timestamp

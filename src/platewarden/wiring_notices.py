@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from platewarden.adapters.db.notices import SqlNoticeUnitOfWorkFactory
 from platewarden.adapters.db.registry import SqlVehicleRegistry
 from platewarden.adapters.image_cleaner import PillowImageCleaner
+from platewarden.adapters.pdf.cleaner import PypdfCleaner
 from platewarden.adapters.pdf.notice_pdf import NoticePdfRenderer
 from platewarden.config import Settings
 from platewarden.services.appeal_attachments import AppealAttachments, AttachmentLimits
@@ -60,10 +61,12 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
                                 tz=config.tz(), look_up_url=config.look_up_url)
     cases = NoticeCases(uow_factory=uow_factory, audit=audit, clock=clock)
     attachments = AppealAttachments(
-        uow_factory=uow_factory, evidence=evidence, cleaner=PillowImageCleaner(), audit=audit,
+        uow_factory=uow_factory, evidence=evidence, cleaner=PillowImageCleaner(),
+        pdf_cleaner=PypdfCleaner(), audit=audit,
         limits=AttachmentLimits(max_count=config.appeal_attachments_max,
                                 max_bytes=config.appeal_attachment_max_bytes,
-                                max_pixels=config.appeal_attachment_max_pixels))
+                                max_pixels=config.appeal_attachment_max_pixels,
+                                max_pdf_pages=config.appeal_attachment_max_pdf_pages))
     return NoticeServices(
         issuing=NoticeService(uow_factory=uow_factory, registry=registry, audit=audit,
                               clock=clock, policy=policy),

@@ -68,6 +68,18 @@ def jpeg_bytes(*, size: tuple[int, int] = (120, 40), seed: int = 0) -> bytes:
     return out.getvalue()
 
 
+def pdf_bytes(*pages: str) -> bytes:
+    """A small real PDF (fpdf2) with one page of text per argument."""
+    from fpdf import FPDF  # only the tests that need a PDF pay for the import
+
+    document = FPDF()
+    document.set_font("helvetica", size=12)
+    for text in pages or ("Sale contract",):
+        document.add_page()
+        document.cell(text=text)
+    return bytes(document.output())
+
+
 def make_read(*, plate: str = "01A123BC", captured_at: datetime | None = None,
               read_id: str | None = None, images: tuple[Attachment, ...] | None = None,
               **fields: Any) -> ReadPayload:

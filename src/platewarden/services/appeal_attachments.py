@@ -2,7 +2,9 @@
 
 The type is recognised from the bytes (PDF, JPEG, PNG), never from what the client claimed.
 Images are decoded and re-encoded without their metadata (a phone photo's EXIF carries the
-GPS position and the device), which also refuses a truncated or undecodable image. The bytes
+GPS position and the device), which also refuses a truncated or undecodable image. PDFs are
+rewritten page by page without document metadata, scripts, embedded files or outward actions
+(an encrypted or unparsable one, or one of too many pages, is refused). The bytes
 go to the evidence store, encrypted and content-addressed like camera evidence, so retention
 shreds them with the case; the metadata rows (``AppealAttachment``) keep them referenced.
 """
@@ -35,6 +37,19 @@ class UnreadableImage(ValueError):
     """The image cannot be decoded whole (truncated, corrupt, or too many pixels)."""
 
 
+class UnreadablePdf(ValueError):
+    """The PDF cannot be parsed, is encrypted, or has too many pages or objects."""
+
+
+class PdfCleaner(Protocol):
+    """Rewrites a PDF keeping its pages (and their text), dropping metadata, scripts,
+    embedded files and actions that leave the document."""
+
+    def clean(self, data: bytes, *, max_pages: int) -> bytes:
+        """The rewritten PDF; :class:`UnreadablePdf` if it cannot be."""
+        ...
+
+
 class ImageCleaner(Protocol):
     """Decodes an image and encodes it again without metadata (EXIF, GPS, comments)."""
 
@@ -53,22 +68,25 @@ class AttachmentUpload:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AttachmentLimits:
-    """How many files, how large each, and how many pixels an image may unpack to."""
+    """How many files, how large each, how many pixels an image may unpack to, and how many
+    pages a PDF may have."""
 
     max_count: int
     max_bytes: int
     max_pixels: int
+    max_pdf_pages: int
 
 
 class AppealAttachments:
     """Checks and stores appeal attachments, and serves them to reviewers (audited)."""
 
     def __init__(self, *, uow_factory: NoticeUnitOfWorkFactory, evidence: EvidenceStore,
-                 cleaner: ImageCleaner, audit: AuditService,
+                 cleaner: ImageCleaner, pdf_cleaner: PdfCleaner, audit: AuditService,
                  limits: AttachmentLimits) -> None:
         self._uow_factory = uow_factory
         self._evidence = evidence
         self._cleaner = cleaner
+        self._pdf_cleaner = pdf_cleaner
         self._audit = audit
         self.limits = limits
 
@@ -102,7 +120,7 @@ class AppealAttachments:
 
         Raises:
             ServiceError: as :meth:`check`, or ``attachment_unreadable`` for an image that
-                does not decode or a PDF cut short.
+                does not decode, or a PDF cut short, encrypted, unparsable or too long.
         """
         cleaned = [(upload, kind, self._clean(upload.data, kind, position))
                    for position, (upload, kind)
@@ -120,11 +138,14 @@ class AppealAttachments:
 
     def _clean(self, data: bytes, kind: str, position: int) -> bytes:
         if kind == "application/pdf":
-            # A PDF is kept as sent (its document metadata too: see docs/architecture.md).
             if not pdf_is_complete(data):
                 raise ServiceError("attachment_unreadable", f"File {position} is an "
                                    "incomplete PDF.")
-            return data
+            try:
+                return self._pdf_cleaner.clean(data, max_pages=self.limits.max_pdf_pages)
+            except UnreadablePdf as exc:
+                raise ServiceError("attachment_unreadable", f"File {position} is not a "
+                                   f"readable PDF ({exc}).") from exc
         try:
             return self._cleaner.clean(data, content_type=kind,
                                        max_pixels=self.limits.max_pixels)

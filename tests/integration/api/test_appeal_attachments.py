@@ -10,15 +10,17 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
+from pypdf import PdfWriter
 from sqlalchemy import select
 
 from platewarden.adapters.db.notice_tables import appeal_attachments
+from platewarden.adapters.pdf.cleaner import PypdfCleaner
 from platewarden.bootstrap import Container
 from platewarden.config_notices import NoticeSettings
 from platewarden.domain.access import RegionScope, Role
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.notices import Notice, NoticeStatus
-from support.factories import PASSWORD, jpeg_bytes, make_container, make_user
+from support.factories import PASSWORD, jpeg_bytes, make_container, make_user, pdf_bytes
 from support.mfa import api_login
 from support.notices import add_confirmed_violation
 from support.privacy import Clock, clocked_container
@@ -26,10 +28,19 @@ from support.server import running_server
 
 pytestmark = pytest.mark.integration
 PLATE = "01A123BC"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes("Sale contract")
+CLEANED_PDF = PypdfCleaner().clean(PDF, max_pages=50)  # what is stored and served
 MAX_BYTES = 4096
 LIMITS = {"lookups_per_client_per_min": 1000, "lookups_per_notice_per_h": 1000,
           "appeal_attachment_max_bytes": MAX_BYTES, "appeal_attachments_max": 2}
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(PDF))
+    writer.encrypt(user_password="", owner_password="owner-only")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def photo_with_gps() -> bytes:
@@ -83,7 +94,7 @@ def test_files_reach_the_regions_reviewers_cleaned_and_audited(
     assert [(f["name"], f["content_type"]) for f in item["attachments"]] == [
         ("contract.pdf", "application/pdf"), ("car.jpg", "image/jpeg")]
     pdf = httpx.get(url + item["attachments"][0]["url"], headers=tashkent)
-    assert (pdf.status_code, pdf.content) == (200, PDF)
+    assert (pdf.status_code, pdf.content) == (200, CLEANED_PDF)
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"].startswith("attachment; filename=\"appeal-")
     photo = httpx.get(url + item["attachments"][1]["url"], headers=tashkent)
@@ -96,7 +107,7 @@ def test_files_reach_the_regions_reviewers_cleaned_and_audited(
     # Encrypted at rest like all evidence: the PDF's bytes are nowhere in the store's files.
     stored = b"".join(p.read_bytes() for p in (container.settings.data_dir).rglob("*")
                       if p.is_file() and "objects" in p.parts)
-    assert PDF not in stored
+    assert CLEANED_PDF not in stored
 
 
 def test_another_regions_reviewer_and_strangers_get_nothing(
@@ -129,6 +140,9 @@ def test_another_regions_reviewer_and_strangers_get_nothing(
     ([("cut.jpg", jpeg_bytes(size=(200, 100))[:400], "image/jpeg")], 422,
      "attachment_unreadable"),
     ([("empty.pdf", b"", "application/pdf")], 422, "attachment_empty"),
+    ([("locked.pdf", encrypted_pdf(), "application/pdf")], 422, "attachment_unreadable"),
+    ([("junk.pdf", b"%PDF-1.7\n" + bytes(512) + b"\n%%EOF\n", "application/pdf")], 422,
+     "attachment_unreadable"),
 ])
 def test_each_bad_file_is_a_coded_refusal_and_nothing_is_filed(
         served: tuple[Container, str], files: list[tuple[str, bytes, str]], status: int,
@@ -216,7 +230,7 @@ def test_retention_shreds_the_files_with_their_case(tmp_path: Path) -> None:
     assert container.retention.run().counts.evidence_keys_destroyed >= 1
     assert container.evidence.key_name(attachment.sha256).startswith("evidence/kept-")
     _, chunks = container.notices.attachments.open(filed.id, attachment.id, actor="rev")
-    assert b"".join(chunks) == PDF
+    assert b"".join(chunks) == CLEANED_PDF
     container.notices.cases.decide_appeal(filed.id, uphold=False, reviewer="rev",
                                           reason="sold before the offence")
     clock.advance(days=400)

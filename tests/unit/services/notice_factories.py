@@ -14,6 +14,7 @@ from platewarden.adapters.evidence.fake import FakeEvidenceStore
 from platewarden.adapters.image_cleaner import PillowImageCleaner
 from platewarden.adapters.memory.notices import InMemoryNoticeUnitOfWorkFactory
 from platewarden.adapters.memory.registry import MemoryVehicleRegistry
+from platewarden.adapters.pdf.cleaner import PypdfCleaner
 from platewarden.adapters.pdf.notice_pdf import NoticePdfRenderer
 from platewarden.config_notices import NoticeSettings
 from platewarden.domain.notices import Addressee
@@ -106,10 +107,12 @@ def make_notice_world(*, settings: NoticeSettings | None = None) -> NoticeWorld:
                                 tz=TASHKENT, look_up_url="https://fines.example.uz/notice")
     cases = NoticeCases(uow_factory=uow_factory, audit=audit, clock=clock)
     attachments = AppealAttachments(
-        uow_factory=uow_factory, evidence=evidence, cleaner=PillowImageCleaner(), audit=audit,
+        uow_factory=uow_factory, evidence=evidence, cleaner=PillowImageCleaner(),
+        pdf_cleaner=PypdfCleaner(), audit=audit,
         limits=AttachmentLimits(max_count=settings.appeal_attachments_max,
                                 max_bytes=settings.appeal_attachment_max_bytes,
-                                max_pixels=settings.appeal_attachment_max_pixels))
+                                max_pixels=settings.appeal_attachment_max_pixels,
+                                max_pdf_pages=settings.appeal_attachment_max_pdf_pages))
     return NoticeWorld(
         uow_factory=uow_factory, clock=clock, audit=audit, evidence=evidence,
         registry=registry, documents=documents, cases=cases,

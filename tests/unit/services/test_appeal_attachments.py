@@ -6,16 +6,18 @@ import io
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from platewarden.config_notices import NoticeSettings
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.media import sniff_attachment_type
 from platewarden.services.appeal_attachments import AttachmentUpload, safe_name
 from platewarden.services.errors import NotFound, ServiceError
+from support.factories import pdf_bytes
 
 from .notice_factories import PLATE, NoticeWorld, image_bytes, make_notice_world
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes("Sale contract")
 
 
 def photo_with_gps() -> bytes:
@@ -53,7 +55,8 @@ def test_an_appeal_keeps_its_files_and_a_photo_loses_its_gps() -> None:
     files = world.attachments.of_appeal(appeal.id)
     assert [(f.position, f.name, f.content_type) for f in files] == [
         (1, "contract.pdf", "application/pdf"), (2, "car.jpg", "image/jpeg")]
-    assert world.evidence.get(files[0].sha256) == PDF
+    kept_pdf = PdfReader(io.BytesIO(world.evidence.get(files[0].sha256)))
+    assert kept_pdf.pages[0].extract_text() == "Sale contract"  # rewritten, text kept
     stored = world.evidence.get(files[1].sha256)
     assert b"PhoneMaker" not in stored
     assert b"Exif" not in stored
