@@ -7,7 +7,9 @@ Measures, each with its baseline in the same run:
   audit entry), against reading the same violations back (the floor of one unit of work each);
 - PDF: rendering one notice with two evidence images, against assembling its document alone;
 - citizen look-up: a matching look-up (plate crop only; redaction is measured in
-  bench_privacy.py) and a mismatching one, against reading the notice by number.
+  bench_privacy.py) and a mismatching one, against reading the notice by number;
+- appeal attachments: cleaning a PDF (pypdf rewrite without scripts, metadata or files),
+  against parsing it alone.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from fpdf import FPDF
 from PIL import Image
+from pypdf import PdfReader
 
 from platewarden.adapters.crypto import Argon2PasswordHasher
+from platewarden.adapters.pdf.cleaner import PypdfCleaner
 from platewarden.bootstrap import Container, bootstrap
 from platewarden.config import Settings
 from platewarden.domain.notices import Addressee
@@ -94,6 +99,35 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * .99))]
 
 
+def appeal_pdf(pages: int, *, scanned: bool) -> bytes:
+    """An appeal attachment: ``pages`` pages of text, or of a 1600 x 1200 photo each."""
+    document = FPDF()
+    document.set_font("helvetica", size=12)
+    photo = Image.open(io.BytesIO(jpeg((1600, 1200)))) if scanned else None
+    for n in range(pages):
+        document.add_page()
+        if photo is not None:
+            document.image(photo, w=180)
+        else:
+            document.multi_cell(w=0, text=f"Page {n + 1}: I was not driving that day. " * 20)
+    return bytes(document.output())
+
+
+def appeal_pdf_rows() -> list[tuple[str, str, str]]:
+    """Cleaning appeal PDFs (scripts, metadata, files stripped) beside parsing them alone."""
+    cleaner, rows = PypdfCleaner(), []
+    for label, data in (("2 pages of text", appeal_pdf(2, scanned=False)),
+                        ("10 scanned pages", appeal_pdf(10, scanned=True))):
+        size = f"{label}, {len(data) // 1024} KB"
+        for what, fn in ((f"parse an appeal PDF ({size}; baseline)",
+                          lambda d=data: len(PdfReader(io.BytesIO(d)).pages)),
+                         (f"clean an appeal PDF ({size})",
+                          lambda d=data: cleaner.clean(d, max_pages=50))):
+            p50, p99 = timed(fn, 50)
+            rows.append((what, f"p50 {p50:.1f} ms", f"p99 {p99:.1f} ms"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--violations", type=int, default=200)
@@ -132,6 +166,7 @@ def main() -> None:
             rows.append((label, f"p50 {p50:.1f} ms", f"p99 {p99:.1f} ms"))
         pdf_bytes = len(container.notices.documents.pdf(number, actor="bench"))
         container.stop()
+    rows.extend(appeal_pdf_rows())
     print(f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
           f"{os.cpu_count()} cores, CPython {platform.python_version()}, load average "
           f"{os.getloadavg()[0]:.1f}; {args.violations} violations; one PDF "
