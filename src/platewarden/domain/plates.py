@@ -181,3 +181,45 @@ def format_display(parsed: PlateParse) -> str:
         parts.append(t[start:start + width])
         start += width
     return " ".join(parts)
+
+
+# Runs of letters and digits, single spaces or hyphens allowed between them ("01 A 123 BC").
+_PLATE_LIKE = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
+PLATE_MASK = "[plate]"
+
+
+def mask_plates(text: str) -> str:
+    """``text`` with everything that may be a plate replaced by ``[plate]``.
+
+    For free text kept where plate text must not be (the audit trail: a reason someone
+    typed). A word counts when, without hyphens, it is 5 to 10 characters mixing letters
+    and digits, or an Uzbek format; words written apart ("01 A 123 BC") count together when
+    they make an Uzbek format. Plain words and numbers are kept. Errs towards masking: a
+    case reference such as ``CASE2026`` goes too.
+    """
+    def masked(run: str) -> str:
+        words = run.split(" ")
+        out, start = [], 0
+        # Try the longest span of words first, so "01 A 123 BC" goes as one plate.
+        while start < len(words):
+            for end in range(len(words), start, -1):
+                span = words[start:end]
+                if (_is_plate_like(span[0]) if len(span) == 1
+                        else is_valid_uz(_STRIP.sub("", "".join(span).upper()))):
+                    out.append(PLATE_MASK)
+                    start = end
+                    break
+            else:
+                out.append(words[start])
+                start += 1
+        return " ".join(out)
+
+    return _PLATE_LIKE.sub(lambda m: masked(m.group(0)), text)
+
+
+def _is_plate_like(run: str) -> bool:
+    compact = _STRIP.sub("", run.upper())
+    if not 5 <= len(compact) <= 10:
+        return False
+    mixed = any(c.isdigit() for c in compact) and any(c.isalpha() for c in compact)
+    return mixed or is_valid_uz(compact)

@@ -21,6 +21,7 @@ from enum import StrEnum
 from platewarden.domain.access import RegionScope
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.notices import Notice, NoticeStatus
+from platewarden.domain.plates import mask_plates
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.notice_cases import MAX_REASON_CHARS, NoticeCases
@@ -108,7 +109,7 @@ class HeldPayments:
                                    "resolution": resolution.value,
                                    "notice": notice.number if notice else "",
                                    "held_because": payment.hold_reason,
-                                   "reason": reason[:200]})
+                                   "reason": mask_plates(reason)[:200]})
             uow.commit()
         return self.payment(provider, transaction_id, scope=scope)
 

@@ -116,7 +116,7 @@ class HotlistChanges:
             self._audit.record(uow, actor=principal.user_id,
                                action=AuditAction.HOTLIST_CHANGED, target=entry_id,
                                details={"change": "removed", "list": removed.list_name,
-                                        "reason": reason.strip()[:200]})
+                                        "reason": plates.mask_plates(reason.strip())[:200]})
             uow.commit()
         return removed
 

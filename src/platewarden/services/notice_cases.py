@@ -21,6 +21,7 @@ from platewarden.domain.notices import (
     StatusChange,
     check_transition,
 )
+from platewarden.domain.plates import mask_plates
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.notice_ports import (
@@ -247,7 +248,7 @@ class NoticeCases:
         self._audit.record(uow, actor=actor, action=AuditAction.NOTICE_STATUS_CHANGED,
                            target=notice.number, details={
                                "from": notice.status.value, "to": new.value,
-                               "reason": reason[:200]})
+                               "reason": mask_plates(reason)[:200]})
 
 
 def _notice(uow: NoticeUnitOfWork, number: str) -> Notice:

@@ -46,6 +46,18 @@ def test_delivery_and_cancellation_are_recorded_with_who_when_and_why() -> None:
         ("post-1", "delivered"), ("sup-1", "cancelled")]
 
 
+def test_a_plate_typed_into_a_reason_stays_out_of_the_audit_trail() -> None:
+    world = make_notice_world()
+    notice = issued(world)
+    world.cases.change(notice.number, NoticeStatus.CANCELLED, actor="sup-1",
+                       reason="camera misread 01A123BC as 01A128BC")
+    (change,) = world.cases.history(notice.number)
+    assert change.reason == "camera misread 01A123BC as 01A128BC"  # the case keeps it
+    with world.uow_factory(read_only=True) as uow:
+        (audited,) = uow.audit.find([AuditAction.NOTICE_STATUS_CHANGED])
+    assert audited.entry.details["reason"] == "camera misread [plate] as [plate]"
+
+
 def test_forbidden_transitions_and_missing_reasons_are_refused() -> None:
     world = make_notice_world()
     notice = issued(world)
