@@ -186,6 +186,7 @@ def format_display(parsed: PlateParse) -> str:
 # Runs of letters and digits, single spaces or hyphens allowed between them ("01 A 123 BC").
 _PLATE_LIKE = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 PLATE_MASK = "[plate]"
+_MAX_PLATE_WORDS = 4
 
 
 def mask_plates(text: str) -> str:
@@ -200,9 +201,10 @@ def mask_plates(text: str) -> str:
     def masked(run: str) -> str:
         words = run.split(" ")
         out, start = [], 0
-        # Try the longest span of words first, so "01 A 123 BC" goes as one plate.
+        # Try the longest span of words first, so "01 A 123 BC" goes as one plate; no
+        # plate is written in more than _MAX_PLATE_WORDS groups.
         while start < len(words):
-            for end in range(len(words), start, -1):
+            for end in range(min(len(words), start + _MAX_PLATE_WORDS), start, -1):
                 span = words[start:end]
                 if (_is_plate_like(span[0]) if len(span) == 1
                         else is_valid_uz(_STRIP.sub("", "".join(span).upper()))):

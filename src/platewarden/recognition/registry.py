@@ -8,7 +8,8 @@ to the registered factory, so new backends plug in without touching the pipeline
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from platewarden.recognition.errors import BackendError
 from platewarden.recognition.imageio import Frame
@@ -34,6 +35,31 @@ class Reader(Protocol):
 
     def read(self, crops: Sequence[Frame]) -> list[Reading]:
         """One reading per crop, in order."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A reading before its costly post-processing, with what that needs (``lattice``)."""
+
+    reading: Reading
+    lattice: Any
+
+
+@runtime_checkable
+class DraftingReader(Reader, Protocol):
+    """A reader whose costly post-processing can run on chosen readings only.
+
+    ``read`` equals ``finish`` over ``draft``; a wrapper that keeps some readings of many
+    (the trims reader) drafts them all and finishes only the ones it keeps.
+    """
+
+    def draft(self, crops: Sequence[Frame]) -> list[Draft]:
+        """One draft per crop, in order."""
+        ...
+
+    def finish(self, draft: Draft) -> Reading:
+        """The drafted reading, post-processed."""
         ...
 
 

@@ -9,9 +9,9 @@ import cv2
 import numpy as np
 from tests.unit.recognition.factories import plate_bgr
 
-from platewarden.recognition.backends.crnn import CrnnReader, Draft
+from platewarden.recognition.backends.crnn import CrnnReader
 from platewarden.recognition.backends.trims import TrimsReader, trimmed
-from platewarden.recognition.registry import build_reader
+from platewarden.recognition.registry import Draft, build_reader
 from platewarden.recognition.types import Alternative, Reading
 
 

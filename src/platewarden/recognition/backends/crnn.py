@@ -9,7 +9,6 @@ probabilities (``output`` metadata says which).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import cv2
@@ -19,7 +18,7 @@ from platewarden.recognition.backends.constrained import with_grammar_fits
 from platewarden.recognition.backends.ctc import ALPHABET, decode
 from platewarden.recognition.backends.onnx import make_session, resolve_model
 from platewarden.recognition.imageio import Frame
-from platewarden.recognition.registry import Config, Reader, register_reader
+from platewarden.recognition.registry import Config, Draft, Reader, register_reader
 from platewarden.recognition.types import Reading
 
 DEFAULT_MODEL = "plate-reader-crnn.onnx"
@@ -35,14 +34,6 @@ def normalise_batch(batch: Any) -> Any:
     """``N x H x W x 3`` BGR uint8 to ``N x 3 x H x W`` RGB float32 in ``[-1, 1]``."""
     rgb = batch[..., ::-1].astype(np.float32)
     return ((rgb / 127.5) - 1.0).transpose(0, 3, 1, 2).copy()
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A greedy reading and the CTC lattice it came from, not yet fitted to the grammar."""
-
-    reading: Reading
-    log_probs: Any
 
 
 class CrnnReader:
@@ -88,7 +79,7 @@ class CrnnReader:
         """
         if not self._grammar_fit:
             return draft.reading
-        return with_grammar_fits(draft.reading, draft.log_probs, alphabet=self._alphabet)
+        return with_grammar_fits(draft.reading, draft.lattice, alphabet=self._alphabet)
 
 
 @register_reader("crnn-onnx")

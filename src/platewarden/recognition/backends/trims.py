@@ -4,17 +4,23 @@ Detector boxes are loose in height (1.1-1.9 x the plate on the development image
 crop often carries a state name, a slogan, a bumper edge or a frame. Reading the crop as it
 is and trimmed by fixed fractions at the top and bottom, and keeping the most confident
 reading, helps the CRNN where the loose box misleads it. The CRNN is small enough that the
-extra crops cost about a millisecond each (one batch). Its grammar fits (a few ms a crop)
-run only on the winning reading of each crop.
+extra crops cost about a millisecond each (one batch). A drafting reader's post-processing
+(the CRNN's grammar fits, a few ms a crop) runs only on the winning reading of each crop.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from platewarden.recognition.backends.crnn import CrnnReader, Draft
 from platewarden.recognition.imageio import Frame
-from platewarden.recognition.registry import Config, Reader, build_reader, register_reader
+from platewarden.recognition.registry import (
+    Config,
+    Draft,
+    DraftingReader,
+    Reader,
+    build_reader,
+    register_reader,
+)
 from platewarden.recognition.types import Alternative, Reading
 
 # Chosen on the train split (end-to-end exact 90.0 % -> 95.5 % with the run-2 CRNN;
@@ -44,7 +50,7 @@ class TrimsReader:
         """One reading per crop, in order (all variants of all crops in one batch)."""
         variants = [trimmed(c, t) for c in crops for t in self.trims]
         per = len(self.trims)
-        if isinstance(self.reader, CrnnReader):
+        if isinstance(self.reader, DraftingReader):
             drafts = self.reader.draft(variants)
             return [_best_draft(self.reader, drafts[i * per:(i + 1) * per])
                     for i in range(len(crops))]
@@ -52,7 +58,7 @@ class TrimsReader:
         return [_best(readings[i * per:(i + 1) * per]) for i in range(len(crops))]
 
 
-def _best_draft(reader: CrnnReader, drafts: Sequence[Draft]) -> Reading:
+def _best_draft(reader: DraftingReader, drafts: Sequence[Draft]) -> Reading:
     """As :func:`_best`, finishing (grammar-fitting) only the winning draft."""
     winner = max(drafts, key=lambda d: d.reading.confidence)  # the first of equals, as _best
     return _best([reader.finish(d) if d is winner else d.reading for d in drafts])
