@@ -248,6 +248,21 @@ def test_appeals_are_decided_once(factory: NoticeUnitOfWorkFactory) -> None:
         assert uow.notices.appeals(status=AppealStatus.OPEN) == []
 
 
+def test_appeals_of_one_notice(factory: NoticeUnitOfWorkFactory) -> None:
+    mine = [Appeal(id=f"a{n}", number="PW-2026-0000000011", text="not me",
+                   filed_at=T0 + timedelta(n)) for n in (2, 1)]
+    other = Appeal(id="b1", number="PW-2026-0000000029", text="not me", filed_at=T0)
+    with factory() as uow:
+        for appeal in (*mine, other):
+            uow.notices.add_appeal(appeal)
+        uow.commit()
+    with factory(read_only=True) as uow:
+        assert uow.notices.appeals(status=None, number="PW-2026-0000000011") == mine[::-1]
+        assert uow.notices.appeals(status=AppealStatus.UPHELD,
+                                   number="PW-2026-0000000011") == []
+        assert uow.notices.appeals(status=None, number="PW-2026-0000000037") == []
+
+
 def test_appeal_attachments_come_back_in_order_per_appeal(
         factory: NoticeUnitOfWorkFactory) -> None:
     def attachment(id_: str, appeal_id: str, position: int) -> AppealAttachment:

@@ -88,8 +88,7 @@ class CitizenLookup:
         document = self._documents.document(number.strip().upper())
         notice, fine = document.notice, document.notice.fine
         with self._uow_factory() as uow:
-            appeals = tuple(a for a in uow.notices.appeals(status=None)
-                            if a.number == notice.number)
+            appeals = tuple(uow.notices.appeals(status=None, number=notice.number))
             # Who saw a case is part of it: each look that matched is audited (not misses:
             # they show nothing, and anyone could fill the log with them).
             self._audit.record(uow, actor=CITIZEN, action=AuditAction.RECORD_VIEWED,

@@ -64,7 +64,7 @@ class NoticeBrowser:
             raise NotFound("No such notice.") from exc
         with self._uow_factory() as uow:
             history = uow.notices.history(number)
-            appeals = [a for a in uow.notices.appeals(status=None) if a.number == number]
+            appeals = uow.notices.appeals(status=None, number=number)
             self._audit.record(uow, actor=viewer, action=AuditAction.RECORD_VIEWED,
                                target=number, details={"kind": "notice"})
             uow.commit()

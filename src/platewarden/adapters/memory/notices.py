@@ -166,8 +166,11 @@ class MemoryNotices:
     def appeal(self, appeal_id: str) -> Appeal | None:
         return self._s.appeals.get(appeal_id)
 
-    def appeals(self, *, status: AppealStatus | None) -> list[Appeal]:
-        found = [a for a in self._s.appeals.values() if status is None or a.status is status]
+    def appeals(self, *, status: AppealStatus | None,
+                number: str | None = None) -> list[Appeal]:
+        found = [a for a in self._s.appeals.values()
+                 if (status is None or a.status is status)
+                 and (number is None or a.number == number)]
         return sorted(found, key=lambda a: (a.filed_at, a.id))
 
     def decide_appeal(self, appeal: Appeal) -> bool:

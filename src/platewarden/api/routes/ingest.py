@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from platewarden.api.bodies import read_body
 from platewarden.api.deps import camera_signed, container_of
 from platewarden.api.ratelimit import rate_limit
 from platewarden.api.schemas import EnvelopeIn, IngestOut, ReadIn, ReadResultOut
@@ -29,19 +30,6 @@ from platewarden.services.ingest import ReadOutcome, ReadSubmission, SubmitReads
 router = APIRouter(prefix="/api/v1/ingest", tags=["ingest"],
                    dependencies=[Depends(camera_signed),
                                  Depends(rate_limit("ingest", "camera requests"))])
-
-
-async def _read_body(request: Request, *, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise IngestError("body_too_large", f"The request body exceeds {limit} bytes.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise IngestError("body_too_large", f"The request body exceeds {limit} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _decode_b64(value: str, what: str) -> bytes:
@@ -100,7 +88,7 @@ async def _ingest(request: Request, *, single: bool) -> IngestOut:
     container = container_of(request)
     settings = container.settings
     limit = settings.max_upload_bytes if single else settings.max_batch_upload_bytes
-    body = await _read_body(request, limit=limit)
+    body = await read_body(request, limit=limit)
 
     def parse_and_submit() -> list[ReadOutcome]:
         # Parsing and verifying are CPU work: off the event loop, beside the submit.
