@@ -207,7 +207,7 @@ def mask_plates(text: str) -> str:
             for end in range(min(len(words), start + _MAX_PLATE_WORDS), start, -1):
                 span = words[start:end]
                 if (_is_plate_like(span[0]) if len(span) == 1
-                        else is_valid_uz(_STRIP.sub("", "".join(span).upper()))):
+                        else is_valid_uz("".join(span))):
                     out.append(PLATE_MASK)
                     start = end
                     break
@@ -220,7 +220,7 @@ def mask_plates(text: str) -> str:
 
 
 def _is_plate_like(run: str) -> bool:
-    compact = _STRIP.sub("", run.upper())
+    compact = normalise(run)
     if not 5 <= len(compact) <= 10:
         return False
     mixed = any(c.isdigit() for c in compact) and any(c.isalpha() for c in compact)

@@ -26,7 +26,7 @@ from platewarden.domain.rules import evaluate_single_read
 from platewarden.domain.rules.hotlist import HotlistKeys, match
 from platewarden.domain.rules.section_reconcile import WITHDRAW_REASON, reconcile, scope_for
 from platewarden.domain.tolerance import SpeedTolerance
-from platewarden.domain.violations import Violation, ViolationStatus
+from platewarden.domain.violations import Alert, Violation, ViolationStatus
 from platewarden.services.ports import EventPublisher
 from platewarden.services.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -61,6 +61,16 @@ class _Pass:
         return self.sections[camera_id]
 
 
+def _raised(alert: Alert) -> AlertRaised:
+    return AlertRaised(alert_id=alert.id, kind=alert.kind.value, priority=alert.priority,
+                       camera_id=alert.camera_id, occurred_at=alert.occurred_at)
+
+
+def _detected(violation: Violation) -> ViolationDetected:
+    return ViolationDetected(violation_id=violation.id, type=violation.type.value,
+                             camera_id=violation.camera_id, occurred_at=violation.occurred_at)
+
+
 def _announced_before(uow: UnitOfWork, read_pks: Sequence[str]) -> list[Event]:
     """The events an earlier evaluation of these reads raised, to announce again.
 
@@ -70,13 +80,8 @@ def _announced_before(uow: UnitOfWork, read_pks: Sequence[str]) -> list[Event]:
     (the event log drops repeats inside its duplicate window), so a repeat adds nothing;
     an alert dispatched twice is better than one never dispatched.
     """
-    events: list[Event] = [
-        AlertRaised(alert_id=a.id, kind=a.kind.value, priority=a.priority,
-                    camera_id=a.camera_id, occurred_at=a.occurred_at)
-        for a in uow.violations.alerts_for_reads(read_pks)]
-    events.extend(ViolationDetected(violation_id=v.id, type=v.type.value,
-                                    camera_id=v.camera_id, occurred_at=v.occurred_at)
-                  for v in uow.violations.for_reads(read_pks)
+    events: list[Event] = [_raised(a) for a in uow.violations.alerts_for_reads(read_pks)]
+    events.extend(_detected(v) for v in uow.violations.for_reads(read_pks)
                   if v.status is not ViolationStatus.WITHDRAWN)
     return events
 
@@ -171,17 +176,11 @@ class RuleEngine:
         listed = run.uow.hotlist.for_keys([key]) if key is not None else []
         for alert in match(read, listed):
             if run.uow.violations.add_alert_if_absent(alert, created_at=run.now):
-                run.events.append(AlertRaised(alert_id=alert.id, kind=alert.kind.value,
-                                              priority=alert.priority,
-                                              camera_id=alert.camera_id,
-                                              occurred_at=alert.occurred_at))
+                run.events.append(_raised(alert))
 
     def _add(self, run: _Pass, violation: Violation) -> None:
         if run.uow.violations.add_if_absent(violation, created_at=run.now):
-            run.events.append(ViolationDetected(violation_id=violation.id,
-                                                type=violation.type.value,
-                                                camera_id=violation.camera_id,
-                                                occurred_at=violation.occurred_at))
+            run.events.append(_detected(violation))
 
     def _evaluate_sections(self, run: _Pass, read: PlateRead) -> None:
         window = self._policy.section_window_s
