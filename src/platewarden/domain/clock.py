@@ -7,6 +7,10 @@ from datetime import UTC, datetime, timedelta
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+# Microseconds in a UTC day (the unit of read partitions and per-day keys).
+DAY_US = 86_400_000_000
+
+
 def to_us(when: datetime) -> int:
     """Microseconds since the Unix epoch; ``when`` must be timezone-aware."""
     if when.tzinfo is None:

@@ -34,10 +34,10 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import TableClause
 
 from platewarden.adapters.db import tables as t
+from platewarden.domain.clock import DAY_US, to_us
 
 log = logging.getLogger(__name__)
 
-_DAY_US = 86_400_000_000
 _ENSURE = text("SELECT platewarden_ensure_day_partitions(:first_day, :days)")
 _LIST = text("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
              "WHERE i.inhparent = 'reads'::regclass ORDER BY c.relname")
@@ -85,9 +85,9 @@ def drop_days_before(conn: Connection, before: datetime, *,
     """
     count, shas = 0, list[str]()
     for day in _days_before(conn, before.astimezone(UTC).date()):
-        low = int(datetime.strptime(day, "%Y%m%d").replace(tzinfo=UTC).timestamp()) * 10**6
+        low = to_us(datetime.strptime(day, "%Y%m%d").replace(tzinfo=UTC))
         reads, images = (_detach(conn, parent, day) for parent in ("reads", "read_images"))
-        candidates = list(conn.execute(kept(low, low + _DAY_US)).scalars())
+        candidates = list(conn.execute(kept(low, low + DAY_US)).scalars())
         # Looked up by the day's primary-key index: as many probes as candidates.
         saved = list(conn.execute(select(reads.c.id).where(
             reads.c.id == func.any(bindparam("ids", type_=ARRAY(String)))),

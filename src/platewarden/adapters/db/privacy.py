@@ -30,7 +30,7 @@ from platewarden.adapters.db.mapping import read_from
 from platewarden.adapters.db.partitions import drop_days_before
 from platewarden.adapters.db.transparency import SqlTransparency
 from platewarden.adapters.db.uow import SqlUnitOfWork
-from platewarden.domain.clock import from_us, to_us
+from platewarden.domain.clock import DAY_US, from_us, to_us
 from platewarden.domain.notices import NoticeStatus
 from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.retention import HoldTarget, LegalHold, day_name
@@ -40,7 +40,6 @@ from platewarden.services.privacy_ports import PlateToPseudonymise
 _r, _img, _v, _vr, _a, _h = (t.reads, t.read_images, t.violations, t.violation_reads,
                              t.alerts, t.legal_holds)
 _env = t.read_envelopes
-_DAY_US = 86_400_000_000
 _CHUNK = 500
 _n, _ne, _ap = notice_tables.notices, notice_tables.notice_events, notice_tables.appeals
 _SETTLED = [NoticeStatus.PAID.value, NoticeStatus.CANCELLED.value]
@@ -230,9 +229,9 @@ class SqlPrivacy:
                 alternatives=[]))
 
     def pseudonymised_days(self) -> set[str]:
-        days = self._c.execute(select(func.distinct(_r.c.captured_us / _DAY_US)).where(
+        days = self._c.execute(select(func.distinct(_r.c.captured_us / DAY_US)).where(
             _r.c.plate_pseudonym.is_not(None))).scalars()
-        return {day_name(from_us(int(day) * _DAY_US)) for day in days}
+        return {day_name(from_us(int(day) * DAY_US)) for day in days}
 
     def kept_images_received_since(self, start: datetime) -> list[tuple[str, datetime]]:
         found: dict[str, int] = {}

@@ -26,7 +26,7 @@ from platewarden.adapters.db.mapping import (
     read_row,
 )
 from platewarden.adapters.db.scopes import cameras_in
-from platewarden.domain.clock import to_us
+from platewarden.domain.clock import DAY_US, to_us
 from platewarden.domain.plates import canonical_key
 from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.search import PlateQuery, QueryKind
@@ -56,7 +56,6 @@ _REPEAT = (select(_r.c.id, _r.c.duplicate_of)
            .order_by(_r.c.captured_us, _r.c.id).limit(1))
 _MARK_DUPLICATE = (update(_r).where(_r.c.id == bindparam("pk"))
                    .values(duplicate_of=bindparam("original")))
-_DAY_US = 86_400_000_000
 _READ_DIGESTS = select(_r.c.id, _r.c.payload_sha256).where(
     _r.c.id.in_(bindparam("pks", expanding=True)))
 _NONCES = select(t.nonces.c.camera_id, t.nonces.c.nonce, t.nonces.c.envelope_sha256).where(
@@ -99,7 +98,7 @@ def _newest_first(low: int, high: int) -> list[tuple[int, int]]:
     day or two and stops there instead of sorting weeks of matches; a rare one costs a few
     more, smaller queries.
     """
-    windows, span = [], _DAY_US
+    windows, span = [], DAY_US
     while high >= low:
         windows.append((max(low, high - span + 1), high))
         high, span = high - span, span * 2

@@ -9,12 +9,11 @@ from sqlalchemy import Connection, func, select
 
 from platewarden.adapters.db import notice_tables
 from platewarden.adapters.db import tables as t
-from platewarden.domain.clock import from_us, to_us
+from platewarden.domain.clock import DAY_US, from_us, to_us
 from platewarden.domain.retention import day_name
 
 _r, _v, _a = t.reads, t.violations, t.alerts
 _n, _ap = notice_tables.notices, notice_tables.appeals
-_DAY_US = 86_400_000_000
 
 
 class SqlTransparency:
@@ -24,14 +23,14 @@ class SqlTransparency:
         self._c = conn
 
     def reads_per_region_day(self, start: datetime, end: datetime) -> list[tuple[str, str, int]]:
-        day = _r.c.captured_us / _DAY_US
+        day = _r.c.captured_us / DAY_US
         rows = self._c.execute(
             select(t.cameras.c.region_code, day.label("day"), func.count())
             .join(t.cameras, t.cameras.c.id == _r.c.camera_id)
             .where(_r.c.captured_us >= to_us(start), _r.c.captured_us < to_us(end),
                    _r.c.duplicate_of.is_(None))
             .group_by(t.cameras.c.region_code, day))
-        return sorted((str(region), day_name(from_us(int(d) * _DAY_US)), int(n))
+        return sorted((str(region), day_name(from_us(int(d) * DAY_US)), int(n))
                       for region, d, n in rows)
 
     def hits_per_region(self, start: datetime, end: datetime) -> dict[str, int]:
