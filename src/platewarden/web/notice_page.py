@@ -19,7 +19,6 @@ from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.appeal_form import read_appeal
 from platewarden.api.deps import container_of, public
-from platewarden.api.ratelimit import SlidingWindowLimiter, client_key
 from platewarden.api.routes.citizen import throttle, throttle_client, throttle_number
 from platewarden.domain.notices import NoticeStatus
 from platewarden.services.citizen import CitizenView
@@ -151,8 +150,9 @@ async def look_up(request: Request, number: Text64, plate: Text64) -> HTMLRespon
 @router.post("/notice/verify", response_class=HTMLResponse, dependencies=[Depends(public)])
 async def verify(request: Request, code: Text64) -> HTMLResponse:
     """Whether a verification code belongs to a notice: valid or not, nothing else."""
-    limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
-    if not limiters["notice-client"].allow(client_key(request)):
+    try:
+        throttle_client(request)
+    except ServiceError:
         return _page(request, status_code=429, message_key="rate_limited")
     valid = await run_in_threadpool(container_of(request).notices.citizen.verify, code)
     return _page(request, message_key="code_valid" if valid else "code_invalid")

@@ -160,8 +160,6 @@ async def appeal(request: Request) -> AppealOut:
 @router.post("/verify", dependencies=[Depends(public)])
 async def verify(body: VerifyIn, request: Request) -> dict[str, bool]:
     """Whether a verification code belongs to a notice: valid or not, nothing else."""
-    limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
-    if not limiters["notice-client"].allow(client_key(request)):
-        raise ServiceError("rate_limited", "Too many look-ups; wait a while and try again.")
+    throttle_client(request)
     valid = await run_in_threadpool(container_of(request).notices.citizen.verify, body.code)
     return {"valid": valid}
