@@ -58,7 +58,12 @@ from platewarden.services.transparency import TransparencyService
 from platewarden.services.unit_of_work import UnitOfWorkFactory
 from platewarden.services.user_admin import UserAdmin
 from platewarden.wiring_notices import NoticeServices, notice_services
-from platewarden.wiring_privacy import evidence_packager, privacy_services, transparency_service
+from platewarden.wiring_privacy import (
+    RecognitionRedactor,
+    evidence_packager,
+    privacy_services,
+    transparency_service,
+)
 
 log = logging.getLogger(__name__)
 SIGNING_KEY_FILE = "keys/platform-signing.key"
@@ -211,11 +216,13 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                               secret_box=AesGcmSecretBox(master_key), clock=clock,
                               session_ttl_s=settings.session_ttl_s,
                               api_token_ttl_s=settings.api_token_ttl_s, audit=audit)
+    # One redactor (its models load on first use) for evidence packages and the citizen page.
+    redactor = RecognitionRedactor()
     return Container(
         settings=settings, engine=engine, retention=retention, keyring=keyring,
         config_audit=ConfigAudit(uow_factory=uow_factory, audit=audit),
         packages=evidence_packager(settings, engine=engine, audit=audit, evidence=evidence,
-                                   clock=clock,
+                                   clock=clock, redactor=redactor,
                                    signing_key=settings.path_in_data_dir(SIGNING_KEY_FILE)),
         evidence=evidence, bus=bus, committer=committer, ingest=ingest,
         blobs=BlobService(ingest=ingest, committer=committer, evidence=evidence,
@@ -231,7 +238,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
         rules=rules, audit=audit, search=search, writer=ReadWriter(uow_factory=uow_factory),
         partitions=PartitionMaintainer(ReadPartitions(engine), clock=clock), live=live,
         notices=notice_services(settings, engine=engine, audit=audit, evidence=evidence,
-                                queries=queries, clock=clock))
+                                queries=queries, clock=clock, redactor=redactor))
 
 
 def _event_bus(settings: Settings) -> InProcessBus | JetStreamBus:

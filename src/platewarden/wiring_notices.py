@@ -18,6 +18,7 @@ from platewarden.services.appeal_attachments import AppealAttachments, Attachmen
 from platewarden.services.appeal_queue import AppealQueue
 from platewarden.services.audit import AuditService
 from platewarden.services.citizen import CitizenLookup
+from platewarden.services.evidence_packages import Redactor
 from platewarden.services.held_payments import HeldPayments
 from platewarden.services.notice_browser import NoticeBrowser
 from platewarden.services.notice_cases import NoticeCases
@@ -27,7 +28,6 @@ from platewarden.services.notices import NoticePolicy, NoticeService
 from platewarden.services.payment_webhook import PaymentWebhook
 from platewarden.services.ports import EvidenceStore
 from platewarden.services.queries import OperatorQueries
-from platewarden.wiring_privacy import RecognitionRedactor
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,7 +49,7 @@ class NoticeServices:
 
 def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
                     evidence: EvidenceStore, queries: OperatorQueries,
-                    clock: Callable[[], datetime]) -> NoticeServices:
+                    clock: Callable[[], datetime], redactor: Redactor) -> NoticeServices:
     """The notice services on the installation's database and evidence store."""
     config = settings.notices
     uow_factory = SqlNoticeUnitOfWorkFactory(engine)
@@ -73,7 +73,7 @@ def notice_services(settings: Settings, *, engine: Engine, audit: AuditService,
         cases=cases, documents=documents, keepers=registry,
         citizen=CitizenLookup(uow_factory=uow_factory, documents=documents, cases=cases,
                               audit=audit, attachments=attachments,
-                              redactor=RecognitionRedactor()),
+                              redactor=redactor),
         attachments=attachments, webhook=PaymentWebhook(
             cases=cases, secret=(config.payment_webhook_secret.get_secret_value().encode()
                                  if config.payment_webhook_secret else None),

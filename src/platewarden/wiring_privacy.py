@@ -20,7 +20,7 @@ from platewarden.config import Settings
 from platewarden.domain.retention import RetentionPolicy
 from platewarden.domain.tolerance import SpeedTolerance
 from platewarden.services.audit import AuditService
-from platewarden.services.evidence_packages import EvidencePackager, Redaction
+from platewarden.services.evidence_packages import EvidencePackager, Redaction, Redactor
 from platewarden.services.ports import EvidenceStore
 from platewarden.services.privacy_ports import PrivacyRepository
 from platewarden.services.pseudonyms import Pseudonymiser, PseudonymousReads
@@ -53,13 +53,13 @@ def privacy_services(settings: Settings, *, engine: Engine, audit: AuditService,
 
 def evidence_packager(settings: Settings, *, engine: Engine, audit: AuditService,
                       evidence: EvidenceStore, clock: Callable[[], datetime],
-                      signing_key: Path) -> EvidencePackager:
+                      signing_key: Path, redactor: Redactor) -> EvidencePackager:
     """Evidence packages signed with the platform key, redacted with the recognition models."""
     tolerance = SpeedTolerance(absolute_kmh=settings.speed_tolerance.absolute_kmh,
                                percent=settings.speed_tolerance.percent)
     return EvidencePackager(uow_factory=SqlUnitOfWorkFactory(engine), evidence=evidence,
                             signer=Ed25519FileSigner(signing_key), audit=audit, clock=clock,
-                            tolerance=tolerance, redactor=RecognitionRedactor())
+                            tolerance=tolerance, redactor=redactor)
 
 
 class RecognitionRedactor:
