@@ -24,7 +24,7 @@ from platewarden.domain.notices import Notice, NoticeStatus
 from platewarden.domain.plates import mask_plates
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
-from platewarden.services.notice_cases import MAX_REASON_CHARS, NoticeCases
+from platewarden.services.notice_cases import NoticeCases, checked_reason
 from platewarden.services.notice_ports import (
     NoticeUnitOfWork,
     NoticeUnitOfWorkFactory,
@@ -80,10 +80,7 @@ class HeldPayments:
                 when not applying), ``conflict`` when the payment is no longer held or the
                 notice cannot become paid.
         """
-        reason = reason.strip()
-        if not reason or len(reason) > MAX_REASON_CHARS:
-            raise ServiceError("invalid_field", f"Give a reason of 1 to {MAX_REASON_CHARS} "
-                               "characters.")
+        reason = checked_reason(reason)
         if (resolution is Resolution.APPLY) != bool(notice_number):
             raise ServiceError("invalid_field", "Name the notice when applying a payment, "
                                "and only then.")

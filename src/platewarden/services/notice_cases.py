@@ -75,7 +75,7 @@ class NoticeCases:
             NotFound: No such notice.
             ServiceError: ``invalid_field`` without a reason, ``conflict`` if not allowed.
         """
-        reason = _reason(reason)
+        reason = checked_reason(reason)
         with self._uow_factory() as uow:
             notice = _notice(uow, number)
             self.move(uow, notice, new, actor=actor, reason=reason)
@@ -211,7 +211,7 @@ class NoticeCases:
             NotFound: No such appeal.
             ServiceError: ``conflict`` if already decided, ``invalid_field`` without a reason.
         """
-        reason = _reason(reason)
+        reason = checked_reason(reason)
         with self._uow_factory() as uow:
             appeal = uow.notices.appeal(appeal_id)
             if appeal is None:
@@ -258,7 +258,8 @@ def _notice(uow: NoticeUnitOfWork, number: str) -> Notice:
     return notice
 
 
-def _reason(reason: str) -> str:
+def checked_reason(reason: str) -> str:
+    """``reason`` stripped; ``invalid_field`` when empty or over ``MAX_REASON_CHARS``."""
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON_CHARS:
         raise ServiceError("invalid_field", f"Give a reason of 1 to {MAX_REASON_CHARS} "

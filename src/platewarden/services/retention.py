@@ -223,7 +223,7 @@ class RetentionService:
             end = (start + timedelta(days=32)).replace(day=1)
             if end + 2 * _KEY_MARGIN > now:
                 continue
-            if repo.references_received_between(start, end) == 0:
+            if not repo.any_references_received_between(start, end):
                 due.append(name)
         return due
 

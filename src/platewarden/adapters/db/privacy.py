@@ -246,13 +246,15 @@ class SqlPrivacy:
             found[sha] = max(found.get(sha, 0), filed)
         return sorted((sha, from_us(received)) for sha, received in found.items())
 
-    def references_received_between(self, start: datetime, end: datetime) -> int:
+    def any_references_received_between(self, start: datetime, end: datetime) -> bool:
         window = and_(_r.c.received_us >= to_us(start), _r.c.received_us < to_us(end))
-        images = self._c.execute(select(func.count()).select_from(_img).join(
-            _r, _r.c.id == _img.c.read_pk).where(window)).scalar_one()
-        envelopes = self._c.execute(select(func.count()).select_from(_env).join(
-            _r, _r.c.id == _env.c.read_pk).where(window)).scalar_one()
-        return int(images) + int(envelopes) + attachments.filed_between(self._c, start, end)
+        # Whether any is left, not how many: stop at the first row found.
+        for table in (_img, _env):
+            probe = select(table.c.read_pk).join(_r, _r.c.id == table.c.read_pk).where(
+                window).limit(1)
+            if self._c.execute(probe).first() is not None:
+                return True
+        return attachments.filed_between(self._c, start, end) > 0
 
     def find_pseudonymised(self, pseudonyms: Sequence[str], *, start: datetime,
                            end: datetime, limit: int,
