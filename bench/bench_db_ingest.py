@@ -29,7 +29,6 @@ import os
 import platform
 import secrets
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -42,6 +41,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from command_line import command_line
 from platewarden.adapters.db import read_repository
 from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.partitions import ReadPartitions
@@ -249,7 +249,7 @@ def main() -> None:
                    f"{platform.python_implementation()} {platform.python_version()}, "
                    f"PostgreSQL {server[0] if server else '?'} on the same machine, "
                    f"load average {os.getloadavg()[0]:.1f} at the end",
-        "command": "nice -n 19 python bench/bench_db_ingest.py " + " ".join(sys.argv[1:]),
+        "command": command_line(),
         "results": results,
     }
     print(json.dumps(report, indent=2))

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_db_ingest import postgres_database
+from command_line import command_line
 from platewarden.adapters.db import partitions
 from platewarden.adapters.db import tables as t
 from platewarden.adapters.db.engine import make_engine, migrate
@@ -175,8 +176,7 @@ def main() -> None:
         rows = run(url, args.reads, args.kept, all_images=args.all_images)
     report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, load average "
                          f"{os.getloadavg()[0]:.1f} at the end",
-              "command": "nice -n 10 python bench/bench_partition_drop.py "
-                         + " ".join(sys.argv[1:]), "rows": rows}
+              "command": command_line(), "rows": rows}
     print(json.dumps(report, indent=2))
     if args.write_docs:
         write_docs(report)

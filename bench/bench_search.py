@@ -41,6 +41,7 @@ from psycopg import sql
 from sqlalchemy import Engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from command_line import command_line
 from platewarden.adapters.crypto import Ed25519FileSigner
 from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.uow import SqlUnitOfWorkFactory
@@ -211,7 +212,7 @@ def run(engine: Engine, args: argparse.Namespace) -> dict[str, Any]:
     return {"machine": f"{platform.machine()}, {os.cpu_count()} cores, CPython "
                        f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f} "
                        "at the end",
-            "command": "nice -n 10 python bench/bench_search.py " + " ".join(sys.argv[1:]),
+            "command": command_line(),
             "reads": stored, "days": args.days, "reads_size": size,
             "generation": {k: round(v, 1) for k, v in generation.items()},
             "results": results}
