@@ -6,7 +6,6 @@ import dataclasses
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import timedelta
 
 import pytest
 
@@ -202,65 +201,6 @@ def test_unevaluated_and_mark_evaluated(uow_factory: UnitOfWorkFactory) -> None:
         stored = uow.reads.get("cam-1:r3")
         assert stored is not None
         assert stored.evaluated
-
-
-def test_find_repeat_looks_back_over_the_window_only(uow_factory: UnitOfWorkFactory) -> None:
-    window = 10.0
-    with uow_factory() as uow:
-        add_cameras(uow, "cam-1", "cam-2")
-        first = add_read(uow, read_id="first", captured_at=at(0))
-        add_read(uow, read_id="other-plate", plate="01B999CC", captured_at=at(1))
-        add_read(uow, camera_id="cam-2", read_id="elsewhere", captured_at=at(1))
-        uow.commit()
-
-    def probe(read_id: str, when: timedelta, camera_id: str = "cam-1") -> str | None:
-        read = make_read(read_id=read_id, camera_id=camera_id, captured_at=T0 + when)
-        with uow_factory(read_only=True) as uow:
-            return uow.reads.find_repeat(read=read, window_s=window)
-
-    assert probe("x", timedelta(seconds=window)) == first.id  # inclusive upper bound
-    assert probe("x", timedelta(seconds=window) + us(1)) is None
-    assert probe("x", timedelta(seconds=-1)) is None  # only earlier reads count
-    assert probe("first", timedelta(0)) is None  # a read is not its own repeat
-    assert probe("a", timedelta(0)) is None  # same instant: the lower id is the first
-    assert probe("z", timedelta(0)) == first.id
-    assert probe("x", timedelta(seconds=2), camera_id="cam-2") == "cam-2:elsewhere"
-
-
-def test_a_queue_of_repeats_points_at_its_first_read(uow_factory: UnitOfWorkFactory) -> None:
-    with uow_factory() as uow:
-        add_cameras(uow, "cam-1")
-        first = add_read(uow, read_id="first", captured_at=at(0))
-        second = add_read(uow, read_id="second", captured_at=at(8))
-        uow.reads.mark_duplicate(second.id, duplicate_of=first.id)
-        uow.commit()
-    third = make_read(read_id="third", captured_at=at(16))
-    with uow_factory(read_only=True) as uow:
-        assert uow.reads.find_repeat(read=third, window_s=10) == first.id
-        assert uow.reads.get(second.id).duplicate_of == first.id  # type: ignore[union-attr]
-
-
-def test_find_evaluated_later_looks_ahead_at_counted_reads_only(
-        uow_factory: UnitOfWorkFactory) -> None:
-    with uow_factory() as uow:
-        add_cameras(uow, "cam-1")
-        counted = add_read(uow, read_id="counted", captured_at=at(5))
-        repeat = add_read(uow, read_id="repeat", captured_at=at(3))
-        add_read(uow, read_id="pending", captured_at=at(2))
-        uow.reads.mark_evaluated([counted.id, repeat.id])
-        uow.reads.mark_duplicate(repeat.id, duplicate_of=counted.id)
-        uow.commit()
-
-    def probe(seconds: float, window_s: float = 10.0) -> str | None:
-        read = make_read(read_id="late", captured_at=T0 + timedelta(seconds=seconds))
-        with uow_factory(read_only=True) as uow:
-            return uow.reads.find_evaluated_later(read=read, window_s=window_s)
-
-    assert probe(0) == counted.id  # neither the unevaluated read nor the repeat
-    assert probe(0, window_s=5) == counted.id  # inclusive upper bound
-    assert probe(0, window_s=4.9) is None
-    assert probe(5) == counted.id  # the same instant counts
-    assert probe(6) is None  # only later reads
 
 
 def test_batched_reads_and_nonces(uow_factory: UnitOfWorkFactory) -> None:

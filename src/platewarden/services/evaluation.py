@@ -148,9 +148,7 @@ class RuleEngine:
         reviewed or fined), and changing its representative afterwards would count it
         twice or withdraw a decided case.
         """
-        window = self._policy.dedupe_window_s
-        return (uow.reads.find_repeat(read=read, window_s=window)
-                or uow.reads.find_evaluated_later(read=read, window_s=window))
+        return uow.reads.find_pass(read=read, window_s=self._policy.dedupe_window_s)
 
     def _refresh_hotlist(self) -> None:
         """Reload the hotlist's keys when its version changed (polled before each batch)."""

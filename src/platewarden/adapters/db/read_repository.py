@@ -11,10 +11,13 @@ from sqlalchemy import (
     Connection,
     bindparam,
     delete,
+    func,
     insert,
+    literal_column,
     or_,
     select,
     tuple_,
+    union_all,
     update,
 )
 
@@ -40,20 +43,27 @@ _INSERT_READ = insert(_r)
 _INSERT_IMAGES = insert(_img)
 _INSERT_ENVELOPE = insert(t.read_envelopes)
 _ENVELOPE = select(t.read_envelopes).where(t.read_envelopes.c.read_pk == bindparam("pk"))
-# An evaluated, counted read of the same pass captured just after (a late earlier read joins it).
-_EVALUATED_LATER = (select(_r.c.id)
-                    .where(_r.c.camera_id == bindparam("camera_id"),
-                           _r.c.plate_key == bindparam("key"),
-                           _r.c.captured_us.between(bindparam("low"), bindparam("high")),
-                           _r.c.id != bindparam("pk"), _r.c.evaluated.is_(True),
-                           _r.c.duplicate_of.is_(None))
-                    .order_by(_r.c.captured_us, _r.c.id).limit(1))
-_REPEAT = (select(_r.c.id, _r.c.duplicate_of)
-           .where(_r.c.camera_id == bindparam("camera_id"), _r.c.plate_key == bindparam("key"),
-                  _r.c.captured_us.between(bindparam("low"), bindparam("high")),
-                  _r.c.id != bindparam("pk"),
-                  or_(_r.c.captured_us < bindparam("high"), _r.c.id < bindparam("pk")))
-           .order_by(_r.c.captured_us, _r.c.id).limit(1))
+# The read that stands for a read's pass, in one statement: the first earlier read of the
+# same plate at the same camera within the window (its original if it is itself a repeat),
+# else the first evaluated, counted read captured just after (a late earlier read joins it).
+# Each branch is a LIMIT 1 probe of (plate_key, captured_us); the rank makes the earlier win.
+_EARLIER = (select(func.coalesce(_r.c.duplicate_of, _r.c.id).label("pass_id"),
+                   literal_column("0").label("rank"))
+            .where(_r.c.camera_id == bindparam("camera_id"), _r.c.plate_key == bindparam("key"),
+                   _r.c.captured_us.between(bindparam("low"), bindparam("at")),
+                   _r.c.id != bindparam("pk"),
+                   or_(_r.c.captured_us < bindparam("at"), _r.c.id < bindparam("pk")))
+            .order_by(_r.c.captured_us, _r.c.id).limit(1).subquery("earlier"))
+_COUNTED_LATER = (select(_r.c.id.label("pass_id"), literal_column("1").label("rank"))
+                  .where(_r.c.camera_id == bindparam("camera_id"),
+                         _r.c.plate_key == bindparam("key"),
+                         _r.c.captured_us.between(bindparam("at"), bindparam("high")),
+                         _r.c.id != bindparam("pk"), _r.c.evaluated.is_(True),
+                         _r.c.duplicate_of.is_(None))
+                  .order_by(_r.c.captured_us, _r.c.id).limit(1).subquery("counted_later"))
+_PASS_CANDIDATES = union_all(select(_EARLIER), select(_COUNTED_LATER)).subquery("candidates")
+_PASS = (select(_PASS_CANDIDATES.c.pass_id)
+         .order_by(_PASS_CANDIDATES.c.rank).limit(1))
 _MARK_DUPLICATE = (update(_r).where(_r.c.id == bindparam("pk"))
                    .values(duplicate_of=bindparam("original")))
 _READ_DIGESTS = select(_r.c.id, _r.c.payload_sha256).where(
@@ -165,27 +175,19 @@ class SqlReads:
         rows = self._c.execute(_READ_DIGESTS, {"pks": list(dict.fromkeys(read_pks))})
         return {row.id: row.payload_sha256 for row in rows}
 
-    def find_evaluated_later(self, *, read: PlateRead, window_s: float) -> str | None:
-        """The first read of the same plate at the same camera captured up to ``window_s``
-        after ``read`` that was already evaluated and counted (not itself a repeat)."""
-        at, span = to_us(read.captured_at), int(window_s * 1_000_000)
-        row = self._c.execute(_EVALUATED_LATER, {
-            "camera_id": read.camera_id, "key": read.plate_key, "low": at, "high": at + span,
-            "pk": read.id}).first()
-        return None if row is None else str(row.id)
+    def find_pass(self, *, read: PlateRead, window_s: float) -> str | None:
+        """The read that already stands for ``read``'s pass, in one statement.
 
-    def find_repeat(self, *, read: PlateRead, window_s: float) -> str | None:
-        """The first earlier read of the same plate at the same camera within the window.
-
-        "Earlier" orders by ``(captured_at, id)``, as the domain's dedupe rule does, and
-        reads already marked as repeats count, so a queue collapses onto its first read.
+        The first earlier read of the same plate at the same camera within ``window_s``
+        (ordered by ``(captured_at, id)`` as the domain's dedupe rule does; a repeat answers
+        with its original, so a queue collapses onto its first read); else the first read
+        captured up to ``window_s`` after that was already evaluated and counted.
         """
         at, span = to_us(read.captured_at), int(window_s * 1_000_000)
-        row = self._c.execute(_REPEAT, {"camera_id": read.camera_id, "key": read.plate_key,
-                                        "low": at - span, "high": at, "pk": read.id}).first()
-        if row is None:
-            return None
-        return str(row.duplicate_of or row.id)
+        found = self._c.execute(_PASS, {
+            "camera_id": read.camera_id, "key": read.plate_key, "pk": read.id,
+            "low": at - span, "at": at, "high": at + span}).scalar()
+        return None if found is None else str(found)
 
     def mark_duplicate(self, read_pk: str, *, duplicate_of: str) -> None:
         self._c.execute(_MARK_DUPLICATE, {"pk": read_pk, "original": duplicate_of})

@@ -127,31 +127,22 @@ class MemoryReads:
         found = {pk: self.payload_digest(pk) for pk in read_pks}
         return {pk: digest for pk, digest in found.items() if digest is not None}
 
-    def find_evaluated_later(self, *, read: PlateRead, window_s: float) -> str | None:
-        high = read.captured_at + timedelta(microseconds=int(window_s * 1_000_000))
-        found = [r.stored for r in self._tx.read().reads.values()
-                 if r.stored.read.camera_id == read.camera_id
-                 and r.stored.read.plate_key == read.plate_key
-                 and r.stored.read.id != read.id and r.stored.evaluated
-                 and r.stored.duplicate_of is None
-                 and read.captured_at <= r.stored.read.captured_at <= high]
-        if not found:
-            return None
-        return min(found, key=lambda s: (s.read.captured_at, s.read.id)).read.id
-
-    def find_repeat(self, *, read: PlateRead, window_s: float) -> str | None:
+    def find_pass(self, *, read: PlateRead, window_s: float) -> str | None:
         span = timedelta(microseconds=int(window_s * 1_000_000))
-        low, order = read.captured_at - span, (read.captured_at, read.id)
-        found = [r.stored for r in self._tx.read().reads.values()
-                 if r.stored.read.camera_id == read.camera_id
-                 and r.stored.read.plate_key == read.plate_key
-                 and r.stored.read.id != read.id
-                 and low <= r.stored.read.captured_at
-                 and (r.stored.read.captured_at, r.stored.read.id) < order]
-        if not found:
+        same = [r.stored for r in self._tx.read().reads.values()
+                if r.stored.read.camera_id == read.camera_id
+                and r.stored.read.plate_key == read.plate_key and r.stored.read.id != read.id]
+        order = (read.captured_at, read.id)
+        earlier = [s for s in same if read.captured_at - span <= s.read.captured_at
+                   and (s.read.captured_at, s.read.id) < order]
+        if earlier:
+            first = min(earlier, key=lambda s: (s.read.captured_at, s.read.id))
+            return first.duplicate_of or first.read.id
+        later = [s for s in same if s.evaluated and s.duplicate_of is None
+                 and read.captured_at <= s.read.captured_at <= read.captured_at + span]
+        if not later:
             return None
-        first = min(found, key=lambda s: (s.read.captured_at, s.read.id))
-        return first.duplicate_of or first.read.id
+        return min(later, key=lambda s: (s.read.captured_at, s.read.id)).read.id
 
     def mark_duplicate(self, read_pk: str, *, duplicate_of: str) -> None:
         reads = self._tx.write().reads
