@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -48,7 +48,7 @@ from platewarden.services.hotlists import HotlistService
 from platewarden.services.ingest import EnvelopeJournal, IngestPolicy, IngestService
 from platewarden.services.live import LiveActivity
 from platewarden.services.log_ingest import LogJournal
-from platewarden.services.ports import EvidenceStore, PasswordHasher
+from platewarden.services.ports import EvidenceStore, PasswordHasher, RateLimiter
 from platewarden.services.queries import OperatorQueries
 from platewarden.services.read_writer import ReadWriter
 from platewarden.services.retention import RetentionService
@@ -57,6 +57,7 @@ from platewarden.services.search_types import SearchPolicy
 from platewarden.services.transparency import TransparencyService
 from platewarden.services.unit_of_work import UnitOfWorkFactory
 from platewarden.services.user_admin import UserAdmin
+from platewarden.wiring_limits import rate_limiters
 from platewarden.wiring_notices import NoticeServices, notice_services
 from platewarden.wiring_privacy import (
     RecognitionRedactor,
@@ -121,6 +122,7 @@ class Container:
     writer: ReadWriter
     partitions: PartitionMaintainer
     notices: NoticeServices
+    limiters: Mapping[str, RateLimiter]
     alerts: AlertDispatcher = field(default_factory=AlertDispatcher)
     packages: EvidencePackager
 
@@ -220,6 +222,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     redactor = RecognitionRedactor()
     return Container(
         settings=settings, engine=engine, retention=retention, keyring=keyring,
+        limiters=rate_limiters(settings, engine=engine, keyring=keyring),
         config_audit=ConfigAudit(uow_factory=uow_factory, audit=audit),
         packages=evidence_packager(settings, engine=engine, audit=audit, evidence=evidence,
                                    clock=clock, redactor=redactor,

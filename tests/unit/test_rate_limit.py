@@ -1,8 +1,8 @@
-"""The sliding-window limiter behind the login and ingest rate limits."""
+"""The in-memory sliding-window limiter behind the ingest flood guard."""
 
 from __future__ import annotations
 
-from platewarden.api.ratelimit import SlidingWindowLimiter
+from platewarden.adapters.ratelimit import SlidingWindowLimiter
 
 
 class Clock:

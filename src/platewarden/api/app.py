@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from platewarden import __version__
 from platewarden.api.errors import install_error_handlers
 from platewarden.api.middleware import SecurityMiddleware
-from platewarden.api.ratelimit import SlidingWindowLimiter
 from platewarden.api.routes import (
     appeals,
     auth,
@@ -64,16 +63,7 @@ def create_app(container: Container, *, own_container: bool = False,
     app = FastAPI(title="Platewarden", version=__version__, openapi_url=None, docs_url=None,
                   redoc_url=None, lifespan=lifespan)
     app.state.container = container
-    settings = container.settings
-    app.state.limiters = {
-        "login": SlidingWindowLimiter(limit=settings.login_attempts_per_min, window_s=60.0),
-        "ingest": SlidingWindowLimiter(limit=settings.ingest_requests_per_s, window_s=1.0),
-        # The citizen look-up: per client address and per notice number (see routes.citizen).
-        "notice-client": SlidingWindowLimiter(
-            limit=settings.notices.lookups_per_client_per_min, window_s=60.0),
-        "notice-number": SlidingWindowLimiter(
-            limit=settings.notices.lookups_per_notice_per_h, window_s=3600.0),
-    }
+    app.state.limiters = container.limiters  # shared where guessing is limited: bootstrap
     install_error_handlers(app)
     for module in ROUTERS[role]:
         app.include_router(module.router)

@@ -152,3 +152,11 @@ class SecretBox(Protocol):
     def open(self, sealed: bytes, *, context: bytes) -> bytes:
         """The plaintext; raises ``SecretBoxError`` unless sealed with this key and context."""
         ...
+
+
+class RateLimiter(Protocol):
+    """At most so many attempts per window for each key (a client address, a notice)."""
+
+    def allow(self, key: str) -> bool:
+        """Count an attempt for ``key``; ``False`` (and not counted) once over the limit."""
+        ...

@@ -101,6 +101,22 @@ def test_an_enumeration_attempt_gets_nothing_and_is_throttled(
     assert tries[-1].json()["error"]["code"] == "rate_limited"
 
 
+def test_every_server_process_counts_against_one_allowance(tmp_path: Path) -> None:
+    """Two installations' processes on one data dir (``serve --workers 2``, or two web
+    processes behind a balancer) share the limit: a guesser gets it once, not once each."""
+    limits = NoticeSettings(lookups_per_client_per_min=4, lookups_per_notice_per_h=1000)
+    first = make_container(tmp_path / "data", notices=limits)
+    second = make_container(tmp_path / "data", notices=limits)
+    try:
+        with running_server(first) as url_1, running_server(second) as url_2:
+            tries = [look_up(url, notice_number(year=2026, random_digits=f"{n:09d}"), PLATE)
+                     for n in range(5) for url in (url_1, url_2)]
+    finally:
+        first.stop()
+        second.stop()
+    assert [t.status_code for t in tries] == [404] * 4 + [429] * 6
+
+
 @pytest.mark.parametrize("served", [{"lookups_per_client_per_min": 1000,
                                      "lookups_per_notice_per_h": 3}], indirect=True)
 def test_guessing_one_notices_plate_is_throttled_per_notice(

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.appeal_form import Field64, read_appeal
 from platewarden.api.deps import container_of, public
-from platewarden.api.ratelimit import SlidingWindowLimiter, client_key
+from platewarden.api.ratelimit import client_key, limiter
 from platewarden.domain.notices import number_is_well_formed
 from platewarden.services.citizen import CitizenView
 from platewarden.services.errors import NotFound, ServiceError
@@ -88,18 +88,16 @@ def _refused() -> ServiceError:
 
 def throttle_client(request: Request) -> None:
     """Count an attempt against the client's window; 429 past it."""
-    limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
-    if not limiters["notice-client"].allow(client_key(request)):
+    if not limiter(request, "notice-client").allow(client_key(request)):
         raise _refused()
 
 
 def throttle_number(request: Request, number: str) -> None:
     """Count an attempt against the notice's window; 429 past it."""
-    limiters: dict[str, SlidingWindowLimiter] = request.app.state.limiters
     # Only well-formed numbers get a window of their own, so made-up ones cannot crowd out
     # (and so reset) the window of a real notice; they share one and never match anyway.
     number = number.strip().upper()
-    if not limiters["notice-number"].allow(
+    if not limiter(request, "notice-number").allow(
             number if number_is_well_formed(number) else "malformed"):
         raise _refused()
 
