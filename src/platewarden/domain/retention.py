@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+# Bucket key names shared by retention (which destroys keys) and the evidence stores (which
+# seal under them): ``evidence/YYYY-MM-DD`` per day, and the month keys of kept evidence.
+EVIDENCE_PURPOSE = "evidence"
+KEPT_PREFIX = "evidence/kept-"  # + YYYY-MM: the month kept evidence was moved off its day
+
 
 class HoldTarget(StrEnum):
     """What a legal hold covers."""

@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.retention import (
+    EVIDENCE_PURPOSE,
+    KEPT_PREFIX,
     Cutoffs,
     HoldTarget,
     LegalHold,
@@ -41,8 +43,6 @@ from platewarden.services.pseudonyms import PSEUDONYM_PURPOSE, Pseudonymiser
 
 log = logging.getLogger(__name__)
 POLICY_TARGET = "retention-policy"
-EVIDENCE_PURPOSE = "evidence"
-KEPT_PREFIX = "evidence/kept-"  # + YYYY-MM: the month kept evidence was moved off its day
 _BATCH = 1000
 # Day keys outlive their data by a day: a read's capture time (camera clock) and the day its
 # images were sealed (platform clock) can straddle midnight.

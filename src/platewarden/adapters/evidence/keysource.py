@@ -16,11 +16,10 @@ from platewarden.adapters.evidence.format import (
     SegmentSealer,
 )
 from platewarden.adapters.keyring import BucketKeyring
+from platewarden.domain.retention import EVIDENCE_PURPOSE, KEPT_PREFIX
 from platewarden.services.ports import EvidenceIntegrityError
 
-EVIDENCE_PURPOSE = "evidence"
 RETAINED_KEY = "evidence/retained"
-KEPT_PREFIX = "evidence/kept-"  # + YYYY-MM: evidence kept past its day, by month moved
 
 
 class EvidenceKeySource(Protocol):
