@@ -14,6 +14,8 @@ from platewarden.adapters.evidence.format import (
     HEADER_V2_SIZE,
     EvidenceKeys,
     SegmentSealer,
+    seal_bucket_header,
+    unwrap_data_key,
 )
 from platewarden.adapters.keyring import BucketKeyring
 from platewarden.domain.retention import EVIDENCE_PURPOSE, KEPT_PREFIX
@@ -76,3 +78,20 @@ class SealingKeys:
         if self.source is None:
             raise EvidenceIntegrityError("a bucketed evidence object needs the keyring")
         return self.source.key(name)
+
+    def rekeyed_header(self, header: bytes, sha256: str, *, key_name: str) -> bytes:
+        """``header`` with the object's data key re-wrapped under the bucket key ``key_name``.
+
+        Only the header changes: the segments after it stay valid as they are, so a store
+        writes this header and copies the rest of the object unread.
+
+        Raises:
+            RuntimeError: there is no key source (format-1 stores cannot rekey).
+        """
+        if self.source is None:
+            raise RuntimeError("this store has no key source to rekey with")
+        data_key, segment_size, prefix = unwrap_data_key(
+            header=header, keys=self.keys, sha256=sha256, bucket_key=self.bucket_key)
+        return seal_bucket_header(segment_size=segment_size, nonce_prefix=prefix,
+                                  data_key=data_key, key_name=key_name,
+                                  key=self.bucket_key(key_name), sha256=sha256)

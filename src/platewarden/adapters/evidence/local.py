@@ -30,8 +30,6 @@ from platewarden.adapters.evidence.format import (
     SegmentSealer,
     header_size,
     key_name_of,
-    seal_bucket_header,
-    unwrap_data_key,
 )
 from platewarden.adapters.evidence.keysource import EvidenceKeySource, SealingKeys
 from platewarden.services.ports import (
@@ -174,8 +172,6 @@ class LocalEvidenceStore:
         Retention does this to evidence that must outlive its day's key, before destroying
         that key. The new file replaces the old one atomically and is fsynced at once.
         """
-        if self._sealing.source is None:
-            raise RuntimeError("this store has no key source to rekey with")
         sha256 = normalize_sha256(sha256)
         path = self._path(sha256)
         try:
@@ -183,20 +179,14 @@ class LocalEvidenceStore:
         except FileNotFoundError:
             raise EvidenceNotFound(sha256) from None
         with source, TempFile(self._tmp) as temp:
-            data_key, segment_size, prefix = unwrap_data_key(
-                header=read_header(source), keys=self._keys, sha256=sha256,
-                bucket_key=self._sealing.bucket_key)
-            header = seal_bucket_header(segment_size=segment_size, nonce_prefix=prefix,
-                                        data_key=data_key, key_name=key_name,
-                                        key=self._sealing.bucket_key(key_name), sha256=sha256)
+            header = self._sealing.rekeyed_header(read_header(source), sha256,
+                                                  key_name=key_name)
             offset = temp.write_at(0, header)
             while chunk := source.read(1 << 20):
                 offset += temp.write_at(offset, chunk)
             temp.fsync()
             os.replace(temp.path, path)
         fsync_directory(os.path.dirname(path))
-
-
 
     def _path(self, sha256: str) -> str:
         name = self._keys.object_name(sha256)

@@ -26,8 +26,6 @@ from platewarden.adapters.evidence.format import (
     SegmentSealer,
     header_size,
     key_name_of,
-    seal_bucket_header,
-    unwrap_data_key,
 )
 from platewarden.adapters.evidence.keysource import EvidenceKeySource, SealingKeys
 from platewarden.services.ports import (
@@ -182,8 +180,6 @@ class S3EvidenceStore:
 
     def rekey(self, sha256: str, *, key_name: str) -> None:
         """Re-wrap an object's data key under ``key_name``; the ciphertext is unchanged."""
-        if self._sealing.source is None:
-            raise RuntimeError("this store has no key source to rekey with")
         sha256 = normalize_sha256(sha256)
         body = self._read(sha256)
         try:
@@ -192,14 +188,9 @@ class S3EvidenceStore:
             body.close()
 
     def _rewrap(self, body: Any, sha256: str, *, key_name: str) -> None:
-        assert self._sealing.source is not None
         with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
-            data_key, segment_size, prefix = unwrap_data_key(
-                header=_read_header(body), keys=self._keys, sha256=sha256,
-                bucket_key=self._sealing.bucket_key)
-            spool.write(seal_bucket_header(
-                segment_size=segment_size, nonce_prefix=prefix, data_key=data_key,
-                key_name=key_name, key=self._sealing.bucket_key(key_name), sha256=sha256))
+            spool.write(self._sealing.rekeyed_header(_read_header(body), sha256,
+                                                     key_name=key_name))
             while chunk := body.read(1 << 20):
                 spool.write(chunk)
             spool.seek(0)
@@ -210,8 +201,6 @@ class S3EvidenceStore:
             return self._objects.read(self._name(sha256), first_bytes=first_bytes)
         except KeyError:
             raise EvidenceNotFound(sha256) from None
-
-
 
     def _name(self, sha256: str) -> str:
         name = self._keys.object_name(sha256)
