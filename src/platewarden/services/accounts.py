@@ -237,11 +237,14 @@ class AccountService:
         return ended
 
     def reset_mfa(self, *, username: str | None = None, user_id: str | None = None,
-                  actor: str = "system") -> None:
+                  actor: str = "system") -> User:
         """Forget a user's authenticator (lost phone): they enrol again at next login.
 
         The user is named by ``username`` or ``user_id``. Their sessions end and their lock
         is lifted, since an administrator vouched for them.
+
+        Returns:
+            The user as stored after the reset (read in the same transaction).
 
         Raises:
             ServiceError: ``not_found`` when there is no such user.
@@ -257,7 +260,10 @@ class AccountService:
             uow.accounts.delete_challenges(user.id)
             self._record(uow, actor=actor, action=AuditAction.USER_CHANGED, target=user.id,
                          details={"change": "mfa-reset", "sessions_ended": str(ended)})
+            updated = uow.accounts.user(user.id)
             uow.commit()
+        assert updated is not None
+        return updated
 
     def _may_try(self, user: User, *, at: datetime) -> bool:
         return user.enabled and not guard_is_locked(user.guard, at=at)

@@ -123,8 +123,8 @@ class UserAdmin:
         if user_id == principal.user_id:
             raise ServiceError("conflict", "You cannot reset your own second factor: ask "
                                "another admin.")
-        self._accounts.reset_mfa(user_id=user_id, actor=principal.user_id)
-        return self._one(user_id)
+        # One transaction: the summary is the account as this reset left it.
+        return _summary(self._accounts.reset_mfa(user_id=user_id, actor=principal.user_id))
 
     def end_sessions(self, principal: Principal, user_id: str) -> int:
         """End every session of an account at once (a lost laptop); returns how many.

@@ -209,7 +209,7 @@ def test_revoke_all_ends_every_session() -> None:
 
 def test_reset_mfa_makes_the_user_enrol_again() -> None:
     accounts, _, clock, done = enrolled()
-    accounts.reset_mfa(username="ann")
+    assert accounts.reset_mfa(username="ann").mfa is None
     assert accounts.resolve(done.session.token) is None
     fresh = enrol(accounts, username="ann", password=PASSWORD, clock=clock)
     assert fresh.secret != done.secret

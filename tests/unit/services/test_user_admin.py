@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from platewarden.adapters.crypto import AesGcmSecretBox
@@ -102,6 +104,40 @@ def test_an_admin_resets_another_users_second_factor_and_not_their_own() -> None
     with pytest.raises(ServiceError) as absent:
         admin.reset_second_factor(me, "f" * 32)
     assert absent.value.code == "not_found"
+
+
+class CountingFactory(InMemoryUnitOfWorkFactory):
+    """Counts the units of work opened, to show what happens in one transaction."""
+
+    opened = 0
+
+    def __call__(self, *, read_only: bool = False) -> Any:
+        self.opened += 1
+        return super().__call__(read_only=read_only)
+
+
+def test_a_reset_of_a_locked_user_is_one_transaction_and_answers_the_account_after_it() -> None:
+    factory, clock = CountingFactory(), FixedClock(NOW)
+    audit = make_audit(factory, clock)
+    accounts = AccountService(uow_factory=factory, hasher=FakeHasher(),
+                              secret_box=AesGcmSecretBox(bytes(32)), clock=clock,
+                              session_ttl_s=3600, audit=audit)
+    admin, me = UserAdmin(uow_factory=factory, accounts=accounts, audit=audit), Principal(
+        user_id="root", username="root", roles=frozenset({"admin"}),
+        permissions=permissions_of(frozenset({"admin"})), scope=EVERYWHERE)
+    created = admin.create(me, username="fay", roles=frozenset({Role.REVIEWER}),
+                           regions=EVERYWHERE)
+    enrol(accounts, username="fay", password=created.password, clock=clock)
+    for _ in range(5):
+        with pytest.raises(ServiceError):
+            accounts.login(username="fay", password="not-the-password")
+    locked = next(u for u in admin.users(me) if u.username == "fay")
+    assert locked.second_factor
+    assert locked.locked_until is not None
+    before = factory.opened
+    summary = admin.reset_second_factor(me, created.user.id)
+    assert factory.opened - before == 1
+    assert (summary.second_factor, summary.locked_until) == (False, None)
 
 
 def test_an_admin_ends_another_users_sessions() -> None:
