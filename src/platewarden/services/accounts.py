@@ -2,7 +2,8 @@
 
 A login has two steps. The password step never yields a session: it yields a short-lived,
 single-use challenge token that can only be exchanged, with a TOTP (or recovery) code, for a
-session. A user without an authenticator enrols in that second step.
+session. A user without an authenticator enrols in that second step. The challenges and the
+codes they take are ``login_challenges``; this module decides, audits and opens sessions.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import datetime, timedelta
 
 from platewarden.domain.access import RegionScope, Role, permissions_of
 from platewarden.domain.audit import AuditAction
-from platewarden.domain.totp import matching_step
 from platewarden.services.audit import AuditService
 from platewarden.services.credentials import (
     Enrolled,
@@ -28,30 +28,17 @@ from platewarden.services.credentials import (
     token_digest,
 )
 from platewarden.services.errors import ServiceError
-from platewarden.services.ports import PasswordHasher, SecretBox, SecretBoxError
-from platewarden.services.second_factor import (
-    ISSUER,
-    accept_code,
-    after_failure,
-    encode_secret,
-    guard_is_locked,
-    new_recovery_codes,
-    new_totp_secret,
-    otpauth_uri,
-    recovery_digest,
-)
+from platewarden.services.login_challenges import ENROL, MFA, LoginChallenges, may_try
+from platewarden.services.ports import PasswordHasher, SecretBox
+from platewarden.services.second_factor import after_failure, guard_is_locked
 from platewarden.services.unit_of_work import (
     Challenge,
     LoginGuard,
-    SecondFactor,
     Session,
     UnitOfWork,
     UnitOfWorkFactory,
     User,
 )
-
-CHALLENGE_TTL = timedelta(minutes=5)
-ENROL, MFA = "enrol", "mfa"
 
 __all__ = ["AccountService", "Enrolled", "IssuedToken", "LoginStep", "Principal",
            "check_password_strength"]
@@ -66,7 +53,7 @@ class AccountService:
         self._uow_factory = uow_factory
         self._audit = audit
         self._hasher = hasher
-        self._box = secret_box
+        self._challenges = LoginChallenges(secret_box=secret_box)
         self._clock = clock
         self._ttl = timedelta(seconds=session_ttl_s)
         self._api_ttl = min(self._ttl, timedelta(seconds=api_token_ttl_s))
@@ -117,14 +104,18 @@ class AccountService:
         encoded = user.password_hash if user is not None else self._decoy_hash
         valid = self._hasher.verify(encoded, password)
         now = self._clock()
-        if user is None or not valid or not self._may_try(user, at=now):
-            with self._uow_factory() as uow:
+        step: LoginStep | None = None
+        with self._uow_factory() as uow:
+            if user is not None and valid and may_try(user, at=now):
+                # The failure count is not reset here: only a whole login (with the code)
+                # resets it, or knowing the password would allow unlimited code guesses.
+                step = self._challenges.issue(uow, user, at=now)
+            else:
                 self._note_failure(uow, user.id if user else None, at=now)
-                uow.commit()
+            uow.commit()
+        if step is None:
             raise bad_credentials()
-        # The failure count is not reset here: only a whole login (with the code) resets it,
-        # or knowing the password would allow unlimited code guesses.
-        return self._issue_challenge(user, at=now)
+        return step
 
     def complete_enrolment(self, *, token: str, code: str,
                            channel: SessionChannel = SessionChannel.API) -> Enrolled:
@@ -137,7 +128,7 @@ class AccountService:
         outcome: Enrolled | None = None
         with self._uow_factory() as uow:
             challenge = uow.accounts.take_challenge(token_digest(token))
-            user = self._challenged_user(uow, challenge, purpose=ENROL, at=now)
+            user = self._challenges.user_for(uow, challenge, purpose=ENROL, at=now)
             if user is not None and challenge is not None and user.mfa is None:
                 outcome = self._enrol(uow, user, challenge, code, at=now, channel=channel)
             if outcome is None:
@@ -157,10 +148,8 @@ class AccountService:
         issued: IssuedToken | None = None
         with self._uow_factory() as uow:
             challenge = uow.accounts.take_challenge(token_digest(token))
-            user = self._challenged_user(uow, challenge, purpose=MFA, at=now)
-            factor = self._accepted(user, code, at=now) if user is not None else None
-            if user is not None and factor is not None:
-                uow.accounts.set_second_factor(user.id, factor)
+            user = self._challenges.user_for(uow, challenge, purpose=MFA, at=now)
+            if user is not None and self._challenges.prove(uow, user, code, at=now):
                 issued = self._open_session(uow, user, at=now, channel=channel)
             else:
                 self._note_failure(uow, challenge.user_id if challenge else None, at=now)
@@ -265,61 +254,15 @@ class AccountService:
         assert updated is not None
         return updated
 
-    def _may_try(self, user: User, *, at: datetime) -> bool:
-        return user.enabled and not guard_is_locked(user.guard, at=at)
-
-    def _issue_challenge(self, user: User, *, at: datetime) -> LoginStep:
-        token = secrets.token_urlsafe(32)
-        expires = at + CHALLENGE_TTL
-        secret = new_totp_secret() if user.mfa is None else None
-        sealed = self._box.seal(secret, context=user.id.encode()) if secret else None
-        with self._uow_factory() as uow:
-            uow.accounts.prune_challenges(before=at)
-            uow.accounts.add_challenge(Challenge(
-                token_sha256=token_digest(token), user_id=user.id,
-                purpose=ENROL if secret else MFA, expires_at=expires, sealed_secret=sealed),
-                created_at=at)
-            uow.commit()
-        if secret is None:
-            return LoginStep(status=MFA, token=token, expires_at=expires)
-        return LoginStep(status=ENROL, token=token, expires_at=expires,
-                         secret=encode_secret(secret),
-                         otpauth_uri=otpauth_uri(secret, account=user.username, issuer=ISSUER))
-
-    def _challenged_user(self, uow: UnitOfWork, challenge: Challenge | None, *, purpose: str,
-                         at: datetime) -> User | None:
-        if challenge is None or challenge.purpose != purpose or challenge.expires_at <= at:
-            return None
-        user = uow.accounts.user_for_update(challenge.user_id)
-        return user if user is not None and self._may_try(user, at=at) else None
-
-    def _secret(self, sealed: bytes, user_id: str) -> bytes | None:
-        try:
-            return self._box.open(sealed, context=user_id.encode())
-        except SecretBoxError:
-            return None
-
     def _enrol(self, uow: UnitOfWork, user: User, challenge: Challenge, code: str, *,
                at: datetime, channel: SessionChannel) -> Enrolled | None:
-        sealed = challenge.sealed_secret
-        secret = self._secret(sealed, user.id) if sealed else None
-        step = matching_step(secret, code, at=at) if secret else None
-        if sealed is None or step is None:
+        codes = self._challenges.enrol(uow, user, challenge, code, at=at)
+        if codes is None:
             return None
-        codes = new_recovery_codes()
-        uow.accounts.set_second_factor(user.id, SecondFactor(
-            sealed_secret=sealed, last_step=step,
-            recovery_sha256=frozenset(recovery_digest(c) for c in codes)))
         self._record(uow, actor=user.id, action=AuditAction.USER_CHANGED, target=user.id,
                      details={"change": "mfa-enrolled"})
         return Enrolled(session=self._open_session(uow, user, at=at, channel=channel),
                         recovery_codes=codes)
-
-    def _accepted(self, user: User, code: str, *, at: datetime) -> SecondFactor | None:
-        if user.mfa is None:
-            return None
-        secret = self._secret(user.mfa.sealed_secret, user.id)
-        return accept_code(user.mfa, secret, code, at=at) if secret else None
 
     def _open_session(self, uow: UnitOfWork, user: User, *, at: datetime,
                       channel: SessionChannel) -> IssuedToken:
@@ -337,7 +280,7 @@ class AccountService:
         # The name typed is not recorded: it may be a password typed into the wrong field.
         user = uow.accounts.user_for_update(user_id) if user_id is not None else None
         details: dict[str, str] = {}
-        if user is not None and self._may_try(user, at=at):
+        if user is not None and may_try(user, at=at):
             guard = after_failure(user.guard, at=at)
             uow.accounts.set_guard(user.id, guard)
             if guard.locked_until is not None and guard_is_locked(guard, at=at):
