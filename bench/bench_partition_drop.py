@@ -5,8 +5,8 @@ Fills two identical days with ``--reads`` reads each (generated inside PostgreSQ
 then times retention of each day in one transaction (detach, copy the kept reads back,
 drop): the first day with the baseline that found kept reads by a keep condition over every
 read of the day (the code before migration 0012, kept here), the second with
-``SqlPrivacy.delete_reads_before``, which finds them from the violation links, alerts and
-holds of that day by their time indexes. By default only the kept reads still have image
+``retention_deletes.delete_reads_before``, which finds them from the violation links,
+alerts and holds of that day by their time indexes. By default only the kept reads still have image
 rows, as when reads expire (30 days) long after plain reads' images did (7 days);
 ``--all-images`` keeps them all.
 
@@ -35,7 +35,8 @@ from platewarden.adapters.db import partitions
 from platewarden.adapters.db import tables as t
 from platewarden.adapters.db.engine import make_engine, migrate
 from platewarden.adapters.db.partitions import ReadPartitions
-from platewarden.adapters.db.privacy import SqlPrivacyUnitOfWorkFactory, _read_is_kept
+from platewarden.adapters.db.privacy import SqlPrivacyUnitOfWorkFactory
+from platewarden.adapters.db.retention_deletes import read_is_kept
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = date(2026, 1, 15)
@@ -89,7 +90,7 @@ def legacy_drop_days_before(conn: Connection, before: datetime) -> tuple[int, li
     count, shas = 0, list[str]()
     for day in partitions._days_before(conn, before.astimezone(UTC).date()):
         reads, images = (partitions._detach(conn, p, day) for p in ("reads", "read_images"))
-        saved = list(conn.execute(select(reads.c.id).where(_read_is_kept(reads))).scalars())
+        saved = list(conn.execute(select(reads.c.id).where(read_is_kept(reads))).scalars())
         conn.execute(insert(t.reads).from_select(
             partitions._names(t.reads),
             select(*partitions._columns(reads, t.reads)).where(reads.c.id.in_(saved))))

@@ -2,8 +2,8 @@
 
 On PostgreSQL ``reads`` and ``read_images`` are range-partitioned by capture day (migration
 0006), whose SQL function makes partitions, so a cron job or ``pg_cron`` can call it as well.
-Retention (``SqlPrivacy.delete_reads_before``) drops expired days with ``drop_days_before``.
-On SQLite there is nothing to make or drop.
+Retention (``retention_deletes.delete_reads_before``) drops expired days with
+``drop_days_before``. On SQLite there is nothing to make or drop.
 """
 
 from __future__ import annotations

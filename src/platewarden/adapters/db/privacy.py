@@ -1,7 +1,7 @@
-"""Retention queries, legal holds and pseudonymised reads in SQL (SQLAlchemy Core).
+"""Legal holds, pseudonymised reads and kept evidence in SQL (SQLAlchemy Core).
 
-Every ``delete_*_before`` removes only rows that nothing keeps: a read is kept while a
-violation or an alert refers to it or an active legal hold names it (or its violation).
+What a retention run deletes, and the conditions that keep rows from it, are in
+``retention_deletes``; ``SqlPrivacy`` is the whole ``PrivacyRepository`` on one connection.
 """
 
 from __future__ import annotations
@@ -10,66 +10,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Self
 
-from sqlalchemy import (
-    Connection,
-    and_,
-    delete,
-    exists,
-    func,
-    insert,
-    or_,
-    select,
-    union,
-    update,
-)
+from sqlalchemy import Connection, and_, func, insert, select, update
 
 from platewarden.adapters.db import attachment_retention as attachments
-from platewarden.adapters.db import notice_tables
+from platewarden.adapters.db import retention_deletes as deletes
 from platewarden.adapters.db import tables as t
 from platewarden.adapters.db.mapping import read_from
-from platewarden.adapters.db.partitions import drop_days_before
 from platewarden.adapters.db.transparency import SqlTransparency
 from platewarden.adapters.db.uow import SqlUnitOfWork
 from platewarden.domain.clock import DAY_US, from_us, to_us
-from platewarden.domain.notices import NoticeStatus
 from platewarden.domain.reads import ImageRef, PlateRead
 from platewarden.domain.retention import HoldTarget, LegalHold, day_name
-from platewarden.domain.violations import ViolationStatus
 from platewarden.services.privacy_ports import PlateToPseudonymise
 
-_r, _img, _v, _vr, _a, _h = (t.reads, t.read_images, t.violations, t.violation_reads,
-                             t.alerts, t.legal_holds)
+_r, _img, _v, _h = t.reads, t.read_images, t.violations, t.legal_holds
 _env = t.read_envelopes
-_CHUNK = 500
-_n, _ne, _ap = notice_tables.notices, notice_tables.notice_events, notice_tables.appeals
-_SETTLED = [NoticeStatus.PAID.value, NoticeStatus.CANCELLED.value]
-_CLOSED = [ViolationStatus.CONFIRMED.value, ViolationStatus.REJECTED.value,
-           ViolationStatus.WITHDRAWN.value]
-
-
-def _active_holds(target: HoldTarget) -> Any:
-    return select(_h.c.target_id).where(_h.c.target == target.value, _h.c.released_us.is_(None))
-
-
-def _read_is_kept(reads: Any = _r) -> Any:
-    return or_(exists().where(_vr.c.read_pk == reads.c.id),
-               exists().where(_a.c.read_pk == reads.c.id),
-               reads.c.id.in_(_active_holds(HoldTarget.READ)))
-
-
-def _kept_in_day(low_us: int, high_us: int) -> Any:
-    """Ids of reads of the day ``[low_us, high_us)`` that retention may have to keep.
-
-    From the small tables only, each by its time index: violation links carry their read's
-    capture time (NULL for links made before migration 0012: any day), an alert's time is
-    its read's capture time, and active read holds are few.
-    """
-    return union(
-        select(_vr.c.read_pk).where(or_(and_(_vr.c.captured_us >= low_us,
-                                             _vr.c.captured_us < high_us),
-                                        _vr.c.captured_us.is_(None))),
-        select(_a.c.read_pk).where(_a.c.occurred_us >= low_us, _a.c.occurred_us < high_us),
-        _active_holds(HoldTarget.READ))
 
 
 class SqlPrivacy:
@@ -106,110 +61,28 @@ class SqlPrivacy:
         return self._c.execute(select(table.c.id).where(table.c.id == target_id)).first() \
             is not None
 
-    # Deletion -----------------------------------------------------------------------------
+    # Deletion (``retention_deletes``) -----------------------------------------------------
 
     def delete_closed_violations_before(self, cutoff: datetime) -> tuple[int, list[str]]:
-        closed_us = func.coalesce(_v.c.reviewed_us, _v.c.created_us)
-        # A notice still open (unpaid, appealed, overdue) keeps its case; a settled one goes
-        # with it, keeper, history and appeal attachments included (payments stay: they are
-        # the payer's record).
-        open_notices = select(_n.c.violation_id).where(_n.c.status.not_in(_SETTLED))
-        ids = list(self._c.execute(select(_v.c.id).where(
-            _v.c.status.in_(_CLOSED), closed_us < to_us(cutoff),
-            _v.c.id.not_in(_active_holds(HoldTarget.VIOLATION)),
-            _v.c.id.not_in(open_notices))).scalars())
-        shas: list[str] = []
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start:start + _CHUNK]
-            numbers = select(_n.c.number).where(_n.c.violation_id.in_(chunk))
-            shas.extend(attachments.delete_for_notices(self._c, numbers))
-            self._c.execute(delete(_ne).where(_ne.c.number.in_(numbers)))
-            self._c.execute(delete(_ap).where(_ap.c.number.in_(numbers)))
-            self._c.execute(delete(_n).where(_n.c.violation_id.in_(chunk)))
-            self._c.execute(delete(_vr).where(_vr.c.violation_id.in_(chunk)))
-            self._c.execute(delete(_v).where(_v.c.id.in_(chunk)))
-        return len(ids), shas
+        return deletes.delete_closed_violations_before(self._c, cutoff)
 
     def delete_alerts_before(self, cutoff: datetime) -> int:
-        result = self._c.execute(delete(_a).where(
-            _a.c.occurred_us < to_us(cutoff), _a.c.read_pk.not_in(_active_holds(HoldTarget.READ))))
-        return result.rowcount
+        return deletes.delete_alerts_before(self._c, cutoff)
 
     def delete_reads_before(self, cutoff: datetime) -> tuple[int, list[str]]:
-        dropped, shas = 0, list[str]()
-        if self._c.dialect.name == "postgresql":
-            # Whole expired days go by dropping their partitions; what is left is the rest.
-            dropped, shas = drop_days_before(self._c, cutoff, kept=_kept_in_day)
-        count, row_shas = self._delete_read_rows_before(cutoff)
-        return dropped + count, shas + row_shas
-
-    def _delete_read_rows_before(self, cutoff: datetime) -> tuple[int, list[str]]:
-        pks = list(self._c.execute(select(_r.c.id).where(
-            _r.c.captured_us < to_us(cutoff), ~_read_is_kept())).scalars())
-        shas: list[str] = []
-        for start in range(0, len(pks), _CHUNK):
-            chunk = pks[start:start + _CHUNK]
-            shas.extend(self._c.execute(select(_img.c.sha256).where(
-                _img.c.read_pk.in_(chunk))).scalars())
-            shas.extend(self._c.execute(select(_env.c.envelope_sha256).where(
-                _env.c.read_pk.in_(chunk))).scalars())
-            self._c.execute(delete(_img).where(_img.c.read_pk.in_(chunk)))
-            self._c.execute(delete(_env).where(_env.c.read_pk.in_(chunk)))
-            # A repeat whose first read goes keeps nothing pointing at a missing row.
-            self._c.execute(update(_r).where(_r.c.duplicate_of.in_(chunk))
-                            .values(duplicate_of=None))
-            self._c.execute(delete(_r).where(_r.c.id.in_(chunk)))
-        return len(pks), shas
+        return deletes.delete_reads_before(self._c, cutoff)
 
     def delete_images_before(self, cutoff: datetime) -> list[str]:
-        rows = list(self._c.execute(
-            select(_img.c.read_pk, _img.c.role, _img.c.sha256).join(_r, _r.c.id == _img.c.read_pk)
-            .where(_r.c.captured_us < to_us(cutoff), ~_read_is_kept())))
-        for row in rows:
-            self._c.execute(delete(_img).where(_img.c.read_pk == row.read_pk,
-                                               _img.c.role == row.role,
-                                               _img.c.sha256 == row.sha256))
-        # The signed envelope holds the plate text and image hashes: it goes with the images.
-        envelopes = list(self._c.execute(
-            select(_env.c.read_pk, _env.c.envelope_sha256).join(_r, _r.c.id == _env.c.read_pk)
-            .where(_r.c.captured_us < to_us(cutoff), ~_read_is_kept())))
-        for chunk_start in range(0, len(envelopes), _CHUNK):
-            chunk = [e.read_pk for e in envelopes[chunk_start:chunk_start + _CHUNK]]
-            self._c.execute(delete(_env).where(_env.c.read_pk.in_(chunk)))
-        return [row.sha256 for row in rows] + [e.envelope_sha256 for e in envelopes]
+        return deletes.delete_images_before(self._c, cutoff)
 
     def delete_blobs_before(self, cutoff: datetime) -> list[str]:
-        blobs = t.uploaded_blobs
-        shas = list(self._c.execute(select(blobs.c.sha256).where(
-            blobs.c.created_us < to_us(cutoff),
-            ~exists().where(_img.c.sha256 == blobs.c.sha256))).scalars())
-        if shas:
-            self._c.execute(delete(blobs).where(blobs.c.created_us < to_us(cutoff),
-                                                blobs.c.sha256.in_(shas)))
-        return shas
+        return deletes.delete_blobs_before(self._c, cutoff)
 
     def unreferenced(self, shas: Sequence[str]) -> list[str]:
-        unique = sorted(set(shas))
-        still: set[str] = set()
-        for start in range(0, len(unique), _CHUNK):
-            chunk = unique[start:start + _CHUNK]
-            still.update(self._c.execute(select(_img.c.sha256).where(
-                _img.c.sha256.in_(chunk))).scalars())
-            still.update(self._c.execute(select(t.uploaded_blobs.c.sha256).where(
-                t.uploaded_blobs.c.sha256.in_(chunk))).scalars())
-            still.update(self._c.execute(select(_env.c.envelope_sha256).where(
-                _env.c.envelope_sha256.in_(chunk))).scalars())
-            still.update(attachments.referenced(self._c, chunk))
-        return [sha for sha in unique if sha not in still]
+        return deletes.unreferenced(self._c, shas)
 
     def held_past(self, cutoff: datetime, *, closed_cutoff: datetime) -> int:
-        held_reads = self._c.execute(select(func.count()).select_from(_r).where(
-            _r.c.captured_us < to_us(cutoff), _r.c.id.in_(_active_holds(HoldTarget.READ))))
-        closed_us = func.coalesce(_v.c.reviewed_us, _v.c.created_us)
-        held_cases = self._c.execute(select(func.count()).select_from(_v).where(
-            _v.c.status.in_(_CLOSED), closed_us < to_us(closed_cutoff),
-            _v.c.id.in_(_active_holds(HoldTarget.VIOLATION))))
-        return int(held_reads.scalar_one()) + int(held_cases.scalar_one())
+        return deletes.held_past(self._c, cutoff, closed_cutoff=closed_cutoff)
 
     # Pseudonyms ---------------------------------------------------------------------------
 
@@ -217,7 +90,7 @@ class SqlPrivacy:
                                limit: int) -> list[PlateToPseudonymise]:
         rows = self._c.execute(select(_r.c.id, _r.c.captured_us, _r.c.plate).where(
             _r.c.captured_us < to_us(cutoff), _r.c.plate_pseudonym.is_(None),
-            ~_read_is_kept()).order_by(_r.c.captured_us).limit(limit))
+            ~deletes.read_is_kept()).order_by(_r.c.captured_us).limit(limit))
         return [PlateToPseudonymise(read_pk=row.id, captured_at=from_us(row.captured_us),
                                     plate=row.plate) for row in rows]
 
@@ -238,7 +111,7 @@ class SqlPrivacy:
         for ref, column in ((_img, _img.c.sha256), (_env, _env.c.envelope_sha256)):
             rows = self._c.execute(
                 select(column, func.max(_r.c.received_us)).join(_r, _r.c.id == ref.c.read_pk)
-                .where(_r.c.received_us >= to_us(start), _read_is_kept()).group_by(column))
+                .where(_r.c.received_us >= to_us(start), deletes.read_is_kept()).group_by(column))
             for sha, received in rows:
                 found[sha] = max(found.get(sha, 0), int(received))
         # Appeal attachments are kept while their case is: they move off day keys too.
