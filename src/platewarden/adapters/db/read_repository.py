@@ -1,11 +1,11 @@
-"""SQL implementation of the read repository (SQLAlchemy Core): storing, deduplicating,
-evaluating and searching plate reads."""
+"""SQL implementation of the read repository (SQLAlchemy Core): storing, deduplicating and
+evaluating plate reads, nonces and uploaded blobs. Finding reads (searches, the reads of a
+plate for the rules, their images) is ``read_search``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -21,18 +21,13 @@ from sqlalchemy import (
     update,
 )
 
+from platewarden.adapters.db import read_search
 from platewarden.adapters.db import tables as t
 from platewarden.adapters.db.bulk import copy_rows
-from platewarden.adapters.db.mapping import (
-    image_rows,
-    read_from,
-    read_row,
-)
-from platewarden.adapters.db.scopes import cameras_in
-from platewarden.domain.clock import DAY_US, to_us
-from platewarden.domain.plates import canonical_key
+from platewarden.adapters.db.mapping import image_rows, read_from, read_row
+from platewarden.domain.clock import to_us
 from platewarden.domain.reads import ImageRef, PlateRead
-from platewarden.domain.search import PlateQuery, QueryKind
+from platewarden.domain.search import PlateQuery
 from platewarden.services.unit_of_work import StoredRead
 
 # Statements are built once: building and hashing SQLAlchemy constructs per call cost more
@@ -70,56 +65,22 @@ _READ_DIGESTS = select(_r.c.id, _r.c.payload_sha256).where(
     _r.c.id.in_(bindparam("pks", expanding=True)))
 _NONCES = select(t.nonces.c.camera_id, t.nonces.c.nonce, t.nonces.c.envelope_sha256).where(
     tuple_(t.nonces.c.camera_id, t.nonces.c.nonce).in_(bindparam("keys", expanding=True)))
-# The reads' capture times let PostgreSQL visit only their days' image partitions (plan-time
-# pruning) instead of probing every day's index for every read.
-_IMAGES = select(_img).where(_img.c.read_pk.in_(bindparam("pks", expanding=True)),
-                             _img.c.captured_us.in_(bindparam("times", expanding=True)))
 _READ = select(_r).where(_r.c.id == bindparam("pk"))
 _READS = select(_r).where(_r.c.id.in_(bindparam("pks", expanding=True)))
 _MARK_EVALUATED = (update(_r).where(_r.c.id.in_(bindparam("pks", expanding=True)))
                    .values(evaluated=True))
-_FOR_PLATE = select(_r).where(
-    _r.c.plate_key == bindparam("key"), _r.c.camera_id.in_(bindparam("cams", expanding=True)),
-    _r.c.captured_us.between(bindparam("low"), bindparam("high")), _r.c.duplicate_of.is_(None))
-_SEARCHABLE = (select(_r).where(_r.c.captured_us.between(bindparam("low"), bindparam("high")),
-                                _r.c.duplicate_of.is_(None))
-               .order_by(_r.c.captured_us.desc(), _r.c.id).limit(bindparam("limit")))
-# Exact searches also match the (indexed) canonical key, so they never scan the table.
-_SEARCH: dict[QueryKind, Any] = {
-    QueryKind.EXACT: _SEARCHABLE.where(_r.c.plate_key == bindparam("key"),
-                                       _r.c.plate == bindparam("value")),
-    QueryKind.CONFUSABLE: _SEARCHABLE.where(_r.c.plate_key == bindparam("value")),
-    QueryKind.WILDCARD: _SEARCHABLE.where(_r.c.plate.like(bindparam("value"), escape="\\")),
-}
-# A wildcard with a literal prefix also bounds the plate, so the plate index is range-scanned.
-_SEARCH_PREFIXED = _SEARCH[QueryKind.WILDCARD].where(_r.c.plate >= bindparam("prefix_low"),
-                                                     _r.c.plate < bindparam("prefix_high"))
 _IMG_READS = select(_img.c.read_pk).where(_img.c.sha256 == bindparam("sha"))
 _EVIDENCE_CAMERAS = select(_r.c.camera_id).distinct().where(
     _r.c.id.in_(_IMG_READS),
     or_(_r.c.id.in_(select(t.alerts.c.read_pk)),
         _r.c.id.in_(select(t.violation_reads.c.read_pk))))
-
-
-def _newest_first(low: int, high: int) -> list[tuple[int, int]]:
-    """``[low, high]`` as disjoint windows, newest first, of 1, 2, 4, ... days.
-
-    A wildcard that matches many plates (``*123*``) finds its newest results in the newest
-    day or two and stops there instead of sorting weeks of matches; a rare one costs a few
-    more, smaller queries.
-    """
-    windows, span = [], DAY_US
-    while high >= low:
-        windows.append((max(low, high - span + 1), high))
-        high, span = high - span, span * 2
-    return windows
 _NONCE = select(t.nonces.c.envelope_sha256).where(t.nonces.c.camera_id == bindparam("cam"),
                                                   t.nonces.c.nonce == bindparam("nonce"))
 _INSERT_NONCE = insert(t.nonces)
 
 
 class SqlReads:
-    """Reads, images, nonces and uploaded blobs in SQL."""
+    """Reads, images, nonces and uploaded blobs in SQL (finding reads: ``read_search``)."""
 
     def __init__(self, conn: Connection) -> None:
         self._c = conn
@@ -192,24 +153,11 @@ class SqlReads:
     def mark_duplicate(self, read_pk: str, *, duplicate_of: str) -> None:
         self._c.execute(_MARK_DUPLICATE, {"pk": read_pk, "original": duplicate_of})
 
-    def _images(self, reads: Sequence[Any]) -> dict[str, tuple[ImageRef, ...]]:
-        """The image references of ``reads`` (rows of ``reads``), by read id."""
-        found: dict[str, list[ImageRef]] = {}
-        if not reads:
-            return {}
-        rows = self._c.execute(_IMAGES, {"pks": sorted({r.id for r in reads}),
-                                         "times": sorted({r.captured_us for r in reads})})
-        for row in rows:
-            found.setdefault(row.read_pk, []).append(ImageRef(
-                role=row.role, sha256=row.sha256, content_type=row.content_type,
-                size_bytes=row.size_bytes))
-        return {k: tuple(sorted(v, key=lambda i: (i.role, i.sha256))) for k, v in found.items()}
-
     def get(self, read_pk: str) -> StoredRead | None:
         row = self._c.execute(_READ, {"pk": read_pk}).first()
         if row is None:
             return None
-        images = self._images([row]).get(read_pk, ())
+        images = read_search.images_of(self._c, [row]).get(read_pk, ())
         return StoredRead(read=read_from(row, images), payload_sha256=row.payload_sha256,
                           duplicate_of=row.duplicate_of, evaluated=bool(row.evaluated))
 
@@ -218,7 +166,7 @@ class SqlReads:
         if not read_pks:
             return []
         rows = list(self._c.execute(_READS, {"pks": list(dict.fromkeys(read_pks))}))
-        images = self._images(rows)
+        images = read_search.images_of(self._c, rows)
         return [StoredRead(read=read_from(row, images.get(row.id, ())),
                            payload_sha256=row.payload_sha256, duplicate_of=row.duplicate_of,
                            evaluated=bool(row.evaluated)) for row in rows]
@@ -235,41 +183,14 @@ class SqlReads:
 
     def for_plate(self, *, plate_key: str, camera_ids: Iterable[str], start: datetime,
                   end: datetime) -> list[PlateRead]:
-        rows = list(self._c.execute(_FOR_PLATE, {
-            "key": plate_key, "cams": list(camera_ids), "low": to_us(start),
-            "high": to_us(end)}))
-        images = self._images(rows)
-        return [read_from(row, images.get(row.id, ())) for row in rows]
+        return read_search.for_plate(self._c, plate_key=plate_key, camera_ids=camera_ids,
+                                     start=start, end=end)
 
     def search(self, query: PlateQuery, *, start: datetime, end: datetime, limit: int,
                camera_regions: frozenset[str] | None = None) -> list[PlateRead]:
         """Reads (not repeats) matching ``query`` captured in the window, newest first."""
-        value = query.like_pattern() if query.kind is QueryKind.WILDCARD else query.value
-        params = {"value": value, "key": canonical_key(query.value), "low": to_us(start),
-                  "high": to_us(end), "limit": limit}
-        statement = _SEARCH[query.kind]
-        prefix = query.literal_prefix() if query.kind is QueryKind.WILDCARD else ""
-        if prefix:
-            statement = _SEARCH_PREFIXED
-            params |= {"prefix_low": prefix, "prefix_high": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
-        if camera_regions is not None:
-            statement = statement.where(_r.c.camera_id.in_(cameras_in(camera_regions)))
-        if query.kind is QueryKind.WILDCARD and self._c.dialect.name == "postgresql":
-            # A wildcard's cost depends on its pattern: a plan cached for one (psycopg
-            # prepares repeated statements) range-scanned 2 M plates for a one-letter prefix
-            # where the trigram index finds 7 reads (4.8 s against 30 ms). Plan each one.
-            self._c.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-        rows: list[Any] = []
-        low, high = to_us(start), to_us(end)
-        windows = (_newest_first(low, high) if query.kind is QueryKind.WILDCARD
-                   else [(low, high)])
-        for low, high in windows:
-            rows += self._c.execute(statement, params | {"low": low, "high": high,
-                                                         "limit": limit - len(rows)})
-            if len(rows) >= limit:
-                break
-        images = self._images(rows)
-        return [read_from(row, images.get(row.id, ())) for row in rows]
+        return read_search.search(self._c, query, start=start, end=end, limit=limit,
+                                  camera_regions=camera_regions)
 
     def nonce_digest(self, camera_id: str, nonce: str) -> str | None:
         return self._c.execute(_NONCE, {"cam": camera_id, "nonce": nonce}).scalar()
