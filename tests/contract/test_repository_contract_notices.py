@@ -263,6 +263,46 @@ def test_appeals_of_one_notice(factory: NoticeUnitOfWorkFactory) -> None:
         assert uow.notices.appeals(status=None, number="PW-2026-0000000037") == []
 
 
+def test_appeals_are_filtered_by_the_region_of_their_notice(
+        factory: NoticeUnitOfWorkFactory) -> None:
+    with factory() as uow:
+        uow.cameras.add(make_camera(id="cam-1", region_code="01"), created_at=T0)
+        uow.cameras.add(make_camera(id="cam-2", region_code="30"), created_at=T0)
+        numbers = []
+        for n, camera in enumerate(("cam-1", "cam-2", "cam-1")):
+            read = add_read(uow, read_id=f"r{n}", camera_id=camera,
+                            captured_at=T0 + timedelta(seconds=n))
+            violation = make_violation(read.id, camera_id=camera)
+            uow.violations.add_if_absent(violation, created_at=T0)
+            numbers.append(f"PW-2026-00000000{n}{n}")
+            uow.notices.add_if_absent(a_notice(numbers[-1], violation_id=violation.id,
+                                               code=f"CODE-{n}", reference=f"10000000000000{n}"))
+        # Filed newest notice first, so filing order is not the notices' order.
+        for n, number in enumerate(reversed(numbers)):
+            uow.notices.add_appeal(Appeal(id=f"a{n}", number=number, text="not me",
+                                          filed_at=T0 + timedelta(hours=n)))
+        uow.notices.add_appeal(Appeal(id="gone", number="PW-2026-0000000099", text="not me",
+                                      filed_at=T0))  # its notice is gone: in no region
+        uow.notices.decide_appeal(Appeal(
+            id="a0", number=numbers[2], text="not me", filed_at=T0, status=AppealStatus.UPHELD,
+            decided_by="rev", decided_at=T0 + timedelta(1), reason="liable"))
+        uow.commit()
+    with factory(read_only=True) as uow:
+        def found(regions: frozenset[str] | None, status: AppealStatus | None = None,
+                  **query: Any) -> list[str]:
+            return [a.id for a in uow.notices.appeals(status=status, camera_regions=regions,
+                                                      **query)]
+
+        assert found(None) == ["a0", "gone", "a1", "a2"]
+        assert found(frozenset({"01"})) == ["a0", "a2"]
+        assert found(frozenset({"01"}), AppealStatus.OPEN) == ["a2"]
+        assert found(frozenset({"30"})) == ["a1"]
+        assert found(frozenset({"01", "30"}), AppealStatus.OPEN) == ["a1", "a2"]
+        assert found(frozenset({"30"}), number=numbers[0]) == []
+        assert found(frozenset({"01"}), number=numbers[0]) == ["a2"]
+        assert found(frozenset()) == []
+
+
 def test_appeal_attachments_come_back_in_order_per_appeal(
         factory: NoticeUnitOfWorkFactory) -> None:
     def attachment(id_: str, appeal_id: str, position: int) -> AppealAttachment:

@@ -41,12 +41,16 @@ class AppealQueue:
         self._queries = queries
 
     def open_cases(self, *, scope: RegionScope) -> list[AppealCase]:
-        """Open appeals whose violation lies in ``scope``, oldest first."""
+        """Open appeals whose violation lies in ``scope``, oldest first.
+
+        The region filter is the query's: only appeals in ``scope`` are read and made into
+        cases, however many other regions' appeals are open.
+        """
         found = []
-        for appeal in self._cases.appeals(status=AppealStatus.OPEN):
+        for appeal in self._cases.appeals(status=AppealStatus.OPEN, scope=scope):
             try:
-                found.append(self.case(appeal.id, scope=scope))
-            except NotFound:
+                found.append(self._case_of(appeal, scope=scope))
+            except NotFound:  # its notice or violation is gone (a nationwide scope keeps it)
                 continue
         return found
 
@@ -58,11 +62,15 @@ class AppealQueue:
             NotFound: No such appeal, or not in ``scope``.
         """
         try:
-            appeal = self._cases.appeal(appeal_id)
-            notice = self._cases.notice(appeal.number)
-            view = self._queries.violation(notice.violation_id, scope=scope, viewer=viewer)
+            return self._case_of(self._cases.appeal(appeal_id), scope=scope, viewer=viewer)
         except NotFound as exc:
             raise NotFound(NO_SUCH_APPEAL) from exc
+
+    def _case_of(self, appeal: Appeal, *, scope: RegionScope,
+                 viewer: str | None = None) -> AppealCase:
+        """The case of ``appeal``; :class:`NotFound` without its notice or outside ``scope``."""
+        notice = self._cases.notice(appeal.number)
+        view = self._queries.violation(notice.violation_id, scope=scope, viewer=viewer)
         return AppealCase(appeal=appeal, notice=notice, violation=view,
                           attachments=tuple(self._attachments.of_appeal(appeal.id)))
 

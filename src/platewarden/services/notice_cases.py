@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from platewarden.domain.access import EVERYWHERE, RegionScope
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.fines import amount_due
 from platewarden.domain.notices import (
@@ -190,10 +191,17 @@ class NoticeCases:
             uow.commit()
         return appeal
 
-    def appeals(self, *, status: AppealStatus | None = AppealStatus.OPEN) -> list[Appeal]:
-        """Appeals, the open ones by default (the reviewers' queue)."""
+    def appeals(self, *, status: AppealStatus | None = AppealStatus.OPEN,
+                scope: RegionScope = EVERYWHERE) -> list[Appeal]:
+        """Appeals, oldest first: the open ones by default (the reviewers' queue).
+
+        Args:
+            status: Only appeals with this decision; ``None`` for all.
+            scope: Only appeals against notices of violations at cameras in these regions
+                (filtered by the query, so appeals outside it are never read).
+        """
         with self._uow_factory(read_only=True) as uow:
-            return uow.notices.appeals(status=status)
+            return uow.notices.appeals(status=status, camera_regions=scope.as_filter())
 
     def appeal(self, appeal_id: str) -> Appeal:
         """The appeal ``appeal_id``; :class:`NotFound` if there is none."""

@@ -160,13 +160,16 @@ class SqlNotices:
         row = self._c.execute(select(appeals).where(appeals.c.id == appeal_id)).first()
         return _appeal_from(row) if row is not None else None
 
-    def appeals(self, *, status: AppealStatus | None,
-                number: str | None = None) -> list[Appeal]:
+    def appeals(self, *, status: AppealStatus | None, number: str | None = None,
+                camera_regions: frozenset[str] | None = None) -> list[Appeal]:
         query = select(appeals).order_by(appeals.c.filed_us, appeals.c.id)
         if status is not None:
             query = query.where(appeals.c.status == status.value)
         if number is not None:
             query = query.where(appeals.c.number == number)
+        if camera_regions is not None:
+            query = query.where(appeals.c.number.in_(select(notices.c.number).where(
+                notices.c.violation_id.in_(_violations_in(camera_regions)))))
         return [_appeal_from(row) for row in self._c.execute(query)]
 
     def decide_appeal(self, appeal: Appeal) -> bool:

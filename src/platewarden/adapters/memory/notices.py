@@ -69,15 +69,9 @@ class MemoryNotices:
 
     def find(self, *, status: NoticeStatus | None, camera_regions: frozenset[str] | None,
              limit: int, offset: int) -> list[Notice]:
-        core = self._core.read()
-
-        def in_scope(notice: Notice) -> bool:
-            violation = core.violations.get(notice.violation_id)
-            return camera_regions is None or (violation is not None and in_regions(
-                core, violation.camera_id, camera_regions))
-
         found = sorted((n for n in self._s.notices.values()
-                        if (status is None or n.status is status) and in_scope(n)),
+                        if (status is None or n.status is status)
+                        and (camera_regions is None or self._in_regions(n, camera_regions))),
                        key=lambda n: n.number)
         found.sort(key=lambda n: n.issued_at, reverse=True)
         return found[offset:offset + limit]
@@ -131,15 +125,10 @@ class MemoryNotices:
 
     def payments(self, *, outcome: PaymentOutcome | None,
                  camera_regions: frozenset[str] | None = None) -> list[Payment]:
-        core = self._core.read()
-
         def in_scope(payment: Payment) -> bool:
             notice = self._s.notices.get(payment.notice_number or "")
-            if camera_regions is None or notice is None:
-                return True
-            violation = core.violations.get(notice.violation_id)
-            return violation is not None and in_regions(core, violation.camera_id,
-                                                        camera_regions)
+            return camera_regions is None or notice is None or self._in_regions(
+                notice, camera_regions)
 
         found = [p for p in self._s.payments.values()
                  if (outcome is None or p.outcome is outcome) and in_scope(p)]
@@ -166,12 +155,24 @@ class MemoryNotices:
     def appeal(self, appeal_id: str) -> Appeal | None:
         return self._s.appeals.get(appeal_id)
 
-    def appeals(self, *, status: AppealStatus | None,
-                number: str | None = None) -> list[Appeal]:
+    def appeals(self, *, status: AppealStatus | None, number: str | None = None,
+                camera_regions: frozenset[str] | None = None) -> list[Appeal]:
         found = [a for a in self._s.appeals.values()
                  if (status is None or a.status is status)
-                 and (number is None or a.number == number)]
+                 and (number is None or a.number == number)
+                 and (camera_regions is None or self._of_notice_in(a.number, camera_regions))]
         return sorted(found, key=lambda a: (a.filed_at, a.id))
+
+    def _of_notice_in(self, number: str, camera_regions: frozenset[str]) -> bool:
+        """Whether the notice ``number`` is stored and in ``camera_regions`` (as in SQL)."""
+        notice = self._s.notices.get(number)
+        return notice is not None and self._in_regions(notice, camera_regions)
+
+    def _in_regions(self, notice: Notice, camera_regions: frozenset[str]) -> bool:
+        """Whether ``notice`` is of a violation at a camera in ``camera_regions``."""
+        core = self._core.read()
+        violation = core.violations.get(notice.violation_id)
+        return violation is not None and in_regions(core, violation.camera_id, camera_regions)
 
     def decide_appeal(self, appeal: Appeal) -> bool:
         current = self._s.appeals.get(appeal.id)
