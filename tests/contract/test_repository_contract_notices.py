@@ -68,8 +68,12 @@ def test_a_notice_round_trips_and_a_violation_has_at_most_one(
         assert uow.notices.add_if_absent(a_notice())
         assert not uow.notices.add_if_absent(a_notice("PW-2026-0000000029", code="X",
                                                       reference="2"))
+        # The refused insert leaves the transaction usable (PostgreSQL would abort it).
+        assert uow.notices.add_if_absent(a_notice("PW-2026-0000000037", violation_id="v2",
+                                                  code="Y", reference="3"))
         uow.commit()
     with factory(read_only=True) as uow:
+        assert uow.notices.get("PW-2026-0000000037") is not None
         stored = uow.notices.get("PW-2026-0000000011")
         assert stored == a_notice()
         assert uow.notices.for_violation("v1") == stored
@@ -329,13 +333,8 @@ def test_nothing_is_kept_without_commit(factory: NoticeUnitOfWorkFactory) -> Non
         assert uow.notices.get("PW-2026-0000000011") is None
 
 
-@pytest.mark.integration
-def test_concurrent_adds_for_one_violation_store_one_notice_in_sqlite(
-        migrated_template: Path, tmp_path: Path) -> None:
-    path = tmp_path / "platewarden.sqlite"
-    shutil.copyfile(migrated_template, path)
-    engine = make_engine(f"sqlite:///{path}")
-    factory = SqlNoticeUnitOfWorkFactory(engine)
+def test_concurrent_adds_for_one_violation_store_one_notice(
+        factory: NoticeUnitOfWorkFactory) -> None:
     added: list[bool] = []
     barrier = threading.Barrier(6)
 
@@ -346,15 +345,14 @@ def test_concurrent_adds_for_one_violation_store_one_notice_in_sqlite(
                 f"PW-2026-00000000{n}0", code=f"C{n}", reference=f"R{n}")))
             uow.commit()
 
-    try:
-        threads = [threading.Thread(target=add, args=(n,)) for n in range(6)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert sorted(added) == [False] * 5 + [True]
-    finally:
-        engine.dispose()
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(added) == [False] * 5 + [True]
+    with factory(read_only=True) as uow:
+        assert uow.notices.for_violation("v1") is not None
 
 
 @pytest.mark.parametrize("kind", ["memory", pytest.param("sql", marks=pytest.mark.integration)])

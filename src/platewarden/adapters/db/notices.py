@@ -50,8 +50,8 @@ class SqlNotices:
         return True
 
     def add_if_absent(self, notice: Notice) -> bool:
-        if self.for_violation(notice.violation_id) is not None:
-            return False
+        # No look first: the issuer has just looked for the violation's notice in this
+        # transaction, so a second one is a race, which the unique violation_id decides.
         return self._insert_if_absent(insert(notices).values(**_notice_row(notice)))
 
     def get(self, number: str) -> Notice | None:
@@ -121,6 +121,9 @@ class SqlNotices:
         return list(self._c.execute(query).scalars())
 
     def add_payment_if_absent(self, payment: Payment) -> bool:
+        # Looked up first on purpose: a file imported again or a retried webhook makes
+        # duplicates ordinary, and one SELECT is cheaper than a savepoint, a failed insert and
+        # its rollback (an error in PostgreSQL's log each). The key still decides races.
         key = (payments.c.provider == payment.provider,
                payments.c.transaction_id == payment.transaction_id)
         if self._c.execute(select(payments.c.provider).where(*key)).first() is not None:
