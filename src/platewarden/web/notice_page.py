@@ -2,9 +2,9 @@
 
 A plain form over the same service and the same limits as ``/api/v1/public/notices``; any
 mismatch is the same message, and a look-up answers only the holder of number and plate.
+Its words are the console's catalogues' ``notice_page.*`` messages, in the language of
+``?lang=`` or else the browser's (never a cookie).
 """
-
-# ruff: noqa: RUF001 - Uzbek letters with U+02BB and Cyrillic words, not look-alikes
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from platewarden.api.routes.citizen import throttle, throttle_client, throttle_n
 from platewarden.domain.notices import NoticeStatus
 from platewarden.services.citizen import CitizenView
 from platewarden.services.errors import ServiceError
-from platewarden.web.i18n import LANGUAGES, pick_language
+from platewarden.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, pick_language
 from platewarden.web.render import PAGE_CSP
 
 router = APIRouter(tags=["citizen"])
@@ -31,95 +31,26 @@ _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "public"),
                    autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True)
 Text64 = Annotated[str, Form(min_length=1, max_length=64)]
 APPEALABLE = (NoticeStatus.ISSUED, NoticeStatus.DELIVERED, NoticeStatus.OVERDUE)
-WORDS: dict[str, dict[str, str]] = {
-    "en": {"title": "Check a notice", "number": "Notice number", "plate": "Plate",
-           "look_up": "Look up", "status": "Status", "offence": "Offence", "when": "Time",
-           "where": "Place", "measured": "Measured / limit", "law": "Legal basis",
-           "amount": "Fine (som)", "until": "until", "due": "Due by",
-           "reference": "Payment reference", "appeal": "Appeal",
-           "appeal_text": "Why the notice is wrong",
-           "no_match": "No notice matches this number and plate.",
-           "appealed": "Your appeal has been filed.",
-           "rate_limited": "Too many look-ups; wait a while and try again.",
-           "code_valid": "This verification code belongs to a notice issued by this system.",
-           "code_invalid": "This verification code does not belong to any notice.",
-           "code": "Verification code",
-           "attachments": "Documents or photos (PDF, JPEG, PNG; up to {count}, {mb} MB each)",
-           "too_many_attachments": "Too many files: attach at most {count}.",
-           "attachment_empty": "One of the files is empty.",
-           "attachment_too_large": "One of the files is larger than {mb} MB.",
-           "attachment_type_unsupported": "Only PDF, JPEG and PNG files can be attached.",
-           "attachment_unreadable": "One of the files is damaged or incomplete.",
-           "body_too_large": "The files together are too large.",
-           "invalid_field": "Fill in every field (the text at most 5000 characters).",
-           "conflict": "This notice cannot be appealed now.",
-           "check": "Check the code"},
-    "ru": {"title": "Проверка постановления", "number": "Номер постановления",
-           "plate": "Госномер", "look_up": "Найти", "status": "Статус",
-           "offence": "Правонарушение", "when": "Время", "where": "Место",
-           "measured": "Измерено / ограничение", "law": "Правовое основание",
-           "amount": "Штраф (сум)", "until": "до", "due": "Оплатить до",
-           "reference": "Номер платежа", "appeal": "Обжаловать",
-           "appeal_text": "Почему постановление неверно",
-           "no_match": "Постановление с таким номером и госномером не найдено.",
-           "appealed": "Жалоба подана.",
-           "rate_limited": "Слишком много запросов; попробуйте позже.",
-           "code_valid": "Этот код проверки принадлежит постановлению этой системы.",
-           "code_invalid": "Этот код проверки не принадлежит ни одному постановлению.",
-           "code": "Код проверки",
-           "attachments": "Документы или фото (PDF, JPEG, PNG; до {count}, до {mb} МБ каждый)",
-           "too_many_attachments": "Слишком много файлов: не более {count}.",
-           "attachment_empty": "Один из файлов пуст.",
-           "attachment_too_large": "Один из файлов больше {mb} МБ.",
-           "attachment_type_unsupported": "Можно прикрепить только файлы PDF, JPEG и PNG.",
-           "attachment_unreadable": "Один из файлов повреждён или загружен не полностью.",
-           "body_too_large": "Файлы вместе слишком велики.",
-           "invalid_field": "Заполните все поля (текст не длиннее 5000 символов).",
-           "conflict": "Это постановление сейчас нельзя обжаловать.",
-           "check": "Проверить код"},
-    "uz": {"title": "Bildirishnomani tekshirish", "number": "Bildirishnoma raqami",
-           "plate": "Davlat raqami", "look_up": "Qidirish", "status": "Holati",
-           "offence": "Huquqbuzarlik", "when": "Vaqti", "where": "Joyi",
-           "measured": "Oʻlchangan / cheklov", "law": "Huquqiy asos",
-           "amount": "Jarima (soʻm)", "until": "gacha", "due": "Toʻlash muddati",
-           "reference": "Toʻlov raqami", "appeal": "Shikoyat qilish",
-           "appeal_text": "Bildirishnoma nima uchun notoʻgʻri",
-           "no_match": "Bu raqam va davlat raqami boʻyicha bildirishnoma topilmadi.",
-           "appealed": "Shikoyatingiz qabul qilindi.",
-           "rate_limited": "Soʻrovlar juda koʻp; keyinroq urinib koʻring.",
-           "code_valid": "Bu tekshirish kodi ushbu tizim bergan bildirishnomaga tegishli.",
-           "code_invalid": "Bu tekshirish kodi hech qaysi bildirishnomaga tegishli emas.",
-           "code": "Tekshirish kodi",
-           "attachments": "Hujjatlar yoki suratlar (PDF, JPEG, PNG; {count} tagacha, "
-                          "har biri {mb} MB gacha)",
-           "too_many_attachments": "Fayllar juda koʻp: koʻpi bilan {count} ta.",
-           "attachment_empty": "Fayllardan biri boʻsh.",
-           "attachment_too_large": "Fayllardan biri {mb} MB dan katta.",
-           "attachment_type_unsupported": "Faqat PDF, JPEG va PNG fayllarni biriktirish mumkin.",
-           "attachment_unreadable": "Fayllardan biri buzilgan yoki toʻliq yuklanmagan.",
-           "body_too_large": "Fayllar birgalikda juda katta.",
-           "invalid_field": "Barcha maydonlarni toʻldiring (matn 5000 belgigacha).",
-           "conflict": "Bu bildirishnomani hozir shikoyat qilib boʻlmaydi.",
-           "check": "Kodni tekshirish"},
-}
+MESSAGES = "notice_page."  # the page's keys in locales/<code>.json
 
 
 def _page(request: Request, *, status_code: int = 200, **context: Any) -> HTMLResponse:
     lang = request.query_params.get("lang") or pick_language(
         None, request.headers.get("accept-language"))
-    lang = lang if lang in WORDS else "uz"
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    settings = container_of(request).settings
+    t = Translator(language=lang, utc_offset_hours=settings.misuse_utc_offset_hours)
     view: CitizenView | None = context.get("view")
     images = [{"role": i.role, "content_type": i.content_type,
                "data": base64.b64encode(i.data).decode()} for i in (view.images if view else ())]
-    notices = container_of(request).settings.notices
-    limits = {"count": notices.appeal_attachments_max,
-              "mb": round(notices.appeal_attachment_max_bytes / 1_000_000, 1)}
-    words = {key: text.format(**limits) if "{" in text else text
-             for key, text in WORDS[lang].items()}
-    message = words.get(context.pop("message_key", ""), "")
+    limits = {"count": settings.notices.appeal_attachments_max,
+              "mb": round(settings.notices.appeal_attachment_max_bytes / 1_000_000, 1)}
+    # A service error's code names its message; a code without one shows nothing.
+    key = MESSAGES + context.pop("message_key", "")
+    message = t(key, **limits) if key in t.keys else ""
     html = _env.get_template("notice.html").render(
-        t=words, lang=lang, languages=LANGUAGES, images=images, message=message,
-        max_attachments=notices.appeal_attachments_max,
+        t=t, limits=limits, lang=lang, languages=LANGUAGES, images=images, message=message,
+        max_attachments=settings.notices.appeal_attachments_max,
         can_appeal=view is not None and view.status in APPEALABLE, **context)
     response = HTMLResponse(html, status_code=status_code)
     response.headers["content-security-policy"] = PAGE_CSP

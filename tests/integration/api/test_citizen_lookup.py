@@ -99,6 +99,9 @@ def test_an_enumeration_attempt_gets_nothing_and_is_throttled(
     # Throttled means throttled: even the right answer waits.
     assert look_up(url, notice.number, PLATE).status_code == 429
     assert tries[-1].json()["error"]["code"] == "rate_limited"
+    page = httpx.post(f"{url}/notice?lang=en", data={"number": notice.number, "plate": PLATE})
+    assert page.status_code == 429  # the page counts against the same window
+    assert "Too many look-ups; wait a while and try again." in page.text
 
 
 def test_every_server_process_counts_against_one_allowance(tmp_path: Path) -> None:
@@ -169,6 +172,11 @@ def test_the_page_printed_on_notices_looks_up_and_appeals_without_cookies(
     assert page.status_code == 200
     assert "Номер постановления" in page.text
     assert "set-cookie" not in page.headers
+    assert "<script" not in page.text
+    default = httpx.get(f"{url}/notice")
+    assert "Bildirishnomani tekshirish" in default.text  # Uzbek unless asked otherwise
+    english = httpx.get(f"{url}/notice", headers={"accept-language": "en-GB,en;q=0.9"})
+    assert "Check a notice" in english.text
     wrong = [httpx.post(f"{url}/notice?lang=en", data={"number": n, "plate": p})
              for n, p in ((notice.number, "01A999ZZ"), ("PW-2026-1", PLATE))]
     assert {w.status_code for w in wrong} == {404}

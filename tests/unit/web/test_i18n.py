@@ -23,7 +23,7 @@ def test_every_language_has_every_message() -> None:
 
 def test_every_message_a_template_names_exists() -> None:
     named = set()
-    for path in [*WEB.glob("templates/*.html"), *WEB.glob("*.py")]:
+    for path in [*WEB.glob("templates/*.html"), *WEB.glob("public/*.html"), *WEB.glob("*.py")]:
         named |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
     named |= set(re.findall(r'label="(nav\.[a-z]+)"', (WEB / "render.py").read_text()))
     assert len(named) > 50
