@@ -34,7 +34,11 @@ _CACHED_REDACTIONS = 256  # redacting runs the detector: each image once, not on
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CitizenView:
-    """What the holder of a notice sees: the case, never the keeper's personal data."""
+    """What the holder of a notice sees: the case, never the keeper's personal data.
+
+    The public API's answer (``NoticeOut``) is built from these fields: one added here is
+    published to whoever holds a notice's number and plate.
+    """
 
     number: str
     status: NoticeStatus

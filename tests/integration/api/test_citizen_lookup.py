@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from platewarden.bootstrap import Container
 from platewarden.config_notices import NoticeSettings
 from platewarden.domain.access import Role
 from platewarden.domain.notices import Notice, notice_number
+from platewarden.services.citizen import CitizenView
 from support.factories import PASSWORD, jpeg_bytes, make_container, make_user
 from support.mfa import api_login
 from support.notices import add_confirmed_violation
@@ -49,6 +51,7 @@ def test_the_holder_of_number_and_plate_sees_the_notice_and_nothing_personal(
     response = look_up(url, notice.number.lower(), "01 a 123 bc")
     assert response.status_code == 200
     body = response.json()
+    assert list(body) == [f.name for f in dataclasses.fields(CitizenView)]  # all, and only
     assert (body["number"], body["status"]) == (notice.number, "issued")
     assert (body["amount_som"], body["payment_reference"]) == (
         notice.fine.amount_som, notice.payment_reference)

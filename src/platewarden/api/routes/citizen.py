@@ -11,10 +11,12 @@ plate). Bodies, not URLs, carry the number and plate: they stay out of access lo
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime
+import dataclasses
+from datetime import datetime
+from typing import Any, get_type_hints
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.appeal_form import Field64, read_appeal
@@ -61,25 +63,23 @@ class AppealOut(BaseModel):
     attachments: int = 0
 
 
-class NoticeOut(BaseModel):
-    """A notice as its holder sees it: the case, never the keeper's personal data."""
+def _notice_model() -> type[BaseModel]:
+    """``NoticeOut`` built from :class:`CitizenView`'s fields: the list lives there alone.
 
-    number: str
-    status: str
-    violation_type: str
-    occurred_local: datetime
-    place: str
-    measured: float
-    limit: float
-    tolerance: str
-    legal_basis: str
-    amount_som: int
-    discounted_som: int
-    discount_last_day: date
-    due_last_day: date
-    payment_reference: str
-    images: list[ImageOut]
-    appeals: list[AppealOut]
+    Three have a wire form of their own: the status's value, images inline (base64) and
+    appeals as the appellant sees them.
+    """
+    hints = get_type_hints(CitizenView)
+    wire: dict[str, Any] = {"status": str, "images": list[ImageOut],
+                            "appeals": list[AppealOut]}
+    fields: dict[str, Any] = {f.name: (wire.get(f.name, hints[f.name]), ...)
+                              for f in dataclasses.fields(CitizenView)}
+    return create_model("NoticeOut", __module__=__name__, __doc__=(
+        "A notice as its holder sees it: the case, never the keeper's personal data."),
+        **fields)
+
+
+NoticeOut = _notice_model()
 
 
 def _refused() -> ServiceError:
@@ -108,22 +108,19 @@ def throttle(request: Request, number: str) -> None:
     throttle_number(request, number)
 
 
-def _out(view: CitizenView) -> NoticeOut:
-    return NoticeOut(
-        number=view.number, status=view.status.value, violation_type=view.violation_type,
-        occurred_local=view.occurred_local, place=view.place, measured=view.measured,
-        limit=view.limit, tolerance=view.tolerance, legal_basis=view.legal_basis,
-        amount_som=view.amount_som, discounted_som=view.discounted_som,
-        discount_last_day=view.discount_last_day, due_last_day=view.due_last_day,
-        payment_reference=view.payment_reference,
-        images=[ImageOut(role=i.role, content_type=i.content_type,
-                         data_base64=base64.b64encode(i.data).decode()) for i in view.images],
-        appeals=[AppealOut(id=a.id, filed_at=a.filed_at, status=a.status.value,
-                           reason=a.reason) for a in view.appeals])
+def _out(view: CitizenView) -> BaseModel:
+    shared = {f.name: getattr(view, f.name) for f in dataclasses.fields(CitizenView)}
+    return NoticeOut(**shared | {
+        "status": view.status.value,
+        "images": [ImageOut(role=i.role, content_type=i.content_type,
+                            data_base64=base64.b64encode(i.data).decode())
+                   for i in view.images],
+        "appeals": [AppealOut(id=a.id, filed_at=a.filed_at, status=a.status.value,
+                              reason=a.reason) for a in view.appeals]})
 
 
 @router.post("/lookup", response_model=NoticeOut, dependencies=[Depends(public)])
-async def look_up(body: LookupIn, request: Request) -> NoticeOut:
+async def look_up(body: LookupIn, request: Request) -> BaseModel:
     """The notice, its status and its evidence, for the holder of its number and plate."""
     throttle(request, body.number)
     view = await run_in_threadpool(container_of(request).notices.citizen.look_up,
