@@ -25,6 +25,7 @@ from platewarden.services.notice_ports import (
     AppealAttachment,
     AppealStatus,
     KeeperRecord,
+    NoticeUnitOfWork,
     NoticeUnitOfWorkFactory,
     Payment,
     PaymentOutcome,
@@ -60,6 +61,23 @@ def a_notice(number: str = "PW-2026-0000000011", *, violation_id: str = "v1",
     return Notice(number=number, violation_id=violation_id, plate_key="01A123BC",
                   verification_code=code, payment_reference=reference, language="ru",
                   issued_at=T0, fine=a_fine(), addressee=keeper)
+
+
+def notices_in_two_regions(uow: NoticeUnitOfWork) -> list[str]:
+    """Three notices, of violations at cameras in regions 01, 30 and 01, issued an hour apart."""
+    uow.cameras.add(make_camera(id="cam-1", region_code="01"), created_at=T0)
+    uow.cameras.add(make_camera(id="cam-2", region_code="30"), created_at=T0)
+    numbers = []
+    for n, camera in enumerate(("cam-1", "cam-2", "cam-1")):
+        read = add_read(uow, read_id=f"r{n}", camera_id=camera,
+                        captured_at=T0 + timedelta(seconds=n))
+        violation = make_violation(read.id, camera_id=camera)
+        uow.violations.add_if_absent(violation, created_at=T0)
+        numbers.append(f"PW-2026-00000000{n}{n}")
+        uow.notices.add_if_absent(dataclasses.replace(
+            a_notice(numbers[-1], violation_id=violation.id, code=f"CODE-{n}",
+                     reference=f"10000000000000{n}"), issued_at=T0 + timedelta(hours=n)))
+    return numbers
 
 
 def test_a_notice_round_trips_and_a_violation_has_at_most_one(
@@ -150,19 +168,7 @@ def test_confirmed_violations_without_a_notice(factory: NoticeUnitOfWorkFactory)
 def test_notices_are_found_newest_first_by_status_and_region(
         factory: NoticeUnitOfWorkFactory) -> None:
     with factory() as uow:
-        uow.cameras.add(make_camera(id="cam-1", region_code="01"), created_at=T0)
-        uow.cameras.add(make_camera(id="cam-2", region_code="30"), created_at=T0)
-        numbers = []
-        for n, camera in enumerate(("cam-1", "cam-2", "cam-1")):
-            read = add_read(uow, read_id=f"r{n}", camera_id=camera,
-                            captured_at=T0 + timedelta(seconds=n))
-            violation = make_violation(read.id, camera_id=camera)
-            uow.violations.add_if_absent(violation, created_at=T0)
-            number = f"PW-2026-00000000{n}{n}"
-            uow.notices.add_if_absent(dataclasses.replace(
-                a_notice(number, violation_id=violation.id, code=f"CODE-{n}",
-                         reference=f"10000000000000{n}"), issued_at=T0 + timedelta(hours=n)))
-            numbers.append(number)
+        numbers = notices_in_two_regions(uow)
         uow.notices.change_status(StatusChange(
             number=numbers[0], old=NoticeStatus.ISSUED, new=NoticeStatus.DELIVERED,
             actor="p", at=T0, reason="post"), paid_som=None)
@@ -270,17 +276,7 @@ def test_appeals_of_one_notice(factory: NoticeUnitOfWorkFactory) -> None:
 def test_appeals_are_filtered_by_the_region_of_their_notice(
         factory: NoticeUnitOfWorkFactory) -> None:
     with factory() as uow:
-        uow.cameras.add(make_camera(id="cam-1", region_code="01"), created_at=T0)
-        uow.cameras.add(make_camera(id="cam-2", region_code="30"), created_at=T0)
-        numbers = []
-        for n, camera in enumerate(("cam-1", "cam-2", "cam-1")):
-            read = add_read(uow, read_id=f"r{n}", camera_id=camera,
-                            captured_at=T0 + timedelta(seconds=n))
-            violation = make_violation(read.id, camera_id=camera)
-            uow.violations.add_if_absent(violation, created_at=T0)
-            numbers.append(f"PW-2026-00000000{n}{n}")
-            uow.notices.add_if_absent(a_notice(numbers[-1], violation_id=violation.id,
-                                               code=f"CODE-{n}", reference=f"10000000000000{n}"))
+        numbers = notices_in_two_regions(uow)
         # Filed newest notice first, so filing order is not the notices' order.
         for n, number in enumerate(reversed(numbers)):
             uow.notices.add_appeal(Appeal(id=f"a{n}", number=number, text="not me",
