@@ -72,3 +72,12 @@ def test_exposure_risks_are_each_named(data: Path) -> None:
     assert found["initial admin"]["status"] == "fail"
     assert found["retention policy"]["status"] == "warn"
     assert "run_interval_s = 0" in found["retention policy"]["detail"]
+
+
+def test_the_disk_probe_times_the_evidence_volume_and_cleans_up(data: Path) -> None:
+    result = platewarden(data, "doctor", "--format", "json", "--probe-disk", check=False)
+    found = {f["check"]: f for f in map(json.loads, result.stdout.splitlines())}
+    assert found["evidence disk"]["status"] in {"ok", "warn"}
+    assert "µs" in found["evidence disk"]["detail"]
+    assert list((data / "evidence" / "tmp").iterdir()) == []
+    assert "evidence disk" not in doctor(data)[1]  # opt-in: the plain doctor writes nothing

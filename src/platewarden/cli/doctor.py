@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from platewarden.cli.common import DEFAULT_DATA_DIR, DataDir, console
-from platewarden.ops.doctor import Status, diagnose
+from platewarden.ops.doctor import diagnose
+from platewarden.ops.findings import Status
 
 _STYLE = {Status.OK: "green", Status.WARN: "yellow", Status.FAIL: "red"}
 
@@ -19,14 +20,18 @@ def doctor(
         "--format", help="text (a table) or json (one object per check).")] = "text",
     skip_audit: Annotated[bool, typer.Option(
         "--skip-audit-verify", help="Do not verify the whole audit log (large logs).")] = False,
+    probe_disk: Annotated[bool, typer.Option(
+        "--probe-disk", help="Also time writing 200 small files as the evidence store does "
+        "(in its tmp directory; removed again): warns on a slow volume.")] = False,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
     """Check that the installation is safe and healthy to run; changes nothing.
 
     Looks at the settings, the data dir and key permissions, the listen address, free disk,
-    the database schema, accounts, the audit log and retention. Exits 1 if any check fails.
+    the database schema, accounts, the audit log and retention, and with --probe-disk how
+    fast the evidence volume creates files. Exits 1 if any check fails.
     """
-    findings = diagnose(data_dir, verify_audit=not skip_audit)
+    findings = diagnose(data_dir, verify_audit=not skip_audit, probe_disk=probe_disk)
     if output == "json":
         for finding in findings:
             print(json.dumps({"check": finding.check, "status": finding.status.value,

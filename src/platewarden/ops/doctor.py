@@ -2,7 +2,8 @@
 
 Each check looks at one thing an engineer on call would look at first and says ``ok``,
 ``warn`` or ``fail`` with a reason a person understands. The checks read; they never migrate,
-create keys or write an audit entry, so running the doctor changes nothing.
+create keys or write an audit entry, so running the doctor changes nothing (the opt-in disk
+probe writes throw-away files in the evidence store's ``tmp`` and removes them).
 """
 
 from __future__ import annotations
@@ -11,9 +12,7 @@ import ipaddress
 import shutil
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +28,8 @@ from platewarden.bootstrap import SIGNING_KEY_FILE
 from platewarden.config import RetentionSettings, Settings, load_settings
 from platewarden.domain.access import INITIAL_ADMIN as ADMIN_USER
 from platewarden.domain.clock import from_us
+from platewarden.ops.disk_probe import probe_evidence_disk
+from platewarden.ops.findings import Finding, Status
 from platewarden.services.audit import AuditService
 
 MIN_FREE_BYTES, LOW_FREE_BYTES = 100 * 2**20, 2**30
@@ -36,30 +37,15 @@ UNCHECKPOINTED_ENTRIES_WARN = 10_000
 RETENTION_STALE = timedelta(days=2)
 
 
-class Status(StrEnum):
-    """How a check came out."""
-
-    OK = "ok"
-    WARN = "warn"
-    FAIL = "fail"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Finding:
-    """The outcome of one check."""
-
-    check: str
-    status: Status
-    detail: str
-
-
-def diagnose(data_dir: Path, *, verify_audit: bool = True,
+def diagnose(data_dir: Path, *, verify_audit: bool = True, probe_disk: bool = False,
              now: datetime | None = None) -> list[Finding]:
     """Run every check on the installation in ``data_dir``.
 
     Args:
         data_dir: The installation's data dir.
         verify_audit: Whether to verify the whole audit log (hash chain and checkpoints).
+        probe_disk: Whether to time writing small files in the evidence store (the one
+            check that writes: throw-away files it removes again).
         now: The time to judge ages against (default: the wall clock).
     """
     settings, problem = _load(data_dir)
@@ -69,6 +55,8 @@ def diagnose(data_dir: Path, *, verify_audit: bool = True,
                 _data_dir(settings), _master_key(settings), _signing_key(settings),
                 _listen_address(settings), database_url_exposure(settings), _disk(settings),
                 _retention_policy(settings)]
+    if probe_disk:
+        findings.append(probe_evidence_disk(settings))
     if not settings.database_url and not settings.sqlite_path.exists():
         findings.append(Finding(check="database", status=Status.FAIL,
                                 detail="no database: run `platewarden init` first"))

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from platewarden.config import Settings
-from platewarden.ops.doctor import Status, database_url_exposure
+from platewarden.ops.doctor import database_url_exposure
+from platewarden.ops.findings import Status
 
 
 @pytest.mark.parametrize(("url", "status"), [
