@@ -8,6 +8,7 @@ codes they take are ``login_challenges``; this module decides, audits and opens 
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import uuid
 from collections.abc import Callable, Iterable
@@ -233,7 +234,7 @@ class AccountService:
         is lifted, since an administrator vouched for them.
 
         Returns:
-            The user as stored after the reset (read in the same transaction).
+            The user as stored after the reset.
 
         Raises:
             ServiceError: ``not_found`` when there is no such user.
@@ -249,10 +250,8 @@ class AccountService:
             uow.accounts.delete_challenges(user.id)
             self._record(uow, actor=actor, action=AuditAction.USER_CHANGED, target=user.id,
                          details={"change": "mfa-reset", "sessions_ended": str(ended)})
-            updated = uow.accounts.user(user.id)
             uow.commit()
-        assert updated is not None
-        return updated
+        return dataclasses.replace(user, mfa=None, guard=LoginGuard())
 
     def _enrol(self, uow: UnitOfWork, user: User, challenge: Challenge, code: str, *,
                at: datetime, channel: SessionChannel) -> Enrolled | None:
