@@ -131,7 +131,8 @@ class Container:
 
         On the embedded bus everything runs here and reads a crash left unevaluated are
         evaluated first. On JetStream, ``worker`` and ``all`` run the writer, the rule
-        workers of ``shard`` and the alert worker; what a crash left is redelivered.
+        workers of ``shard`` and the alert worker (what a crash left is redelivered), and
+        ``web`` and ``all`` follow the log for the console's live overview.
         """
         # The data dir is where the configuration lives, not part of it (and is spelled
         # differently by different callers), so it is left out of the comparison.
@@ -145,6 +146,8 @@ class Container:
             if pending:
                 log.info("evaluated %d read(s) left pending by the last run", pending)
             return
+        if role in ("web", "all"):
+            consumers.start_live(self.bus, on_events=self.live.on_events)
         if role in ("worker", "all"):
             partitions = shard_partitions(partitions=self.bus.config.partitions,
                                           worker_index=shard.index, worker_count=shard.count)
@@ -202,7 +205,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     live = LiveActivity(clock=clock)  # the console's live overview
     if isinstance(bus, InProcessBus):
         bus.subscribe(ReadAccepted, rules.on_reads_accepted)
-        # On JetStream the overview has no feed yet (it would need a consumer of its own).
+        # On JetStream the web tier follows the log itself (``Container.start``).
         for event_type in (ReadAccepted, ViolationDetected, AlertRaised):
             bus.subscribe(event_type, live.on_events)
     # The platform's checkpoint-signing key is made on first use, beside the master key.

@@ -13,7 +13,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from platewarden.domain.messages import AlertRaised, Event, ReadAccepted, ViolationDetected
+from platewarden.domain.messages import (
+    AlertRaised,
+    Event,
+    ReadAccepted,
+    ReadRecorded,
+    ViolationDetected,
+)
 
 WINDOW = timedelta(minutes=1)
 KEEP_EVENTS = 200
@@ -70,7 +76,8 @@ class LiveActivity:
         self._sequence = 0
 
     def on_events(self, events: Sequence[Event]) -> None:
-        """Bus handler for reads, violations and alerts."""
+        """Bus handler for reads (accepted in process, or recorded in JetStream), violations
+        and alerts."""
         now = self._clock()
         with self._lock:
             for event in events:
@@ -96,6 +103,10 @@ class LiveActivity:
             cameras=cameras, events=events, last_sequence=last)
 
     def _note(self, event: Event, now: datetime) -> None:
+        if isinstance(event, ReadRecorded):  # a read as JetStream carries it
+            event = ReadAccepted(read_id=event.read.id, camera_id=event.read.camera_id,
+                                 captured_at=event.read.captured_at,
+                                 clock_sync=event.read.clock_sync.value)
         if isinstance(event, ReadAccepted):
             self._reads.append((now, event.camera_id))
             known = self._cameras.get(event.camera_id)

@@ -1,4 +1,4 @@
-"""Durable pull consumers of the JetStream log: the writer, rule and alert workers.
+"""Consumers of the JetStream log: the writer, rule and alert workers, and the live overview.
 
 A batch is acknowledged only after its handler returned, so a worker killed mid-batch has
 its messages redelivered (after ``ack_wait_s``) to whichever worker binds the consumer next.
@@ -13,10 +13,12 @@ import logging
 from collections.abc import Callable, Sequence
 
 import nats.errors
+from nats.aio.msg import Msg
+from nats.js.api import DeliverPolicy
 
 from platewarden.adapters.bus import codec
 from platewarden.adapters.bus.jetstream import ALERTS, WRITER, JetStreamBus, rules_consumer
-from platewarden.domain.messages import Event, ReadRecorded
+from platewarden.domain.messages import AlertRaised, Event, ReadRecorded, ViolationDetected
 
 log = logging.getLogger(__name__)
 Handler = Callable[[list[Event]], None]
@@ -82,3 +84,28 @@ def start_rules(bus: JetStreamBus, *, evaluate: Handler, partitions: Sequence[in
 def start_alerts(bus: JetStreamBus, *, notify: Handler) -> None:
     """The alert worker: hand every raised alert to ``notify``."""
     run_consumer(bus, durable=ALERTS, handler=notify, batch=100)
+
+
+def start_live(bus: JetStreamBus, *, on_events: Handler) -> None:
+    """Feed the console's live overview in this process: reads, violations and alerts.
+
+    Unlike the workers it keeps nothing: ordered consumers (ephemeral, acknowledging
+    nothing, from the newest message on) hold no message back in the interest-retention
+    stream, and a web process that stops or falls behind only loses its own overview.
+    """
+    prefix = bus.prefix
+    subjects = (f"{prefix}.read.*", f"{prefix}.event.{ViolationDetected.__name__}",
+                f"{prefix}.event.{AlertRaised.__name__}")
+
+    async def deliver(message: Msg) -> None:
+        try:
+            event = codec.decode(message.data)
+        except codec.UndecodableMessage:
+            return
+        on_events([event])
+
+    async def subscribe() -> None:
+        for subject in subjects:
+            await bus.js.subscribe(subject, stream=bus.config.stream, cb=deliver,
+                                   ordered_consumer=True, deliver_policy=DeliverPolicy.NEW)
+    bus.call(subscribe())
