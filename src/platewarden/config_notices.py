@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from platewarden.domain.fines import FineBand, FineSchedule, OffenceFines
+from platewarden.domain.notices import NOTICE_LANGUAGES
 from platewarden.domain.violations import ViolationType
 
 _LAW = "Code of the Republic of Uzbekistan on Administrative Responsibility"
@@ -163,8 +164,8 @@ class NoticeSettings(BaseModel):
     @field_validator("default_language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        if value not in ("uz", "ru", "en"):
-            raise ValueError("default_language is one of uz, ru, en")
+        if value not in NOTICE_LANGUAGES:
+            raise ValueError(f"default_language is one of {', '.join(NOTICE_LANGUAGES)}")
         return value
 
     @field_validator("schedules")

@@ -35,7 +35,7 @@ from unit.rules.factories import make_camera
 from .conftest import empty_engine
 from .helpers import T0, add_cameras, add_read, make_violation
 
-KEEPER = Addressee(name="Aziza Karimova", address="Amir Temur 1", kind="person")
+KEEPER = Addressee(name="Aziza Karimova", address="Amir Temur 1", kind="person", language="uz")
 
 
 @pytest.fixture(params=["memory", pytest.param("sql", marks=pytest.mark.integration),
@@ -361,7 +361,8 @@ def test_the_registry_answers_the_keeper_on_a_day(kind: str, migrated_template: 
         shutil.copyfile(migrated_template, tmp_path / "db.sqlite")
         engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
         registry = SqlVehicleRegistry(engine)
-    company = Addressee(name="Avto Lizing MChJ", address="Navoiy 5", kind="company")
+    company = Addressee(name="Avto Lizing MChJ", address="Navoiy 5", kind="company",
+                        language="ru")
     try:
         assert registry.replace_all([
             KeeperRecord(plate_key="01A123BC", keeper=KEEPER, valid_from=date(2020, 1, 1),

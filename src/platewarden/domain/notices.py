@@ -54,6 +54,9 @@ def check_transition(current: NoticeStatus, target: NoticeStatus) -> None:
         raise ForbiddenTransition(current, target)
 
 
+NOTICE_LANGUAGES = ("uz", "ru", "en")  # Uzbek (Latin), Russian, English
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Addressee:
     """Who the notice is addressed to: the registered keeper at the time of the offence."""
@@ -61,6 +64,7 @@ class Addressee:
     name: str
     address: str
     kind: str = "person"  # or "company"
+    language: str | None = None  # the keeper's language of correspondence, where registered
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from platewarden.domain.audit import AuditAction
-from platewarden.domain.notices import Addressee
+from platewarden.domain.notices import NOTICE_LANGUAGES, Addressee
 from platewarden.domain.plates import canonical_key
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import ServiceError
@@ -39,7 +39,8 @@ def _rows(text: str, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]
 
 
 def parse_keepers(text: str) -> list[KeeperRecord]:
-    """Keeper rows: ``plate,name,address,kind,valid_from,valid_to`` (ISO days, to optional)."""
+    """Keeper rows: ``plate,name,address,kind,valid_from,valid_to`` (ISO days, to optional),
+    and optionally ``language`` (uz, ru or en): the language of the keeper's notices."""
     records: list[KeeperRecord] = []
     seen: set[tuple[str, date]] = set()
     for line, row in _rows(text, KEEPER_COLUMNS):
@@ -47,7 +48,8 @@ def parse_keepers(text: str) -> list[KeeperRecord]:
             record = KeeperRecord(
                 plate_key=canonical_key(row["plate"]),
                 keeper=Addressee(name=row["name"], address=row["address"],
-                                 kind=row["kind"] or "person"),
+                                 kind=row["kind"] or "person",
+                                 language=row.get("language") or None),
                 valid_from=date.fromisoformat(row["valid_from"]),
                 valid_to=date.fromisoformat(row["valid_to"]) if row["valid_to"] else None)
         except ValueError as exc:
@@ -57,6 +59,9 @@ def parse_keepers(text: str) -> list[KeeperRecord]:
                 (record.valid_to is not None and record.valid_to <= record.valid_from):
             raise ServiceError("invalid_csv", f"Line {line}: plate, name, kind (person or "
                                "company) and a valid_to after valid_from are needed.")
+        if record.keeper.language not in (None, *NOTICE_LANGUAGES):
+            raise ServiceError("invalid_csv", f"Line {line}: language is one of "
+                               f"{', '.join(NOTICE_LANGUAGES)}, or empty.")
         if (record.plate_key, record.valid_from) in seen:
             raise ServiceError("invalid_csv", f"Line {line}: a second row for that plate "
                                "and day.")
@@ -107,12 +112,14 @@ def demo_keepers_csv(plates: Sequence[str], *, seed: int = 0) -> str:
     pick = rng.choice
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(KEEPER_COLUMNS)
+    writer.writerow((*KEEPER_COLUMNS, "language"))
     for index, plate in enumerate(plates):
         company = index % 7 == 6
         name = (f"{pick(_FAMILY)} Logistika MChJ" if company
                 else f"{pick(_GIVEN)} {pick(_FAMILY)}")
         address = f"{pick(_STREETS)} ko'chasi {rng.randint(1, 120)}, Toshkent (fictitious)"
+        # Some keepers correspond in Russian; companies get the installation's default.
+        language = "" if company else ("ru" if index % 4 == 3 else "uz")
         writer.writerow([plate, name, address, "company" if company else "person",
-                         "2020-01-01", ""])
+                         "2020-01-01", "", language])
     return out.getvalue()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.fines import FineSchedule, NotFineable, Offence, assess, local_day
 from platewarden.domain.fines import schedule_in_force as in_force
-from platewarden.domain.notices import Addressee, Notice, notice_number
+from platewarden.domain.notices import NOTICE_LANGUAGES, Addressee, Notice, notice_number
 from platewarden.domain.violations import Violation, ViolationStatus
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
@@ -26,7 +26,6 @@ from platewarden.services.notice_ports import (
     VehicleRegistry,
 )
 
-LANGUAGES = ("uz", "ru", "en")
 _ATTEMPTS = 5  # fresh random numbers after a collision (vanishingly rare)
 
 
@@ -87,14 +86,17 @@ class NoticeService:
     def issue(self, violation_id: str, *, actor: str, language: str | None = None) -> Notice:
         """The violation's notice: the existing one, or a new one.
 
+        A new notice is in ``language`` if given, else in the keeper's language where the
+        registry has one, else in the installation's default.
+
         Raises:
             NotFound: No such violation.
             ServiceError: ``conflict`` if the violation is not confirmed.
             NotFineable: The schedule sets no fine for it.
         """
-        language = language or self.policy.language
-        if language not in LANGUAGES:
-            raise ServiceError("invalid_field", f"language is one of {', '.join(LANGUAGES)}")
+        if language and language not in NOTICE_LANGUAGES:
+            raise ServiceError("invalid_field",
+                               f"language is one of {', '.join(NOTICE_LANGUAGES)}")
         with self._uow_factory(read_only=True) as uow:
             violation = _confirmed(uow, violation_id)
             existing = uow.notices.for_violation(violation_id)
@@ -102,6 +104,9 @@ class NoticeService:
             return existing
         keeper = self._registry.keeper_at(violation.plate_key,
                                           on=local_day(violation.occurred_at, self.policy.tz))
+        # Asked for, else the keeper's own (the registry's), else the installation's.
+        own = keeper.language if keeper and keeper.language in NOTICE_LANGUAGES else None
+        language = language or own or self.policy.language
         for _ in range(_ATTEMPTS):
             notice = self._try_add(violation_id, keeper=keeper, actor=actor, language=language)
             if notice is not None:

@@ -34,6 +34,22 @@ def test_bad_keeper_files_are_refused(bad: str) -> None:
     assert refused.value.code == "invalid_csv"
 
 
+def test_a_language_column_gives_each_keeper_the_language_of_their_notices() -> None:
+    first, second, third = parse_keepers(
+        "plate,name,address,kind,valid_from,valid_to,language\n"
+        "01A123BC,Aziza Karimova,Amir Temur 1,person,2020-01-01,,ru\n"
+        "30B456CD,Bobur Aliyev,Navoiy 5,person,2020-01-01,,\n"
+        "40C789DE,Avto Lizing MChJ,Navoiy 7,company,2020-01-01,,uz\n")
+    assert [r.keeper.language for r in (first, second, third)] == ["ru", None, "uz"]
+    assert parse_keepers(KEEPERS)[0].keeper.language is None  # the column is optional
+
+
+def test_an_unknown_keeper_language_is_refused_with_its_line() -> None:
+    with pytest.raises(ServiceError, match="Line 2: language is one of uz, ru, en"):
+        parse_keepers("plate,name,address,kind,valid_from,valid_to,language\n"
+                      "01A123BC,x,y,person,2020-01-01,,de\n")
+
+
 def test_payments_parse_times_with_their_zone_into_utc() -> None:
     (line,) = parse_payments("transaction_id,reference,amount_som,paid_at\n"
                              "t1,123,262500,2026-03-16T23:59:59+05:00\n")
@@ -53,3 +69,4 @@ def test_demo_keepers_are_fictitious_and_parse() -> None:
     records = parse_keepers(demo_keepers_csv(["01A123BC", "30B456CD"], seed=3))
     assert [r.plate_key for r in records] == [canonical_key("01A123BC"), canonical_key("30B456CD")]
     assert all("fictitious" in r.keeper.address for r in records)
+    assert {r.keeper.language for r in records} <= {"uz", "ru", None}

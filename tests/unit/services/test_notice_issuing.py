@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from datetime import date
 
 import pytest
 
 from platewarden.domain.audit import AuditAction
 from platewarden.domain.notices import NoticeStatus, number_is_well_formed
+from platewarden.domain.plates import canonical_key
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.errors import NotFound, ServiceError
+from platewarden.services.notice_ports import KeeperRecord
 
 from .notice_factories import KEEPER, make_notice_world
 
@@ -63,6 +67,28 @@ def test_an_unknown_plate_still_gets_a_notice_addressed_to_the_keeper() -> None:
     world = make_notice_world()
     violation = world.confirmed_violation(plate="95Z999ZZ")
     assert world.issuing.issue(violation.id, actor="rev-1").addressee is None
+
+
+def test_the_notice_is_in_the_keepers_language_unless_one_is_asked_for() -> None:
+    world = make_notice_world()  # installation default: en
+    world.registry.replace_all([
+        KeeperRecord(plate_key=canonical_key("01A123BC"), valid_from=date(2020, 1, 1),
+                     keeper=dataclasses.replace(KEEPER, language="ru")),
+        KeeperRecord(plate_key=canonical_key("01B777CC"), valid_from=date(2020, 1, 1),
+                     keeper=dataclasses.replace(KEEPER, language="kk")),  # not one we print
+        KeeperRecord(plate_key=canonical_key("30C555DD"), valid_from=date(2020, 1, 1),
+                     keeper=KEEPER)])
+    keepers_own = world.confirmed_violation(read_id="r1")
+    unprintable = world.confirmed_violation(read_id="r2", plate="01B777CC")
+    unknown = world.confirmed_violation(read_id="r3", plate="30C555DD")
+    asked = world.confirmed_violation(read_id="r4", plate="01A123BC", speed=90.0)
+    assert world.issuing.issue(keepers_own.id, actor="s").language == "ru"
+    assert world.issuing.issue(unprintable.id, actor="s").language == "en"
+    assert world.issuing.issue(unknown.id, actor="s").language == "en"
+    notice = world.issuing.issue(asked.id, actor="s", language="uz")
+    assert notice.language == "uz"
+    assert notice.addressee is not None
+    assert notice.addressee.language == "ru"  # kept with the notice
 
 
 def test_a_second_offence_within_the_repeat_window_costs_double() -> None:

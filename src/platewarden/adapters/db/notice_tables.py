@@ -33,6 +33,7 @@ notices = Table(
     Column("keeper_name", String(200)),
     Column("keeper_address", String(500)),
     Column("keeper_kind", String(16)),
+    Column("keeper_language", String(4)),
     Index("ix_notices_plate", "plate_key", "issued_us"),
     Index("ix_notices_status_due", "status", "due_us"),
 )
@@ -102,5 +103,6 @@ registry_keepers = Table(
     Column("name", String(200), nullable=False),
     Column("address", String(500), nullable=False),
     Column("kind", String(16), nullable=False),
+    Column("language", String(4)),
     UniqueConstraint("plate_key", "valid_from", name="uq_registry_keepers_plate_from"),
 )

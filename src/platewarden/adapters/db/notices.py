@@ -226,7 +226,7 @@ def _notice_row(n: Notice) -> dict[str, Any]:
             "discounted_som": f.discounted_som, "discount_until_us": to_us(f.discount_until),
             "due_us": to_us(f.due_at), "penalty_points": f.penalty_points, "repeat": f.repeat,
             "keeper_name": k.name if k else None, "keeper_address": k.address if k else None,
-            "keeper_kind": k.kind if k else None}
+            "keeper_kind": k.kind if k else None, "keeper_language": k.language if k else None}
 
 
 def _notice_from(r: Any) -> Notice:
@@ -235,7 +235,8 @@ def _notice_from(r: Any) -> Notice:
                 discount_until=from_us(r.discount_until_us), due_at=from_us(r.due_us),
                 penalty_points=r.penalty_points, repeat=bool(r.repeat))
     keeper = (Addressee(name=r.keeper_name, address=r.keeper_address or "",
-                        kind=r.keeper_kind or "person") if r.keeper_name is not None else None)
+                        kind=r.keeper_kind or "person", language=r.keeper_language)
+              if r.keeper_name is not None else None)
     return Notice(number=r.number, violation_id=r.violation_id, plate_key=r.plate_key,
                   verification_code=r.verification_code, payment_reference=r.payment_reference,
                   language=r.language, issued_at=from_us(r.issued_us), fine=fine,

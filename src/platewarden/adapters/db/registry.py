@@ -25,12 +25,16 @@ class SqlVehicleRegistry:
                  .order_by(_k.c.valid_from.desc()).limit(1))
         with self._engine.connect() as conn:
             row = conn.execute(query).first()
-        return Addressee(name=row.name, address=row.address, kind=row.kind) if row else None
+        if row is None:
+            return None
+        return Addressee(name=row.name, address=row.address, kind=row.kind,
+                         language=row.language)
 
     def replace_all(self, records: Sequence[KeeperRecord]) -> int:
         rows = [{"plate_key": r.plate_key, "valid_from": r.valid_from.isoformat(),
                  "valid_to": r.valid_to.isoformat() if r.valid_to else None,
-                 "name": r.keeper.name, "address": r.keeper.address, "kind": r.keeper.kind}
+                 "name": r.keeper.name, "address": r.keeper.address, "kind": r.keeper.kind,
+                 "language": r.keeper.language}
                 for r in records]
         with self._engine.begin() as conn:
             conn.execute(delete(_k))
