@@ -249,6 +249,8 @@ def main() -> None:
                              "jetstream-burst")
     parser.add_argument("--seconds", type=float, default=5.0, help="per offered load")
     parser.add_argument("--offered-batch", type=int, default=10, help="reads per request")
+    parser.add_argument("--ingest-processes", type=int, default=1,
+                        help="server processes taking the load (serve --workers) on each path")
     parser.add_argument("--postgres-admin-dsn", default="host=127.0.0.1 user=postgres "
                         "dbname=postgres", help="for the jetstream-pg path's own database")
     args = parser.parse_args()

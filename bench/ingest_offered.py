@@ -115,7 +115,8 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
         port = 19000 + random.randrange(900)
         log = log_path(path)
         procs = {"ingest" if log else "server": spawn(
-            data_dir, "--port", str(port), "--role", "ingest" if log else "all")}
+            data_dir, "--port", str(port), "--role", "ingest" if log else "all",
+            "--workers", str(args.ingest_processes))}
         if path in ("jetstream", "jetstream-pg"):
             procs["worker"] = spawn(data_dir, "--role", "worker")
         if log:  # the operator tier, idle here: its footprint beside the others'
