@@ -31,6 +31,7 @@ import nats
 from sqlalchemy import Engine
 
 from bench_db_ingest import postgres_database
+from cpu_meter import services_cpu_s, tree_cpu_s
 from latency_probe import Probe, latencies
 from loadgen import LoadResult, run_paced
 from platewarden.adapters.db.engine import make_engine
@@ -129,6 +130,9 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
             run_paced(host="127.0.0.1", port=port, rate_per_s=20,
                       requests=requests_for(keys, 20 * args.offered_batch,
                                             args.offered_batch, f"{path}-warm-"))
+            cpu_before = {name: tree_cpu_s(p.pid) for name, p in procs.items()}
+            cpu_before |= services_cpu_s()
+            load_cpu_s = 0.0
             for level, rate in enumerate(args.offered):
                 reads = int(rate * args.seconds)
                 requests = requests_for(keys, reads, args.offered_batch, f"{path}{level}-")
@@ -137,11 +141,13 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
                                         keys={**keys, **section_keys},
                                         level=level))
                     probes[-1].start()
+                load_started = time.process_time()
                 try:
                     result: LoadResult = run_paced(host="127.0.0.1", port=port,
                                                    requests=requests,
                                                    rate_per_s=rate / args.offered_batch)
                 finally:
+                    load_cpu_s += time.process_time() - load_started
                     if probes:
                         probes[-1].stop()
                 rows.append({"path": path, "offered_reads_per_s": rate,
@@ -168,6 +174,12 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
             for row, probe in zip(rows, probes, strict=False):
                 row |= latencies(engine, probe)
             rss = {name: round(rss_mib(p.pid), 1) for name, p in procs.items()}
+            cpu_after = {name: tree_cpu_s(p.pid) for name, p in procs.items()}
+            cpu_after |= services_cpu_s()
+            cpu_after["load generator"] = load_cpu_s
+            cpu_us = {name: round((cpu_after[name] - cpu_before.get(name, 0.0))
+                                  / max(total, 1) * 1e6)
+                      for name in cpu_after}
         finally:
             for proc in procs.values():
                 proc.terminate()
@@ -176,7 +188,7 @@ def run_path(path: str, args: Any, *, setup: Callable[[Path], tuple[dict[str, by
             if log_path(path):
                 delete_stream(stream)
     return {"rows": rows, "evaluated_after_s": round(drained_s, 1), "reads": total,
-            "peak_rss_mib": rss}
+            "peak_rss_mib": rss, "cpu_us_per_read": cpu_us}
 
 
 def _probe(row: dict[str, Any], name: str) -> str:
@@ -198,7 +210,8 @@ def write_offered_docs(report: dict[str, Any], path: Path) -> None:
                         f"{_probe(r, 'read_to_alert')} | {_probe(r, 'read_to_violation')} | "
                         f"{r['statuses']} |")
     after = "; ".join(f"{path}: {run['reads']} reads all evaluated {run['evaluated_after_s']} s "
-                      f"after the last load ended, peak RSS {run['peak_rss_mib']} MiB"
+                      f"after the last load ended, peak RSS {run['peak_rss_mib']} MiB, CPU µs "
+                      f"per read {run.get('cpu_us_per_read', {})}"
                       for path, run in report["runs"].items())
     section = (
         "<!-- bench_ingest_offered:start -->\n"
