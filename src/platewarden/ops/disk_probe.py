@@ -5,7 +5,8 @@ linked into place, the temp name unlinked. What that costs depends on the file s
 its state far more than on Platewarden: on one ext4 volume it took 46 µs in one directory
 and 990 µs in another (docs/benchmarks.md), and at 1,000 reads/s each 250 µs is a quarter
 of a core. The probe does the same steps with throw-away 8 KB files in the store's own
-``tmp`` directory (same file system as the objects) and removes them all.
+``tmp`` directory (same file system as the objects) and removes them all; if it is killed
+half-way, the store's sweep of temp files older than a day removes what is left.
 """
 
 from __future__ import annotations
@@ -13,10 +14,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from platewarden.adapters.evidence.registry import LocalEvidenceStoreConfig
 from platewarden.config import Settings
@@ -44,13 +43,17 @@ def probe_evidence_disk(settings: Settings, *, objects: int = 200,
     if not tmp.is_dir():
         return Finding(check=CHECK, status=Status.WARN,
                        detail=f"{tmp} does not exist yet: run `platewarden init` first")
-    probe = tmp / f"doctor-{secrets.token_hex(6)}"
-    probe.mkdir(mode=0o700)
+    # Plain files in the store's own tmp, never a directory: if the doctor is killed
+    # mid-probe, the store's sweep of stale temp files removes what is left.
+    prefix = f"{tmp}/doctor-{secrets.token_hex(6)}"
+    made: list[str] = []
     try:
-        per_object = _time_objects(probe, objects=objects, timer=timer)
-        fsync_s = _time_fsync(probe, timer=timer)
+        per_object = _time_objects(prefix, objects=objects, timer=timer, made=made)
+        fsync_s = _time_fsync(f"{prefix}-fsync", timer=timer, made=made)
     finally:
-        shutil.rmtree(probe, ignore_errors=True)
+        for path in made:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
     detail = (f"one {OBJECT_BYTES // 1024} KB object (create, write, link, unlink) "
               f"{per_object * 1e6:.0f} µs, fsync {fsync_s * 1e3:.1f} ms")
     if per_object > SLOW_OBJECT_S:
@@ -60,24 +63,25 @@ def probe_evidence_disk(settings: Settings, *, objects: int = 200,
     return Finding(check=CHECK, status=Status.OK, detail=detail)
 
 
-def _time_objects(probe: Path, *, objects: int, timer: Callable[[], float]) -> float:
+def _time_objects(prefix: str, *, objects: int, timer: Callable[[], float],
+                  made: list[str]) -> float:
     payload = os.urandom(OBJECT_BYTES)
-    (probe / "objects").mkdir(mode=0o700)
     started = timer()
     for n in range(objects):
-        temp = f"{probe}/{os.urandom(12).hex()}.tmp"
+        temp, final = f"{prefix}-{n}.tmp", f"{prefix}-{n}"
+        made.extend((temp, final))
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         try:
             os.write(fd, payload)
         finally:
             os.close(fd)
-        os.link(temp, f"{probe}/objects/{n}")
+        os.link(temp, final)
         os.unlink(temp)
     return (timer() - started) / max(objects, 1)
 
 
-def _time_fsync(probe: Path, *, timer: Callable[[], float]) -> float:
-    path = probe / "fsync"
+def _time_fsync(path: str, *, timer: Callable[[], float], made: list[str]) -> float:
+    made.append(path)
     started = timer()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
@@ -85,6 +89,4 @@ def _time_fsync(probe: Path, *, timer: Callable[[], float]) -> float:
         os.fsync(fd)
     finally:
         os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
     return timer() - started
