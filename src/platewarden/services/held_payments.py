@@ -31,6 +31,7 @@ from platewarden.services.notice_ports import (
     Payment,
     PaymentOutcome,
 )
+from platewarden.services.queries import camera_visible
 
 
 class Resolution(StrEnum):
@@ -127,5 +128,4 @@ def _visible(uow: NoticeUnitOfWork, number: str | None, scope: RegionScope) -> b
     if notice is None or scope.nationwide:
         return True
     violation = uow.violations.get(notice.violation_id)
-    camera = uow.cameras.get(violation.camera_id) if violation is not None else None
-    return camera is not None and scope.allows(camera.region_code)
+    return violation is not None and camera_visible(uow, violation.camera_id, scope)

@@ -58,7 +58,7 @@ class OperatorQueries:
         """One violation with its reads; a person's look (``viewer``) is audited."""
         with self._uow_factory(read_only=not self._audits(viewer)) as uow:
             violation = uow.violations.get(violation_id)
-            if violation is None or not _visible(uow, violation.camera_id, scope):
+            if violation is None or not camera_visible(uow, violation.camera_id, scope):
                 raise NotFound("No such violation.")
             stored = [uow.reads.get(pk) for pk in violation.read_ids]
             self._viewed(uow, viewer, kind="violation", target=violation_id)
@@ -80,7 +80,7 @@ class OperatorQueries:
             raise ServiceError("invalid_field", "A corrected plate has 2 to 16 characters.")
         with self._uow_factory() as uow:
             current = uow.violations.get(violation_id)
-            if current is None or not _visible(uow, current.camera_id, scope):
+            if current is None or not camera_visible(uow, current.camera_id, scope):
                 raise NotFound("No such violation.")
             if current.status is not ViolationStatus.PENDING:
                 raise ServiceError("conflict", f"The violation is already {current.status}.")
@@ -113,7 +113,7 @@ class OperatorQueries:
         """One alert with its read; a person's look (``viewer``) is audited."""
         with self._uow_factory(read_only=not self._audits(viewer)) as uow:
             alert = uow.violations.get_alert(alert_id)
-            if alert is None or not _visible(uow, alert.camera_id, scope):
+            if alert is None or not camera_visible(uow, alert.camera_id, scope):
                 raise NotFound("No such alert.")
             stored = uow.reads.get(alert.read_id)
             self._viewed(uow, viewer, kind="alert", target=alert_id)
@@ -130,7 +130,7 @@ class OperatorQueries:
         status = "confirmed" if confirm else "dismissed"
         with self._uow_factory() as uow:
             alert = uow.violations.get_alert(alert_id)
-            if alert is None or not _visible(uow, alert.camera_id, scope):
+            if alert is None or not camera_visible(uow, alert.camera_id, scope):
                 raise NotFound("No such alert.")
             if alert.status != "open":
                 raise ServiceError("conflict", f"The alert is already {alert.status}.")
@@ -160,7 +160,7 @@ class OperatorQueries:
         vehicles that did nothing wrong. Every object served is recorded in the audit log.
         """
         with self._uow_factory(read_only=self._audit is None) as uow:
-            allowed = any(_visible(uow, camera_id, scope)
+            allowed = any(camera_visible(uow, camera_id, scope)
                           for camera_id in uow.reads.evidence_camera_ids(sha256))
             if allowed and self._audit is not None:
                 self._audit.record(uow, actor=actor, action=AuditAction.EVIDENCE_VIEWED,
@@ -171,7 +171,9 @@ class OperatorQueries:
         return self._evidence.open(sha256)
 
 
-def _visible(uow: UnitOfWork, camera_id: str, scope: RegionScope) -> bool:
+def camera_visible(uow: UnitOfWork, camera_id: str, scope: RegionScope) -> bool:
+    """Whether the camera ``camera_id`` is in ``scope`` (an unknown camera is not, unless
+    every region is granted)."""
     if scope.nationwide:
         return True
     camera = uow.cameras.get(camera_id)
