@@ -16,6 +16,7 @@ region and is anyone's with the permission.
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 
 from platewarden.domain.access import RegionScope
@@ -94,9 +95,12 @@ class HeldPayments:
                 raise NotFound("No such notice.")
             notice = _target(uow.notices.get(notice_number) if notice_number else None,
                              notice_number)
-            if not uow.notices.resolve_payment(
-                    provider, transaction_id, outcome=_OUTCOME[resolution],
-                    notice_number=notice.number if notice else payment.notice_number):
+            resolved = dataclasses.replace(
+                payment, outcome=_OUTCOME[resolution],
+                notice_number=notice.number if notice else payment.notice_number)
+            if not uow.notices.resolve_payment(provider, transaction_id,
+                                               outcome=resolved.outcome,
+                                               notice_number=resolved.notice_number):
                 raise ServiceError("conflict", "This payment is not held (any more).")
             if notice is not None:
                 self._cases.move(uow, notice, NoticeStatus.PAID, actor=actor,
@@ -109,7 +113,7 @@ class HeldPayments:
                                    "held_because": payment.hold_reason,
                                    "reason": mask_plates(reason)[:200]})
             uow.commit()
-        return self.payment(provider, transaction_id, scope=scope)
+        return resolved
 
 
 def _target(notice: Notice | None, number: str | None) -> Notice | None:
