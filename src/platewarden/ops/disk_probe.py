@@ -17,6 +17,7 @@ import secrets
 import time
 from collections.abc import Callable
 
+from platewarden.adapters.evidence.files import TempFile
 from platewarden.adapters.evidence.registry import LocalEvidenceStoreConfig
 from platewarden.config import Settings
 from platewarden.ops.findings import Finding, Status
@@ -49,7 +50,7 @@ def probe_evidence_disk(settings: Settings, *, objects: int = 200,
     made: list[str] = []
     try:
         per_object = _time_objects(prefix, objects=objects, timer=timer, made=made)
-        fsync_s = _time_fsync(f"{prefix}-fsync", timer=timer, made=made)
+        fsync_s = _time_fsync(str(tmp), timer=timer)
     finally:
         for path in made:
             with contextlib.suppress(FileNotFoundError):
@@ -66,27 +67,19 @@ def probe_evidence_disk(settings: Settings, *, objects: int = 200,
 def _time_objects(prefix: str, *, objects: int, timer: Callable[[], float],
                   made: list[str]) -> float:
     payload = os.urandom(OBJECT_BYTES)
+    directory = os.path.dirname(prefix)
     started = timer()
     for n in range(objects):
-        temp, final = f"{prefix}-{n}.tmp", f"{prefix}-{n}"
-        made.extend((temp, final))
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-        try:
-            os.write(fd, payload)
-        finally:
-            os.close(fd)
-        os.link(temp, final)
-        os.unlink(temp)
+        made.append(f"{prefix}-{n}")
+        with TempFile(directory) as temp:  # the store's own temp file: removed on exit
+            temp.write_at(0, payload)
+            os.link(temp.path, made[-1])
     return (timer() - started) / max(objects, 1)
 
 
-def _time_fsync(path: str, *, timer: Callable[[], float], made: list[str]) -> float:
-    made.append(path)
+def _time_fsync(directory: str, *, timer: Callable[[], float]) -> float:
     started = timer()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        os.write(fd, b"x" * OBJECT_BYTES)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with TempFile(directory) as temp:
+        temp.write_at(0, b"x" * OBJECT_BYTES)
+        temp.fsync()
     return timer() - started
