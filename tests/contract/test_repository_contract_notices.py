@@ -18,7 +18,13 @@ from platewarden.adapters.db.registry import SqlVehicleRegistry
 from platewarden.adapters.memory.notices import InMemoryNoticeUnitOfWorkFactory
 from platewarden.adapters.memory.registry import MemoryVehicleRegistry
 from platewarden.domain.fines import Fine
-from platewarden.domain.notices import Addressee, Notice, NoticeStatus, StatusChange
+from platewarden.domain.notices import (
+    Addressee,
+    HoldReason,
+    Notice,
+    NoticeStatus,
+    StatusChange,
+)
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.notice_ports import (
     Appeal,
@@ -191,7 +197,8 @@ def test_notices_are_found_newest_first_by_status_and_region(
 def test_payments_are_kept_once_per_provider_transaction(
         factory: NoticeUnitOfWorkFactory) -> None:
     payment = Payment(provider="click", transaction_id="t1", reference="r", amount_som=5,
-                      paid_at=T0, outcome=PaymentOutcome.HELD, hold_reason="unknown reference")
+                      paid_at=T0, outcome=PaymentOutcome.HELD,
+                      hold_reason=HoldReason.UNKNOWN_REFERENCE)
     with factory() as uow:
         assert uow.notices.add_payment_if_absent(payment)
         assert not uow.notices.add_payment_if_absent(payment)
@@ -200,8 +207,12 @@ def test_payments_are_kept_once_per_provider_transaction(
             outcome=PaymentOutcome.APPLIED, notice_number="PW-2026-0000000011"))
         uow.commit()
     with factory(read_only=True) as uow:
-        assert uow.notices.payments(outcome=PaymentOutcome.HELD) == [payment]
+        [held] = uow.notices.payments(outcome=PaymentOutcome.HELD)
+        [applied] = uow.notices.payments(outcome=PaymentOutcome.APPLIED)
         assert len(uow.notices.payments(outcome=None)) == 2
+    assert held == payment
+    assert held.hold_reason is HoldReason.UNKNOWN_REFERENCE  # the member, not just its text
+    assert applied.hold_reason is None  # stored as "" in SQL, read back as no reason
 
 
 def test_payments_are_filtered_by_the_region_of_their_notice(
@@ -209,7 +220,7 @@ def test_payments_are_filtered_by_the_region_of_their_notice(
     def held(tx: str, number: str | None, at: int) -> Payment:
         return Payment(provider="click", transaction_id=tx, reference="r", amount_som=5,
                        paid_at=T0 + timedelta(seconds=at), outcome=PaymentOutcome.HELD,
-                       notice_number=number, hold_reason="less than the amount due")
+                       notice_number=number, hold_reason=HoldReason.SHORT)
 
     with factory() as uow:
         uow.cameras.add(make_camera(id="cam-1", region_code="01"), created_at=T0)

@@ -112,7 +112,7 @@ def held(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
         container.stop()
     for p in found:
         console.print(f"{p.provider}\t{p.transaction_id}\t{p.reference}\t{p.amount_som}\t"
-                      f"{p.paid_at.isoformat()}\t{p.notice_number or '-'}\t{p.hold_reason}",
+                      f"{p.paid_at.isoformat()}\t{p.notice_number or '-'}\t{p.hold_reason or '-'}",
                       markup=False, highlight=False)
     console.print(f"{len(found)} payment(s) held.")
 

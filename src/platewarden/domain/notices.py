@@ -2,7 +2,8 @@
 
 issued → delivered → paid; issued/delivered/overdue → appealed → upheld (the fine stands) or
 cancelled; issued/delivered/upheld → overdue when the due date passes; overdue and upheld can
-still be paid. Paid and cancelled are final.
+still be paid. Paid and cancelled are final. A payment that cannot settle its notice by
+itself is held for a person, for one of the :class:`HoldReason` reasons.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from platewarden.domain.fines import Fine
+from platewarden.domain.fines import Fine, amount_due
 
 
 class NoticeStatus(StrEnum):
@@ -108,6 +109,67 @@ class StatusChange:
     actor: str
     at: datetime
     reason: str
+
+
+class HoldReason(StrEnum):
+    """Why a payment waits for a person instead of settling its notice.
+
+    The values are the texts stored in the payments table and answered by the API since
+    payments were first held, so stored rows read back and API clients see no change. A
+    notice with nothing due has one reason per status that is not open
+    (:attr:`notice_status` names it).
+    """
+
+    UNKNOWN_REFERENCE = "unknown reference"
+    SHORT = "less than the amount due"
+    EXCESS = "more than the amount due"
+    NOTICE_APPEALED = "notice is appealed"
+    NOTICE_PAID = "notice is paid"
+    NOTICE_CANCELLED = "notice is cancelled"
+
+    @property
+    def notice_status(self) -> NoticeStatus | None:
+        """The notice's status when it has nothing due; ``None`` for the other reasons."""
+        return _STATUS_OF.get(self)
+
+    @classmethod
+    def nothing_due(cls, status: NoticeStatus) -> HoldReason:
+        """The reason for a payment to a notice that is ``status`` (not open).
+
+        Raises:
+            ValueError: ``status`` is open: a payment is due.
+        """
+        for reason, closed in _STATUS_OF.items():
+            if closed is status:
+                return reason
+        raise ValueError(f"a notice that is {status.value} has a payment due")
+
+
+_STATUS_OF: dict[HoldReason, NoticeStatus] = {
+    HoldReason.NOTICE_APPEALED: _S.APPEALED, HoldReason.NOTICE_PAID: _S.PAID,
+    HoldReason.NOTICE_CANCELLED: _S.CANCELLED}
+
+
+def payment_hold(notice: Notice | None, *, amount_som: int,
+                 paid_at: datetime) -> HoldReason | None:
+    """Why a payment cannot settle ``notice`` by itself; ``None`` when it can.
+
+    Args:
+        notice: The notice its reference names; ``None`` when no notice has it.
+        amount_som: What was paid.
+        paid_at: When it was paid (inside the discount window less is due).
+    """
+    if notice is None:
+        return HoldReason.UNKNOWN_REFERENCE
+    if notice.status not in OPEN:
+        return HoldReason.nothing_due(notice.status)
+    due = amount_due(notice.fine, paid_at=paid_at)
+    if amount_som < due:
+        return HoldReason.SHORT
+    if amount_som > due:
+        # Accepting it would keep the payer's money silently: a person refunds the rest.
+        return HoldReason.EXCESS
+    return None
 
 
 def check_digit(digits: str) -> str:

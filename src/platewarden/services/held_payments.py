@@ -110,7 +110,7 @@ class HeldPayments:
                                target=f"{provider}/{transaction_id}"[:200], details={
                                    "resolution": resolution.value,
                                    "notice": notice.number if notice else "",
-                                   "held_because": payment.hold_reason,
+                                   "held_because": str(payment.hold_reason or ""),
                                    "reason": mask_plates(reason)[:200]})
             uow.commit()
         return resolved

@@ -13,14 +13,13 @@ from datetime import datetime
 
 from platewarden.domain.access import EVERYWHERE, RegionScope
 from platewarden.domain.audit import AuditAction
-from platewarden.domain.fines import amount_due
 from platewarden.domain.notices import (
-    OPEN,
     ForbiddenTransition,
     Notice,
     NoticeStatus,
     StatusChange,
     check_transition,
+    payment_hold,
 )
 from platewarden.domain.plates import mask_plates
 from platewarden.services.audit import AuditService
@@ -134,20 +133,11 @@ class NoticeCases:
     def _payment(self, uow: NoticeUnitOfWork, line: PaymentLine, *, provider: str,
                  actor: str) -> Payment:
         notice = uow.notices.by_reference(line.reference)
-        hold = ""
-        if notice is None:
-            hold = "unknown reference"
-        elif notice.status not in OPEN:
-            hold = f"notice is {notice.status.value}"
-        elif line.amount_som < amount_due(notice.fine, paid_at=line.paid_at):
-            hold = "less than the amount due"
-        elif line.amount_som > amount_due(notice.fine, paid_at=line.paid_at):
-            # Accepting it would keep the payer's money silently: a person refunds the rest.
-            hold = "more than the amount due"
+        hold = payment_hold(notice, amount_som=line.amount_som, paid_at=line.paid_at)
         return Payment(provider=provider, transaction_id=line.transaction_id,
                        reference=line.reference, amount_som=line.amount_som,
                        paid_at=line.paid_at,
-                       outcome=PaymentOutcome.HELD if hold else PaymentOutcome.APPLIED,
+                       outcome=PaymentOutcome.APPLIED if hold is None else PaymentOutcome.HELD,
                        notice_number=notice.number if notice else None, hold_reason=hold)
 
     def held_payments(self) -> list[Payment]:

@@ -8,7 +8,13 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from platewarden.domain.notices import Addressee, Notice, NoticeStatus, StatusChange
+from platewarden.domain.notices import (
+    Addressee,
+    HoldReason,
+    Notice,
+    NoticeStatus,
+    StatusChange,
+)
 from platewarden.services.unit_of_work import UnitOfWork
 
 
@@ -36,6 +42,8 @@ class Payment:
     """A payment confirmation from a provider's file.
 
     ``(provider, transaction_id)`` identifies it: the same payment imported twice is one.
+    ``hold_reason`` says why it was held (kept after a person resolves it); ``None`` for a
+    payment applied by itself.
     """
 
     provider: str
@@ -45,7 +53,7 @@ class Payment:
     paid_at: datetime
     outcome: PaymentOutcome
     notice_number: str | None = None
-    hold_reason: str = ""
+    hold_reason: HoldReason | None = None
 
 
 class AppealStatus(StrEnum):

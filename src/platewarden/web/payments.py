@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from platewarden.api.deps import container_of, page
 from platewarden.domain.access import Permission
+from platewarden.domain.notices import HoldReason
 from platewarden.services.accounts import Principal
 from platewarden.services.errors import ServiceError
 from platewarden.services.held_payments import Resolution
@@ -23,24 +24,25 @@ from platewarden.web.render import render
 router = APIRouter(prefix="/console", include_in_schema=False)
 RESOLVE = page(Permission.PAYMENTS_RESOLVE)
 PATH = "/console/payments"
-# The service's hold reasons, as message keys; "notice is <status>" carries the status.
-_WHY = {"unknown reference": "payments.why_unknown",
-        "less than the amount due": "payments.why_short",
-        "more than the amount due": "payments.why_excess"}
-_CLOSED = "notice is "
+# Why a payment is held, as message keys; a notice with nothing due names its status instead.
+_WHY = {HoldReason.UNKNOWN_REFERENCE: "payments.why_unknown",
+        HoldReason.SHORT: "payments.why_short",
+        HoldReason.EXCESS: "payments.why_excess"}
 
 
 def why_held(payment: Payment) -> tuple[str, str]:
     """The message key for why ``payment`` is held, and the notice status it names (if any).
 
-    An unforeseen reason is shown as stored (``payments.why_other`` with the text).
+    Raises:
+        ValueError: ``payment`` was never held.
     """
     reason = payment.hold_reason
-    if reason in _WHY:
-        return _WHY[reason], ""
-    if reason.startswith(_CLOSED):
-        return "payments.why_closed", reason.removeprefix(_CLOSED)
-    return "payments.why_other", reason
+    if reason is None:
+        raise ValueError("a payment applied by itself has no hold reason")
+    status = reason.notice_status
+    if status is not None:
+        return "payments.why_closed", status.value
+    return _WHY[reason], ""
 
 
 @router.get("/payments")

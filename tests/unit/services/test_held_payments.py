@@ -8,7 +8,7 @@ import pytest
 
 from platewarden.domain.access import NATIONWIDE, RegionScope
 from platewarden.domain.audit import AuditAction
-from platewarden.domain.notices import Notice, NoticeStatus
+from platewarden.domain.notices import HoldReason, Notice, NoticeStatus
 from platewarden.services.errors import NotFound, ServiceError
 from platewarden.services.held_payments import HeldPayments, Resolution
 from platewarden.services.notice_cases import PaymentLine
@@ -36,7 +36,7 @@ def test_paying_the_full_amount_inside_the_discount_window_is_held_not_kept() ->
     world, notice, held = world_with_notice()
     pay(world, notice.payment_reference, notice.fine.amount_som, "t1")  # discount applies
     [payment] = held.held(scope=ALL)
-    assert payment.hold_reason == "more than the amount due"
+    assert payment.hold_reason is HoldReason.EXCESS
     assert world.cases.notice(notice.number).status is NoticeStatus.ISSUED
     # A person applies it (the difference is refunded outside the system), with a reason.
     done = held.resolve("click", "t1", scope=ALL, resolution=Resolution.APPLY,
@@ -107,8 +107,8 @@ def test_a_late_discounted_payment_is_still_short() -> None:
     world.clock.now = notice.fine.discount_until + timedelta(seconds=1)
     pay(world, notice.payment_reference, notice.fine.discounted_som, "t1")
     pay(world, notice.payment_reference, notice.fine.amount_som + 1, "t2")
-    assert [p.hold_reason for p in held.held(scope=ALL)] == ["less than the amount due",
-                                                    "more than the amount due"]
+    assert [p.hold_reason for p in held.held(scope=ALL)] == [HoldReason.SHORT,
+                                                             HoldReason.EXCESS]
 
 
 def test_another_regions_supervisor_sees_and_touches_only_payments_without_a_notice() -> None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from platewarden.domain.audit import AuditAction
-from platewarden.domain.notices import Notice, NoticeStatus
+from platewarden.domain.notices import HoldReason, Notice, NoticeStatus
 from platewarden.services.errors import ServiceError
 from platewarden.services.notice_cases import OverdueSweep, PaymentLine
 from platewarden.services.notice_ports import AppealStatus, PaymentOutcome
@@ -98,7 +98,7 @@ def test_unknown_references_and_short_payments_are_held_for_a_person() -> None:
     ], provider="click", actor="fin-1")
     assert (report.applied, report.held) == (0, 2)
     held = {p.transaction_id: p.hold_reason for p in world.cases.held_payments()}
-    assert held == {"a": "unknown reference", "b": "less than the amount due"}
+    assert held == {"a": HoldReason.UNKNOWN_REFERENCE, "b": HoldReason.SHORT}
     assert world.cases.notice(notice.number).status is NoticeStatus.ISSUED
     full = world.cases.import_payments([line(notice, notice.fine.amount_som, tx="c",
                                              paid_at=late)], provider="click", actor="fin-1")
@@ -141,7 +141,7 @@ def test_payments_for_an_appealed_notice_wait_for_the_decision() -> None:
                                                paid_at=world.clock.now)],
                                          provider="click", actor="fin-1")
     assert report.held == 1
-    assert world.cases.held_payments()[0].hold_reason == "notice is appealed"
+    assert world.cases.held_payments()[0].hold_reason is HoldReason.NOTICE_APPEALED
 
 
 def test_open_notices_past_their_due_date_become_overdue() -> None:

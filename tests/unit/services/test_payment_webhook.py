@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from platewarden.domain.notices import NoticeStatus
+from platewarden.domain.notices import HoldReason, NoticeStatus
 from platewarden.domain.webhook_signing import signature_matches, webhook_signature
 from platewarden.services.errors import ServiceError
 from platewarden.services.notice_cases import PaymentLine
@@ -71,7 +71,7 @@ def test_unknown_references_and_short_payments_are_held() -> None:
         body, ts, sig = signed(world, payment(reference, amount, f"t{n}"))
         assert hook.receive(body, timestamp=ts, signature=sig).outcome == "held"
     assert [p.hold_reason for p in world.cases.held_payments()] == [
-        "unknown reference", "less than the amount due"]
+        HoldReason.UNKNOWN_REFERENCE, HoldReason.SHORT]
 
 
 @pytest.mark.parametrize(("change", "code"), [

@@ -20,7 +20,14 @@ from platewarden.adapters.db.notice_tables import (
 from platewarden.adapters.db.uow import SqlUnitOfWork
 from platewarden.domain.clock import from_us, to_us
 from platewarden.domain.fines import Fine
-from platewarden.domain.notices import OPEN, Addressee, Notice, NoticeStatus, StatusChange
+from platewarden.domain.notices import (
+    OPEN,
+    Addressee,
+    HoldReason,
+    Notice,
+    NoticeStatus,
+    StatusChange,
+)
 from platewarden.domain.violations import ViolationStatus
 from platewarden.services.notice_ports import (
     Appeal,
@@ -132,7 +139,9 @@ class SqlNotices:
             provider=payment.provider, transaction_id=payment.transaction_id,
             reference=payment.reference, amount_som=payment.amount_som,
             paid_us=to_us(payment.paid_at), outcome=payment.outcome.value,
-            notice_number=payment.notice_number, hold_reason=payment.hold_reason))
+            notice_number=payment.notice_number,
+            # The column is not null: a payment applied by itself has "" (as always).
+            hold_reason=payment.hold_reason or ""))
 
     def payments(self, *, outcome: PaymentOutcome | None,
                  camera_regions: frozenset[str] | None = None) -> list[Payment]:
@@ -247,7 +256,7 @@ def _payment_from(r: Any) -> Payment:
     return Payment(provider=r.provider, transaction_id=r.transaction_id, reference=r.reference,
                    amount_som=r.amount_som, paid_at=from_us(r.paid_us),
                    outcome=PaymentOutcome(r.outcome), notice_number=r.notice_number,
-                   hold_reason=r.hold_reason)
+                   hold_reason=HoldReason(r.hold_reason) if r.hold_reason else None)
 
 
 def _appeal_row(a: Appeal) -> dict[str, Any]:

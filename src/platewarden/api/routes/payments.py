@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from platewarden.api.bodies import read_body
 from platewarden.api.deps import container_of, payment_signed, require
 from platewarden.bootstrap import Container
 from platewarden.domain.access import Permission
+from platewarden.domain.notices import HoldReason
 from platewarden.services.accounts import Principal
 from platewarden.services.held_payments import Resolution
 from platewarden.services.notice_ports import Payment
@@ -48,6 +49,11 @@ async def webhook(request: Request) -> WebhookOut:
     return WebhookOut(transaction_id=done.transaction_id, outcome=done.outcome)
 
 
+# A plain string as it always was (a schema enum would be a change for generated clients);
+# the values are the domain's fixed vocabulary, listed for readers of the schema.
+_HOLD_REASONS = "Why it was held: " + ", ".join(f'"{r}"' for r in HoldReason) + "."
+
+
 class PaymentItem(BaseModel):
     """A payment as a person resolving it sees it."""
 
@@ -57,7 +63,7 @@ class PaymentItem(BaseModel):
     amount_som: int
     paid_at: datetime
     outcome: str
-    hold_reason: str
+    hold_reason: Annotated[str, Field(description=_HOLD_REASONS)]
     notice_number: str | None
 
 
@@ -78,7 +84,8 @@ def _item(payment: Payment) -> PaymentItem:
     return PaymentItem(provider=payment.provider, transaction_id=payment.transaction_id,
                        reference=payment.reference, amount_som=payment.amount_som,
                        paid_at=payment.paid_at, outcome=payment.outcome.value,
-                       hold_reason=payment.hold_reason, notice_number=payment.notice_number)
+                       hold_reason=str(payment.hold_reason or ""),
+                       notice_number=payment.notice_number)
 
 
 def _held(container: Container, principal: Principal) -> list[PaymentItem]:
