@@ -57,7 +57,7 @@ from platewarden.services.search_types import SearchPolicy
 from platewarden.services.transparency import TransparencyService
 from platewarden.services.unit_of_work import UnitOfWorkFactory
 from platewarden.services.user_admin import UserAdmin
-from platewarden.wiring_limits import rate_limiters
+from platewarden.wiring_limits import rate_limiters, shared_limiters
 from platewarden.wiring_notices import NoticeServices, notice_services
 from platewarden.wiring_privacy import (
     RecognitionRedactor,
@@ -213,8 +213,10 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
                          signer=Ed25519FileSigner(settings.path_in_data_dir(SIGNING_KEY_FILE)))
     search = _search_service(settings, uow_factory=uow_factory, audit=audit, clock=clock,
                              master_key=master_key)
+    limiters = rate_limiters(settings, engine=engine, keyring=keyring)
     retention = privacy_services(settings, engine=engine, audit=audit, evidence=evidence,
-                                 keyring=keyring, clock=clock, search=search)
+                                 keyring=keyring, clock=clock, search=search,
+                                 rate_limits=shared_limiters(limiters))
     queries = OperatorQueries(uow_factory=uow_factory, evidence=evidence, clock=clock,
                               audit=audit)
     accounts = AccountService(uow_factory=uow_factory, hasher=hasher or Argon2PasswordHasher(),
@@ -225,7 +227,7 @@ def bootstrap(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
     redactor = RecognitionRedactor()
     return Container(
         settings=settings, engine=engine, retention=retention, keyring=keyring,
-        limiters=rate_limiters(settings, engine=engine, keyring=keyring),
+        limiters=limiters,
         config_audit=ConfigAudit(uow_factory=uow_factory, audit=audit),
         packages=evidence_packager(settings, engine=engine, audit=audit, evidence=evidence,
                                    clock=clock, redactor=redactor,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import Engine
 
 from platewarden.adapters.db.ratelimit import SqlRateLimiter
@@ -38,3 +40,12 @@ def rate_limiters(settings: Settings, *, engine: Engine,
         "notice-number": shared("notice-number", limit=notices.lookups_per_notice_per_h,
                                 window_s=3600.0),
     }
+
+
+def shared_limiters(limiters: Mapping[str, RateLimiter]) -> list[RateLimiter]:
+    """The limiters kept in the database: the scheduled retention deletes their old windows.
+
+    The in-process flood guard is left out: a run from the CLI is another process and could
+    not reach it, and its memory is bounded (``adapters.ratelimit.MAX_KEYS``).
+    """
+    return [limiter for limiter in limiters.values() if isinstance(limiter, SqlRateLimiter)]

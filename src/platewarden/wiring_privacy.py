@@ -5,7 +5,7 @@ Kept apart from ``bootstrap`` so the privacy pieces change in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from platewarden.domain.retention import RetentionPolicy
 from platewarden.domain.tolerance import SpeedTolerance
 from platewarden.services.audit import AuditService
 from platewarden.services.evidence_packages import EvidencePackager, Redaction, Redactor
-from platewarden.services.ports import EvidenceStore
+from platewarden.services.ports import EvidenceStore, RateLimiter
 from platewarden.services.privacy_ports import PrivacyRepository
 from platewarden.services.pseudonyms import Pseudonymiser, PseudonymousReads
 from platewarden.services.retention import RetentionService
@@ -41,14 +41,19 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
 
 def privacy_services(settings: Settings, *, engine: Engine, audit: AuditService,
                      evidence: EvidenceStore, keyring: BucketKeyring,
-                     clock: Callable[[], datetime], search: SearchService) -> RetentionService:
-    """The retention service; also lets ``search`` find pseudonymised reads."""
+                     clock: Callable[[], datetime], search: SearchService,
+                     rate_limits: Sequence[RateLimiter]) -> RetentionService:
+    """The retention service; also lets ``search`` find pseudonymised reads.
+
+    ``rate_limits`` are the limiters whose expired windows each run deletes.
+    """
     pseudonymiser = Pseudonymiser(keyring=keyring)
     search.pseudonymous = PseudonymousReads(pseudonymiser=pseudonymiser,
                                             repository=_privacy_of)
     return RetentionService(uow_factory=SqlPrivacyUnitOfWorkFactory(engine), audit=audit,
                             evidence=evidence, keyring=keyring, pseudonyms=pseudonymiser,
-                            clock=clock, policy=retention_policy(settings))
+                            clock=clock, policy=retention_policy(settings),
+                            rate_limits=rate_limits)
 
 
 def evidence_packager(settings: Settings, *, engine: Engine, audit: AuditService,

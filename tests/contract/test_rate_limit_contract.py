@@ -78,6 +78,21 @@ def test_refused_attempts_are_not_counted_and_the_window_passes(
     assert [limiter.allow("a") for _ in range(3)] == [True, True, False]
 
 
+def test_expired_windows_are_pruned_on_demand_and_live_ones_kept(
+        make_limiter: MakeLimiter) -> None:
+    clock = Clock()
+    limiter = make_limiter(limit=1, window_s=10.0, clock=clock)
+    assert limiter.allow("gone")  # never tried again: only a scheduled prune removes it
+    clock.now += 15.0
+    assert limiter.allow("live")
+    clock.now += 6.0  # "gone" can no longer count, "live" still does
+    assert limiter.prune_expired(dry_run=True) == 1
+    assert limiter.prune_expired(dry_run=True) == 1  # a dry run removes nothing
+    assert limiter.prune_expired() == 1
+    assert limiter.prune_expired() == 0
+    assert not limiter.allow("live")  # its attempt still counts against it
+
+
 def test_processes_share_one_allowance(engines: tuple[Engine, Engine]) -> None:
     clock = Clock()
     first, second = (SqlRateLimiter(e, bucket="login", limit=4, window_s=60.0, hmac_key=KEY,
@@ -114,6 +129,24 @@ def test_no_client_address_is_stored_and_old_windows_are_pruned(
     with engine.connect() as conn:
         left = conn.execute(text("SELECT count(*) FROM rate_limit_hits")).scalar_one()
     assert left == 1
+
+
+def test_each_bucket_prunes_only_its_own_windows_by_its_own_length(
+        engines: tuple[Engine, Engine]) -> None:
+    engine, _ = engines
+    clock = Clock()
+    login = SqlRateLimiter(engine, bucket="login", limit=5, window_s=60.0, hmac_key=KEY,
+                           clock=clock)
+    per_notice = SqlRateLimiter(engine, bucket="notice-number", limit=5, window_s=3600.0,
+                                hmac_key=KEY, clock=clock)
+    assert login.allow("203.0.113.9")
+    assert per_notice.allow("PW-2026-1234567890")
+    clock.now += 180.0  # three minute windows on, still inside the first hour
+    assert per_notice.prune_expired() == 0
+    assert login.prune_expired() == 1
+    with engine.connect() as conn:
+        left = list(conn.execute(text("SELECT bucket FROM rate_limit_hits")).scalars())
+    assert left == ["notice-number"]
 
 
 def test_concurrent_attempts_never_exceed_the_limit(engines: tuple[Engine, Engine]) -> None:

@@ -42,3 +42,14 @@ class SlidingWindowLimiter:
                 return False
             events.append(now)
             return True
+
+    def prune_expired(self, *, dry_run: bool = False) -> int:
+        """Forget (or with ``dry_run`` count) keys with no event left in the window."""
+        now = self._clock()
+        with self._lock:
+            expired = [key for key, events in self._events.items()
+                       if not events or now - events[-1] >= self._window_s]
+            if not dry_run:
+                for key in expired:
+                    del self._events[key]
+        return len(expired)

@@ -108,7 +108,9 @@ class RetentionCounts:
     """What one run removed (or, in a dry run, would remove). Counts only, never plates.
 
     ``evidence_links_deleted`` counts references from reads to images and to the signed
-    envelope they came in; ``objects_deleted`` the evidence objects no longer referenced.
+    envelope they came in; ``objects_deleted`` the evidence objects no longer referenced;
+    ``rate_limit_rows_deleted`` the shared rate limits' counts (HMAC-keyed) of windows that
+    can no longer count.
     """
 
     violations_deleted: int = 0
@@ -123,6 +125,7 @@ class RetentionCounts:
     pseudonym_keys_destroyed: int = 0
     held_skipped: int = 0
     audit_entries_due: int = 0
+    rate_limit_rows_deleted: int = 0
 
     def as_details(self) -> dict[str, str]:
         """The counts as audit details."""

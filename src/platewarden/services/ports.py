@@ -160,3 +160,11 @@ class RateLimiter(Protocol):
     def allow(self, key: str) -> bool:
         """Count an attempt for ``key``; ``False`` (and not counted) once over the limit."""
         ...
+
+    def prune_expired(self, *, dry_run: bool = False) -> int:
+        """Forget attempts whose windows can no longer count; how many entries went.
+
+        ``allow`` tidies only as attempts come, so a key never tried again would keep its
+        entries; the scheduled retention calls this. ``dry_run`` only counts them.
+        """
+        ...

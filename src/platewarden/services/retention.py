@@ -6,15 +6,16 @@ of older non-hit reads with per-day keyed pseudonyms. Then, after the commit: de
 evidence objects nothing refers to any more, move evidence that must be kept off day keys
 that are due to go (rekey), and destroy the day keys (crypto-shredding), which makes every
 copy of that day's data unreadable, backups included. A crash between the phases leaves only
-orphans that the next run's key destruction shreds. Every run, dry or real, is an audit entry
-with counts and never plate text.
+orphans that the next run's key destruction shreds. Last, the shared rate limits forget the
+windows that can no longer count (their own transactions). Every run, dry or real, is an
+audit entry with counts and never plate text.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -32,7 +33,7 @@ from platewarden.domain.retention import (
 )
 from platewarden.services.audit import AuditService
 from platewarden.services.errors import NotFound, ServiceError
-from platewarden.services.ports import EvidenceStore
+from platewarden.services.ports import EvidenceStore, RateLimiter
 from platewarden.services.privacy_ports import (
     Keyring,
     PrivacyRepository,
@@ -64,8 +65,10 @@ class RetentionService:
 
     def __init__(self, *, uow_factory: PrivacyUnitOfWorkFactory, audit: AuditService,
                  evidence: EvidenceStore, keyring: Keyring, pseudonyms: Pseudonymiser,
-                 clock: Callable[[], datetime], policy: RetentionPolicy) -> None:
+                 clock: Callable[[], datetime], policy: RetentionPolicy,
+                 rate_limits: Sequence[RateLimiter] = ()) -> None:
         self._uow_factory = uow_factory
+        self._rate_limits = rate_limits
         self._audit = audit
         self._evidence = evidence
         self._keyring = keyring
@@ -103,6 +106,9 @@ class RetentionService:
                              due_keys=[*self._due_evidence_keys(cut), *kept_due],
                              pseudonym_keys=self._due_pseudonym_keys(cut, in_use),
                              dry_run=dry_run)
+        # Windows no later attempt would prune (see RateLimiter.prune_expired).
+        counts = replace(counts, rate_limit_rows_deleted=sum(
+            limits.prune_expired(dry_run=dry_run) for limits in self._rate_limits))
         with self._uow_factory() as uow:
             details = {**counts.as_details(), "dry_run": str(dry_run).lower()}
             record = self._audit.record(uow, actor=actor, action=AuditAction.RETENTION_RUN,

@@ -11,7 +11,8 @@ the previous window's count, weighted by how much of it still lies within one wi
 now, plus the current window's count would exceed the limit. A refused attempt is rolled
 back, so hammering does not prolong a block. Keys are stored as HMAC-SHA256 under a key
 from the keyring, never as the client's address or the notice number, and rows older than
-two windows are pruned.
+two windows are pruned: at the next attempt of the bucket, and by the scheduled retention
+(:meth:`SqlRateLimiter.prune_expired`) for windows no attempt comes after.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ _COUNT = text(
 _PREVIOUS = text("SELECT hits FROM rate_limit_hits "
                  "WHERE bucket = :bucket AND key_hmac = :key AND window_us = :window")
 _PRUNE = text("DELETE FROM rate_limit_hits WHERE bucket = :bucket AND window_us < :before")
+_EXPIRED = text("SELECT count(*) FROM rate_limit_hits "
+                "WHERE bucket = :bucket AND window_us < :before")
 
 
 class _Refused(Exception):
@@ -65,8 +68,7 @@ class SqlRateLimiter:
 
     def allow(self, key: str) -> bool:
         """Count an attempt for ``key``; ``False`` (and not counted) once over the limit."""
-        now_us = int(self._clock() * 1_000_000)
-        window = now_us - now_us % self._span_us
+        now_us, window = self._now()
         params = {"bucket": self._bucket, "key": self._digest(key)}
         try:
             with self._engine.begin() as conn:
@@ -80,6 +82,20 @@ class SqlRateLimiter:
             return False
         self._prune(window)
         return True
+
+    def prune_expired(self, *, dry_run: bool = False) -> int:
+        """Delete (or with ``dry_run`` count) this bucket's rows that can no longer count."""
+        _, window = self._now()
+        params = {"bucket": self._bucket, "before": window - self._span_us}
+        with self._engine.begin() as conn:
+            if dry_run:
+                return int(conn.execute(_EXPIRED, params).scalar_one())
+            return conn.execute(_PRUNE, params).rowcount
+
+    def _now(self) -> tuple[int, int]:
+        """Now and the start of its window, in microseconds."""
+        now_us = int(self._clock() * 1_000_000)
+        return now_us, now_us - now_us % self._span_us
 
     def _digest(self, key: str) -> str:
         return hmac.new(self._hmac_key, f"{self._bucket}\x00{key}".encode(),
