@@ -49,7 +49,8 @@ def _print_text(frames: list[FrameResult]) -> None:
 def recognize(
     inputs: Annotated[list[str], typer.Argument(help="Image files, video files or rtsp:// URLs.")],
     output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
-    preset: Annotated[str | None, typer.Option(help="platewarden or baseline")] = None,
+    preset: Annotated[str | None, typer.Option(
+        help="Preset name (docs/recognition.md); the default preset when omitted.")] = None,
     grammar: Annotated[str, typer.Option(help="uz (Uzbek formats first) or any")] = "uz",
     stride: Annotated[int, typer.Option(min=1, help="Read every n-th video frame.")] = 1,
 ) -> None:
@@ -90,34 +91,42 @@ def recognize(
 @train_app.command("reader")
 def train_reader(
     data: Annotated[list[Path], typer.Option("--data", help="Data set folders (repeatable).")],
+    arch: Annotated[str, typer.Option(help="crnn (small, from scratch) or ppocr-v4 "
+                                           "(PP-OCRv4's recogniser fine-tuned).")] = "crnn",
     out: Annotated[Path, typer.Option(help="ONNX file to write.")] = Path(
         "plate-reader-crnn.onnx"),
     seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 1,
     minutes: Annotated[float, typer.Option(help="Wall-clock budget.")] = 30.0,
-    synth: Annotated[int, typer.Option(help="Synthetic plates to generate.")] = 20_000,
+    synth: Annotated[int, typer.Option(
+        help="Synthetic plates to generate (0: fresh ones for every batch).")] = 20_000,
     two_line_share: Annotated[float, typer.Option(
         help="Share of generated Uzbek plates that are two-line (rows joined).")] = 0.0,
     synth_cache: Annotated[list[Path] | None, typer.Option(
         help="Pre-generated synthetic .npz files (instead of --synth).")] = None,
     real_share: Annotated[float, typer.Option(help="Share of real crops per batch.")] = 0.5,
+    batch: Annotated[int, typer.Option(help="Crops per training step.")] = 64,
     threads: Annotated[int, typer.Option(help="CPU threads for PyTorch.")] = 2,
     init: Annotated[Path | None, typer.Option(help="Start from these weights (.pt).")] = None,
     lr: Annotated[float, typer.Option(help="Peak learning rate (cosine over the budget).")] = 2e-3,
 ) -> None:
-    """Train the CRNN plate reader on synthetic plates plus real crops; export ONNX.
+    """Train a plate reader on synthetic plates plus real crops; export ONNX.
 
     Needs the ``train`` extra (PyTorch, onnx). Real end-to-end data sets contribute only
     their ``train`` split; crop data sets are used whole.
     """
     try:
+        from platewarden.recognition.training.arch import ARCHITECTURES
         from platewarden.recognition.training.train_reader import TrainOptions, train
     except ImportError as exc:
-        typer.echo("error: training needs the 'train' extra (torch, onnx)", err=True)
+        typer.echo("error: training needs the 'train' extra (torch, onnx, onnx2torch)", err=True)
         raise typer.Exit(2) from exc
+    if arch not in ARCHITECTURES:
+        typer.echo(f"error: --arch must be one of {', '.join(ARCHITECTURES)}", err=True)
+        raise typer.Exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     options = TrainOptions(
-        data=tuple(str(d) for d in data), out=str(out), seed=seed, minutes=minutes,
-        synth_count=synth, two_line_share=two_line_share,
+        data=tuple(str(d) for d in data), arch=arch, out=str(out), seed=seed, minutes=minutes,
+        batch=batch, synth_count=synth, two_line_share=two_line_share,
         synth_cache=tuple(str(p) for p in synth_cache or ()),
         real_share=real_share, threads=threads, init=str(init) if init else None, lr=lr,
     )

@@ -108,3 +108,39 @@ def test_a_registered_reader_is_built_from_config() -> None:
 
     reader = build_reader({"type": "test-fixed", "text": "40B777AA"})
     assert reader.read([np.zeros((4, 4, 3), np.uint8)])[0].text == "40B777AA"
+
+
+class _RecordingSession:
+    """An ONNX Runtime session stand-in that keeps the input it was given."""
+
+    def __init__(self, meta: dict[str, str]) -> None:
+        self.meta = meta
+        self.seen: list[Any] = []
+
+    def get_inputs(self) -> list[Any]:
+        return [type("Input", (), {"name": "image"})()]
+
+    def get_modelmeta(self) -> Any:
+        return type("Meta", (), {"custom_metadata_map": self.meta})()
+
+    def run(self, _outputs: Any, feeds: dict[str, Any]) -> list[Any]:
+        self.seen.append(feeds["image"])
+        steps = np.full((len(feeds["image"]), 4, len(ALPHABET) + 1), 1e-4)
+        steps[:, :, 0] = 1.0
+        return [np.log(steps)]
+
+
+@pytest.mark.parametrize(("order", "blue_channel"), [("rgb", 2), ("bgr", 0)])
+def test_crnn_onnx_feeds_the_channel_order_its_model_was_trained_on(
+        monkeypatch: pytest.MonkeyPatch, order: str, blue_channel: int) -> None:
+    from platewarden.recognition.backends import crnn
+
+    session = _RecordingSession({"height": "8", "width": "16", "channel_order": order})
+    monkeypatch.setattr(crnn, "make_session", lambda *_a, **_k: session)
+    blue = np.zeros((10, 30, 3), np.uint8)
+    blue[..., 0] = 255  # OpenCV crops are BGR: channel 0 is blue
+    crnn.CrnnReader().read([blue])
+    x = session.seen[0]
+    assert x.shape == (1, 3, 8, 16)
+    assert np.allclose(x[0, blue_channel], 1.0)
+    assert np.allclose(np.delete(x[0], blue_channel, axis=0), -1.0)

@@ -1,9 +1,11 @@
-"""Platewarden's own plate reader: a small CRNN trained with CTC, exported to ONNX.
+"""Platewarden's own plate readers, trained with CTC and exported to ONNX.
 
-The ONNX file carries its input geometry and alphabet in its metadata (``height``,
-``width``, ``alphabet``), written by ``platewarden train reader``; inputs are RGB scaled to
-``[-1, 1]`` and the output is ``N x T x (1 + len(alphabet))`` log-probabilities or
-probabilities (``output`` metadata says which).
+Any model ``platewarden train reader`` writes runs here: the small CRNN and PP-OCRv4's
+recogniser fine-tuned on plates. The ONNX file carries its input geometry, channel order and
+alphabet in its metadata (``height``, ``width``, ``channel_order``, ``alphabet``); crops are
+stretched to that size and scaled to ``[-1, 1]``, RGB unless ``channel_order`` says ``bgr``;
+the output is ``N x T x (1 + len(alphabet))`` log-probabilities or probabilities
+(``output`` metadata says which).
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class CrnnReader:
         self._height = int(meta.get("height", 48))
         self._width = int(meta.get("width", 192))
         self._alphabet = meta.get("alphabet", ALPHABET)
+        # PP-OCR-derived readers were trained on BGR (as OpenCV loads); the CRNN on RGB.
+        self._bgr = meta.get("channel_order", "rgb") == "bgr"
         self._log = meta.get("output", "log_probs") == "log_probs"
         self._top_n = top_n
         self._grammar_fit = grammar_fit
@@ -67,7 +71,8 @@ class CrnnReader:
             return []
         batch = np.stack([resize_for_reader(c, height=self._height, width=self._width)
                           for c in crops])
-        out = self._session.run(None, {self._input: normalise_batch(batch)})[0]
+        x = normalise_batch(batch[..., ::-1] if self._bgr else batch)
+        out = self._session.run(None, {self._input: x})[0]
         log_probs = out if self._log else np.log(np.maximum(out, 1e-12))
         return [Draft(decode(np.exp(lp), self._alphabet, top_n=self._top_n), lp)
                 for lp in log_probs]
@@ -89,4 +94,5 @@ def _build(config: Config) -> Reader:
         threads=int(config.get("threads", 1)),
         top_n=int(config.get("top_n", 5)),
         grammar_fit=bool(config.get("grammar_fit", False)),
+        name=str(config.get("name", "platewarden-crnn")),
     )

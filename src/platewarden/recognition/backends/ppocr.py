@@ -27,7 +27,12 @@ from platewarden.recognition.types import Reading
 _HEIGHT = 48
 
 
-def _model_path() -> Path:
+def ppocr_model_path() -> Path:
+    """The PP-OCRv4 recogniser's ONNX file inside the ``rapidocr-onnxruntime`` wheel.
+
+    Raises:
+        BackendError: When the package or the file is missing.
+    """
     try:
         # Untyped, and optional: the import may fail on a machine without the baseline.
         import rapidocr_onnxruntime  # type: ignore[import-untyped,import-not-found,unused-ignore]
@@ -45,7 +50,7 @@ class PpocrReader:
     def __init__(self, *, threads: int = 1, top_n: int = 5, rectify: bool = False) -> None:
         self.name = "ppocr-v4"
         self._rectify = rectify
-        self._session: Any = make_session(_model_path(), threads=threads)
+        self._session: Any = make_session(ppocr_model_path(), threads=threads)
         self._input = self._session.get_inputs()[0].name
         meta = self._session.get_modelmeta().custom_metadata_map
         charset = meta["character"].splitlines()

@@ -59,15 +59,15 @@ def two_line_crop(rng: random.Random) -> tuple[Frame, str]:
             return line, text
 
 
-def synth_one(rng: random.Random, *, uz_share: float,
-              two_line_share: float = 0.0) -> tuple[Frame, str]:
-    """One degraded synthetic plate, resized for the reader, with its text.
+def synth_one(rng: random.Random, *, uz_share: float, two_line_share: float = 0.0,
+              size: tuple[int, int] = (HEIGHT, WIDTH)) -> tuple[Frame, str]:
+    """One degraded synthetic plate, resized to ``size`` (height, width), with its text.
 
     ``two_line_share`` of the Uzbek plates are two-line plates with their rows joined.
     """
     if two_line_share > 0 and rng.random() < uz_share and rng.random() < two_line_share:
         line, text = two_line_crop(rng)
-        return resize_for_reader(line, height=HEIGHT, width=WIDTH), text
+        return resize_for_reader(line, height=size[0], width=size[1]), text
     if rng.random() < uz_share:
         kind = rng.choices(ONE_LINE_KINDS, weights=(70, 8, 4, 4, 4, 3, 4))[0]
         text = random_uz_text(rng, kind=kind)
@@ -77,17 +77,18 @@ def synth_one(rng: random.Random, *, uz_share: float,
         img, text = plate.image, plate.text
     out = np.asarray(degrade(img, rng, strength=rng.uniform(0.3, 1.2)))
     bgr: Frame = cv2.cvtColor(out, cv2.COLOR_RGB2BGR)
-    return resize_for_reader(bgr, height=HEIGHT, width=WIDTH), text
+    return resize_for_reader(bgr, height=size[0], width=size[1]), text
 
 
 def synth_arrays(count: int, *, seed: int, uz_share: float = 0.65,
-                 two_line_share: float = 0.0) -> Arrays:
-    """``count`` synthetic samples drawn from ``seed``."""
+                 two_line_share: float = 0.0, size: tuple[int, int] = (HEIGHT, WIDTH)) -> Arrays:
+    """``count`` synthetic samples drawn from ``seed``, each ``size`` (height, width)."""
     rng = random.Random(seed)  # noqa: S311 (reproducible data, not security)
-    images = np.empty((count, HEIGHT, WIDTH, 3), np.uint8)
+    images = np.empty((count, *size, 3), np.uint8)
     texts: list[str] = []
     for i in range(count):
-        images[i], text = synth_one(rng, uz_share=uz_share, two_line_share=two_line_share)
+        images[i], text = synth_one(rng, uz_share=uz_share, two_line_share=two_line_share,
+                                    size=size)
         texts.append(text)
     return Arrays(images, texts)
 
@@ -143,9 +144,11 @@ def jitter_crop(crop: Frame, rng: random.Random, *, context: float) -> Frame:
     return out
 
 
-def augment_real(crop: Frame, rng: random.Random, *, context: float) -> Frame:
+def augment_real(crop: Frame, rng: random.Random, *, context: float,
+                 size: tuple[int, int] = (HEIGHT, WIDTH)) -> Frame:
     """A jittered, rotated or sheared, relit, blurred, downscaled, noisy, recompressed
-    version of a real crop (the real crops are few: the reader must not learn them)."""
+    version of a real crop, resized to ``size`` (height, width) (the real crops are few:
+    the reader must not learn them)."""
     img = jitter_crop(crop, rng, context=context)
     h, w = img.shape[:2]
     if rng.random() < 0.6:
@@ -173,4 +176,4 @@ def augment_real(crop: Frame, rng: random.Random, *, context: float) -> Frame:
         decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
         if decoded is not None:
             img = np.asarray(decoded, dtype=np.uint8)
-    return resize_for_reader(img, height=HEIGHT, width=WIDTH)
+    return resize_for_reader(img, height=size[0], width=size[1])

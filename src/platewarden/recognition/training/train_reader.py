@@ -1,8 +1,9 @@
-"""``platewarden train reader``: train the CRNN on synthetic + real crops, export to ONNX.
+"""``platewarden train reader``: train a reader on synthetic + real crops, export to ONNX.
 
 Seeded end to end (Python, NumPy and PyTorch generators), bounded by a wall-clock budget so
 it fits a shared CPU; the learning rate follows a cosine over that budget. The exported ONNX
-carries its geometry and alphabet as metadata, read by the ``crnn-onnx`` backend.
+carries its geometry, channel order and alphabet as metadata, read by the ``crnn-onnx``
+backend. ``--arch`` picks the model (:mod:`platewarden.recognition.training.arch`).
 """
 
 from __future__ import annotations
@@ -20,17 +21,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from platewarden.recognition.backends.crnn import normalise_batch
 from platewarden.recognition.backends.ctc import ALPHABET
+from platewarden.recognition.training.arch import ARCHITECTURES, Architecture
 from platewarden.recognition.training.data import (
-    HEIGHT,
-    WIDTH,
     Arrays,
     augment_real,
     real_crops,
     synth_arrays,
+    synth_one,
 )
-from platewarden.recognition.training.model import Crnn
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +39,16 @@ class TrainOptions:
     """Everything that decides a training run (recorded in the model's metadata)."""
 
     data: tuple[str, ...] = ()
+    arch: str = "crnn"
     out: str = "plate-reader-crnn.onnx"
     seed: int = 1
     minutes: float = 30.0
     max_steps: int = 100_000
     batch: int = 64
     real_share: float = 0.5
+    # 0 draws fresh synthetic plates for every batch instead of a fixed set.
     synth_count: int = 20_000
+    uz_share: float = 0.65
     two_line_share: float = 0.0
     synth_cache: tuple[str, ...] = ()
     threads: int = 2
@@ -59,23 +61,29 @@ def _encode(text: str) -> list[int]:
     return [ALPHABET.index(c) + 1 for c in text if c in ALPHABET]
 
 
-def _load_synth(options: TrainOptions) -> Arrays:
+def _load_synth(options: TrainOptions, arch: Architecture) -> Arrays | None:
     if options.synth_cache:
         parts = [np.load(p) for p in options.synth_cache]
         images = np.concatenate([p["images"] for p in parts])
         texts = [str(t) for p in parts for t in p["texts"]]
         return Arrays(images, texts)
-    return synth_arrays(options.synth_count, seed=options.seed,
-                        two_line_share=options.two_line_share)
+    if options.synth_count == 0:
+        return None
+    return synth_arrays(options.synth_count, seed=options.seed, uz_share=options.uz_share,
+                        two_line_share=options.two_line_share, size=arch.size)
 
 
-def _batch(synth: Arrays, real: list[tuple[Any, str, float]], rng: random.Random,
-           size: int, real_share: float) -> tuple[Any, list[str]]:
+def _batch(synth: Arrays | None, real: list[tuple[Any, str, float]], rng: random.Random,
+           options: TrainOptions, size: tuple[int, int]) -> tuple[Any, list[str]]:
     images, texts = [], []
-    for _ in range(size):
-        if real and rng.random() < real_share:
+    for _ in range(options.batch):
+        if real and rng.random() < options.real_share:
             crop, text, context = rng.choice(real)
-            images.append(augment_real(crop, rng, context=context))
+            images.append(augment_real(crop, rng, context=context, size=size))
+        elif synth is None:
+            image, text = synth_one(rng, uz_share=options.uz_share,
+                                    two_line_share=options.two_line_share, size=size)
+            images.append(image)
         else:
             i = rng.randrange(len(synth.texts))
             images.append(synth.images[i])
@@ -85,8 +93,7 @@ def _batch(synth: Arrays, real: list[tuple[Any, str, float]], rng: random.Random
     return np.stack(images), texts
 
 
-def _loss(model: nn.Module, ctc: nn.CTCLoss, images: Any, texts: list[str]) -> torch.Tensor:
-    x = torch.from_numpy(normalise_batch(images))
+def _loss(model: nn.Module, ctc: nn.CTCLoss, x: torch.Tensor, texts: list[str]) -> torch.Tensor:
     log_probs = model(x)  # N x T x C
     targets = [_encode(t) for t in texts]
     flat = torch.tensor([c for t in targets for c in t], dtype=torch.long)
@@ -108,13 +115,13 @@ def _greedy(log_probs: torch.Tensor) -> list[str]:
     return out
 
 
-def evaluate(model: nn.Module, data: Arrays) -> float:
+def evaluate(model: nn.Module, data: Arrays, arch: Architecture = ARCHITECTURES["crnn"]) -> float:
     """Exact-match rate of greedy decoding on ``data``."""
     model.eval()
     hits = 0
     with torch.no_grad():
         for start in range(0, len(data.texts), 256):
-            x = torch.from_numpy(normalise_batch(data.images[start:start + 256]))
+            x = torch.from_numpy(arch.normalise(data.images[start:start + 256]))
             reads = _greedy(model(x))
             hits += sum(r == t for r, t in zip(reads, data.texts[start:start + 256], strict=True))
     model.train()
@@ -138,61 +145,64 @@ def _real_sets(options: TrainOptions) -> list[tuple[Any, str, float]]:
 
 def train(options: TrainOptions) -> dict[str, Any]:
     """Run one training and export the ONNX model; returns a summary for the model card."""
+    arch = ARCHITECTURES[options.arch]
     random.seed(options.seed)
     np.random.seed(options.seed)
     torch.manual_seed(options.seed)
     torch.set_num_threads(options.threads)
     rng = random.Random(options.seed)  # noqa: S311 (reproducible training, not security)
-    synth = _load_synth(options)
+    synth = _load_synth(options, arch)
     real = _real_sets(options)
-    held_out = synth_arrays(500, seed=options.seed + 10_000, uz_share=1.0)
-    log.info("synthetic %d, real %d, held-out synthetic UZ %d", len(synth.texts), len(real),
-             len(held_out.texts))
-    model = Crnn(len(ALPHABET) + 1, height=HEIGHT)
+    held_out = synth_arrays(500, seed=options.seed + 10_000, uz_share=1.0, size=arch.size)
+    log.info("%s: synthetic %s, real %d, held-out synthetic UZ %d", arch.name,
+             len(synth.texts) if synth else "fresh per batch", len(real), len(held_out.texts))
+    model = arch.build()
     if options.init:
         model.load_state_dict(torch.load(options.init, weights_only=True))
+    model.train()
     optimiser = torch.optim.AdamW(model.parameters(), lr=options.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     start, step, history = time.monotonic(), 0, []
     while step < options.max_steps and time.monotonic() - start < options.minutes * 60:
         for group in optimiser.param_groups:
             group["lr"] = _lr(options, time.monotonic() - start, step)
-        images, texts = _batch(synth, real, rng, options.batch, options.real_share)
-        loss = _loss(model, ctc, images, texts)
+        images, texts = _batch(synth, real, rng, options, arch.size)
+        loss = _loss(model, ctc, torch.from_numpy(arch.normalise(images)), texts)
         optimiser.zero_grad()
         loss.backward()  # type: ignore[no-untyped-call]
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         optimiser.step()
         step += 1
         if step % 100 == 0:
-            acc = evaluate(model, held_out)
+            acc = evaluate(model, held_out, arch)
             history.append({"step": step, "loss": round(float(loss), 4), "synth_uz_exact": acc})
             log.info("step %d loss %.4f held-out synthetic UZ exact %.3f", step, float(loss), acc)
             torch.save(model.state_dict(), Path(options.out).with_suffix(".pt"))
-    final = evaluate(model, held_out)
     summary = {"steps": step, "minutes": (time.monotonic() - start) / 60,
-               "synthetic": len(synth.texts), "real": len(real),
-               "held_out_synth_uz_exact_greedy": final, "history": history[-5:],
-               "options": asdict(options)}
+               "synthetic": len(synth.texts) if synth else 0, "real": len(real),
+               "held_out_synth_uz_exact_greedy": evaluate(model, held_out, arch),
+               "history": history[-5:], "options": asdict(options)}
     torch.save(model.state_dict(), Path(options.out).with_suffix(".pt"))
-    export_onnx(model, Path(options.out), summary)
+    export_onnx(model, Path(options.out), summary, arch=arch)
     return summary
 
 
-def export_onnx(model: nn.Module, out: Path, summary: dict[str, Any]) -> None:
+def export_onnx(model: nn.Module, out: Path, summary: dict[str, Any], *,
+                arch: Architecture = ARCHITECTURES["crnn"]) -> None:
     """Export ``model`` to ONNX with the metadata the ``crnn-onnx`` backend reads."""
     import onnx
 
     model.eval()
-    dummy = torch.zeros(1, 3, HEIGHT, WIDTH)
+    height, width = arch.size
     torch.onnx.export(
-        model, (dummy,), str(out), input_names=["image"], output_names=["log_probs"],
-        dynamic_axes={"image": {0: "n"}, "log_probs": {0: "n"}}, opset_version=17,
-        dynamo=False,
+        model, (torch.zeros(1, 3, height, width),), str(out), input_names=["image"],
+        output_names=["log_probs"], dynamic_axes={"image": {0: "n"}, "log_probs": {0: "n"}},
+        opset_version=17, dynamo=False,
     )
     proto = onnx.load(str(out))
-    meta = {"height": str(HEIGHT), "width": str(WIDTH), "alphabet": ALPHABET,
-            "output": "log_probs", "training": json.dumps(summary["options"])}
+    meta = {"height": str(height), "width": str(width), "channel_order": arch.channel_order,
+            "alphabet": ALPHABET, "output": "log_probs",
+            "training": json.dumps(summary["options"])}
     for key, value in meta.items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value

@@ -1,0 +1,31 @@
+"""``platewarden train reader`` refuses clearly what it cannot do (no training runs here)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from platewarden.cli.recognition import train_reader
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command("reader")(train_reader)
+    app.command("noop")(lambda: None)
+    return app
+
+
+def test_training_without_its_extra_or_with_an_unknown_arch_is_a_clear_error(
+        tmp_path: Path) -> None:
+    result = CliRunner().invoke(_app(), [
+        "reader", "--data", str(tmp_path), "--arch", "no-such-arch", "--out",
+        str(tmp_path / "m.onnx")])
+    assert result.exit_code == 2
+    if importlib.util.find_spec("torch") is None:
+        assert "'train' extra" in result.output
+    else:
+        assert "--arch must be one of crnn, ppocr-v4" in result.output
+    assert not (tmp_path / "m.onnx").exists()
