@@ -19,7 +19,7 @@ from torch import nn
 from platewarden.recognition.backends.ctc import ALPHABET
 from platewarden.recognition.backends.ppocr import ppocr_model_path
 
-HEIGHT, WIDTH = 48, 192
+HEIGHT = 48  # PP-OCRv4 reads text lines 48 px high
 # The converted graph's last nodes: features (N x T x 120), then classifier and softmax.
 _FEATURES = "p2o_transpose_8"
 _CLASSIFIER = ("p2o_softmax_2", "p2o_add_276", "initializers_onnx_initializer_269",
