@@ -86,11 +86,10 @@ class SqlRateLimiter:
     def prune_expired(self, *, dry_run: bool = False) -> int:
         """Delete (or with ``dry_run`` count) this bucket's rows that can no longer count."""
         _, window = self._now()
-        params = {"bucket": self._bucket, "before": window - self._span_us}
-        with self._engine.begin() as conn:
-            if dry_run:
-                return int(conn.execute(_EXPIRED, params).scalar_one())
-            return conn.execute(_PRUNE, params).rowcount
+        if dry_run:
+            with self._engine.begin() as conn:
+                return int(conn.execute(_EXPIRED, self._before(window)).scalar_one())
+        return self._delete_before(window)
 
     def _now(self) -> tuple[int, int]:
         """Now and the start of its window, in microseconds."""
@@ -107,6 +106,12 @@ class SqlRateLimiter:
             if self._pruned_window == window:
                 return
             self._pruned_window = window
+        self._delete_before(window)
+
+    def _delete_before(self, window: int) -> int:
+        """Delete this bucket's rows older than the window before ``window``; how many."""
         with self._engine.begin() as conn:
-            conn.execute(_PRUNE, {"bucket": self._bucket,
-                                  "before": window - self._span_us})
+            return int(conn.execute(_PRUNE, self._before(window)).rowcount)
+
+    def _before(self, window: int) -> dict[str, object]:
+        return {"bucket": self._bucket, "before": window - self._span_us}

@@ -32,10 +32,11 @@ def resize_for_reader(crop: Frame, *, height: int, width: int) -> Frame:
     return out
 
 
-def normalise_batch(batch: Any) -> Any:
-    """``N x H x W x 3`` BGR uint8 to ``N x 3 x H x W`` RGB float32 in ``[-1, 1]``."""
-    rgb = batch[..., ::-1].astype(np.float32)
-    return ((rgb / 127.5) - 1.0).transpose(0, 3, 1, 2).copy()
+def normalise_batch(batch: Any, *, channel_order: str = "rgb") -> Any:
+    """``N x H x W x 3`` BGR uint8 to ``N x 3 x H x W`` float32 in ``[-1, 1]``, channels in
+    ``channel_order`` (``rgb`` or ``bgr``)."""
+    ordered = batch[..., ::-1] if channel_order == "rgb" else batch
+    return ((ordered.astype(np.float32) / 127.5) - 1.0).transpose(0, 3, 1, 2).copy()
 
 
 class CrnnReader:
@@ -56,7 +57,7 @@ class CrnnReader:
         self._width = int(meta.get("width", 192))
         self._alphabet = meta.get("alphabet", ALPHABET)
         # PP-OCR-derived readers were trained on BGR (as OpenCV loads); the CRNN on RGB.
-        self._bgr = meta.get("channel_order", "rgb") == "bgr"
+        self._channel_order = meta.get("channel_order", "rgb")
         self._log = meta.get("output", "log_probs") == "log_probs"
         self._top_n = top_n
         self._grammar_fit = grammar_fit
@@ -71,7 +72,7 @@ class CrnnReader:
             return []
         batch = np.stack([resize_for_reader(c, height=self._height, width=self._width)
                           for c in crops])
-        x = normalise_batch(batch[..., ::-1] if self._bgr else batch)
+        x = normalise_batch(batch, channel_order=self._channel_order)
         out = self._session.run(None, {self._input: x})[0]
         log_probs = out if self._log else np.log(np.maximum(out, 1e-12))
         return [Draft(decode(np.exp(lp), self._alphabet, top_n=self._top_n), lp)

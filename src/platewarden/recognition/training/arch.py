@@ -6,7 +6,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from torch import nn
 
 from platewarden.recognition.backends.crnn import normalise_batch
@@ -24,9 +23,7 @@ class Architecture:
 
     def normalise(self, images: Any) -> Any:
         """``N x H x W x 3`` BGR uint8 to the model's ``N x 3 x H x W`` float32 in [-1, 1]."""
-        if self.channel_order == "rgb":
-            return normalise_batch(images)
-        return ((images.astype(np.float32) / 127.5) - 1.0).transpose(0, 3, 1, 2).copy()
+        return normalise_batch(images, channel_order=self.channel_order)
 
 
 def _crnn() -> nn.Module:
