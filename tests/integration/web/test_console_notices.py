@@ -44,6 +44,9 @@ def test_notices_are_listed_filtered_and_opened_within_the_users_regions(
     assert first.number not in delivered.text
     assert detail.status_code == 200
     assert "signed for by post" in detail.text
+    # The console's default language is Uzbek: statuses are named in it, not stored values.
+    assert '<dd id="notice-status">topshirilgan</dd>' in detail.text
+    assert ">delivered<" not in all_.text
     assert detail.text.count('src="/console/evidence/') == 2
     with container.notices.uow_factory(read_only=True) as uow:
         viewed = [r.entry.target for r in uow.audit.find([AuditAction.RECORD_VIEWED])]

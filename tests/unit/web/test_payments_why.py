@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from platewarden.domain.notices import HoldReason
-from platewarden.services.notice_ports import Payment, PaymentOutcome
+from platewarden.domain.notices import HoldReason, NoticeStatus
+from platewarden.services.notice_ports import AppealStatus, Payment, PaymentOutcome
 from platewarden.web.i18n import LANGUAGES, Translator
 from platewarden.web.payments import why_held
 
@@ -36,9 +36,21 @@ def test_every_reason_reads_as_a_sentence_in_every_language(language: str) -> No
     t = Translator(language=language, utc_offset_hours=5)
     for reason in HoldReason:
         key, detail = why_held(held(reason))
-        text = t(key, detail=detail)
+        status = t(f"notice_status.{detail}") if detail else ""
+        text = t(key, detail=status)
         assert text != key  # a missing message shows as its key
-        assert detail in text
+        assert status in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_status_has_a_name_in_every_language(language: str) -> None:
+    t = Translator(language=language, utc_offset_hours=5)
+    for key in [f"notice_status.{s}" for s in NoticeStatus] + [
+            f"appeal_status.{s}" for s in AppealStatus]:
+        assert key in t.keys
+        # Russian and Uzbek pages named statuses by their English stored values.
+        if language != "en":
+            assert t(key) != Translator(language="en", utc_offset_hours=5)(key)
 
 
 def test_a_payment_never_held_has_no_reason_to_show() -> None:
