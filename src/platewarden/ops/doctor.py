@@ -69,7 +69,7 @@ def diagnose(data_dir: Path, *, verify_audit: bool = True, probe_disk: bool = Fa
             verifier = _audit_problem if verify_audit else None
             findings += [_accounts(engine), _initial_admin(engine, settings),
                          _audit(engine, settings, verifier),
-                         _retention(engine, settings, now or datetime.now(UTC))]
+                         retention_finding(engine, settings, now or datetime.now(UTC))]
     finally:
         engine.dispose()
     return findings
@@ -262,18 +262,24 @@ def _audit(engine: Engine, settings: Settings,
     return Finding(check="audit log", status=Status.OK, detail=detail)
 
 
-def _retention(engine: Engine, settings: Settings, now: datetime) -> Finding:
+def retention_finding(engine: Engine, settings: Settings, now: datetime) -> Finding:
+    """How long ago retention last ran, and whether that run failed part-way."""
     log = t.audit_log
     with engine.connect() as connection:
-        last_us = connection.execute(select(log.c.at_us).where(log.c.action == "retention-run")
-                                     .order_by(log.c.seq.desc())).scalar()
+        last = connection.execute(select(log.c.at_us, log.c.details)
+                                  .where(log.c.action == "retention-run")
+                                  .order_by(log.c.seq.desc()).limit(1)).first()
         any_read = connection.execute(select(t.reads.c.id).limit(1)).scalar()
     # Data past its time that no run removes is the exposure retention exists to prevent.
     stale = Status.FAIL if settings.retention.run_interval_s == 0 else Status.WARN
-    if last_us is None:
+    if last is None:
         status = stale if any_read is not None else Status.OK
         return Finding(check="retention", status=status, detail="never run")
-    age = now - from_us(int(last_us))
+    age = now - from_us(int(last.at_us))
+    detail = f"last run {age.total_seconds() / 3600:.0f} h ago"
+    failed = (last.details or {}).get("failed")
+    if failed:
+        return Finding(check="retention", status=stale,
+                       detail=f"{detail} failed at {failed}: see the server's error log")
     status = stale if age > RETENTION_STALE else Status.OK
-    return Finding(check="retention", status=status,
-                   detail=f"last run {age.total_seconds() / 3600:.0f} h ago")
+    return Finding(check="retention", status=status, detail=detail)

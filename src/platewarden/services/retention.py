@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from platewarden.domain.audit import AuditAction
+from platewarden.domain.audit import AuditAction, AuditRecord
 from platewarden.domain.retention import (
     EVIDENCE_PURPOSE,
     KEPT_PREFIX,
@@ -102,21 +102,40 @@ class RetentionService:
             kept_due = self._due_kept_keys(uow.privacy, now)
             if not dry_run:
                 uow.commit()
-        counts = self._shred(counts, doomed=doomed, kept=kept, day_keys=set(day_keys),
-                             due_keys=[*self._due_evidence_keys(cut), *kept_due],
-                             pseudonym_keys=self._due_pseudonym_keys(cut, in_use),
-                             dry_run=dry_run)
-        # Windows no later attempt would prune (see RateLimiter.prune_expired).
-        counts = replace(counts, rate_limit_rows_deleted=sum(
-            limits.prune_expired(dry_run=dry_run) for limits in self._rate_limits))
-        with self._uow_factory() as uow:
-            details = {**counts.as_details(), "dry_run": str(dry_run).lower()}
-            record = self._audit.record(uow, actor=actor, action=AuditAction.RETENTION_RUN,
-                                        details=details)
-            uow.commit()
+        step = "evidence"
+        try:
+            counts = self._shred(counts, doomed=doomed, kept=kept, day_keys=set(day_keys),
+                                 due_keys=[*self._due_evidence_keys(cut), *kept_due],
+                                 pseudonym_keys=self._due_pseudonym_keys(cut, in_use),
+                                 dry_run=dry_run)
+            step = "rate_limits"
+            # Windows no later attempt would prune (see RateLimiter.prune_expired).
+            counts = replace(counts, rate_limit_rows_deleted=sum(
+                limits.prune_expired(dry_run=dry_run) for limits in self._rate_limits))
+        except Exception as exc:
+            # The rows above are already deleted: the trail must say so even when a later
+            # step fails (its counts are then those of the steps that finished).
+            self._record_run(counts, actor=actor, dry_run=dry_run,
+                             failed=f"{step}: {type(exc).__name__}")
+            raise
+        record = self._record_run(counts, actor=actor, dry_run=dry_run)
         log.info("retention run%s: %s", " (dry)" if dry_run else "", counts.as_details())
         return RetentionReport(at=now, dry_run=dry_run, counts=counts,
                                audit_sequence=record.sequence)
+
+    def _record_run(self, counts: RetentionCounts, *, actor: str, dry_run: bool,
+                    failed: str | None = None) -> AuditRecord:
+        details = {**counts.as_details(), "dry_run": str(dry_run).lower()}
+        if failed is not None:
+            # The exception's type only: its message could quote a plate or a key.
+            details["failed"] = failed
+        with self._uow_factory() as uow:
+            record = self._audit.record(uow, actor=actor, action=AuditAction.RETENTION_RUN,
+                                        details=details)
+            uow.commit()
+        if failed is not None:
+            log.error("retention run failed at %s; counts so far audited", failed)
+        return record
 
     def record_policy(self, *, actor: str = "system") -> bool:
         """Audit the policy in force if it differs from the last one recorded."""
