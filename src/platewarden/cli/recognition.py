@@ -91,8 +91,8 @@ def recognize(
 @train_app.command("reader")
 def train_reader(
     data: Annotated[list[Path], typer.Option("--data", help="Data set folders (repeatable).")],
-    arch: Annotated[str, typer.Option(help="crnn (small, from scratch) or ppocr-v4 "
-                                           "(PP-OCRv4's recogniser fine-tuned).")] = "crnn",
+    arch: Annotated[str, typer.Option(help="crnn (small, from scratch), ppocr-v4 or "
+                                           "ppocr-v6 (PP-OCR recognisers fine-tuned).")] = "crnn",
     out: Annotated[Path, typer.Option(help="ONNX file to write.")] = Path(
         "plate-reader-crnn.onnx"),
     seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 1,
@@ -106,7 +106,8 @@ def train_reader(
     real_share: Annotated[float, typer.Option(help="Share of real crops per batch.")] = 0.5,
     batch: Annotated[int, typer.Option(help="Crops per training step.")] = 64,
     threads: Annotated[int, typer.Option(help="CPU threads for PyTorch.")] = 2,
-    init: Annotated[Path | None, typer.Option(help="Start from these weights (.pt).")] = None,
+    init: Annotated[Path | None, typer.Option(
+        help="Start from these weights (the .pt a run writes beside its .onnx).")] = None,
     lr: Annotated[float, typer.Option(help="Peak learning rate (cosine over the budget).")] = 2e-3,
 ) -> None:
     """Train a plate reader on synthetic plates plus real crops; export ONNX.

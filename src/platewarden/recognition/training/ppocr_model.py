@@ -1,36 +1,60 @@
-"""PP-OCRv4's text recogniser as a trainable PyTorch model with a plate head.
+"""PP-OCR text recognisers as trainable PyTorch models with a plate head.
 
-The ``rapidocr-onnxruntime`` wheel ships PP-OCRv4's recogniser (Apache-2.0) as ONNX. It is
-converted to PyTorch with ``onnx2torch``, cut before its 6,625-class classifier, and given a
-37-class head (CTC blank + 0-9 + A-Z) whose rows start as the original classifier's rows for
-those characters, so fine-tuning starts from a reader that already reads plates passably.
+Two Apache-2.0 recognisers ship as ONNX inside PyPI wheels: PP-OCRv4's (``rapidocr-onnxruntime``
+1.4.4, 6,623 characters) and PP-OCRv6's small one (``rapidocr`` 3.10.0, 18,708 characters).
+Either is converted to PyTorch with ``onnx2torch``, cut before its classifier (found in the
+graph: the MatMul and Add feeding the final Softmax), and given a 37-class head (CTC blank +
+0-9 + A-Z) whose rows start as the original classifier's rows for those characters, so
+fine-tuning starts from a reader that already reads plates passably.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
 from platewarden.recognition.backends.ctc import ALPHABET
 from platewarden.recognition.backends.ppocr import ppocr_model_path
+from platewarden.recognition.errors import BackendError
+from platewarden.recognition.training.onnx_graph import (
+    constants_to_initializers,
+    cut_classifier,
+    explicit_same_padding,
+)
 
-HEIGHT = 48  # PP-OCRv4 reads text lines 48 px high
-# The converted graph's last nodes: features (N x T x 120), then classifier and softmax.
-_FEATURES = "p2o_transpose_8"
-_CLASSIFIER = ("p2o_softmax_2", "p2o_add_276", "initializers_onnx_initializer_269",
-               "p2o_mat_mul_24", "initializers_onnx_initializer_268")
-_WEIGHT, _BIAS = "initializers.onnx_initializer_268", "initializers.onnx_initializer_269"
+HEIGHT = 48  # PP-OCR recognisers read text lines 48 px high
+
+
+def ppocr_v6_model_path() -> Path:
+    """PP-OCRv6's small recogniser inside the ``rapidocr`` 3.10.0 wheel (the ``train`` extra).
+
+    Located without importing the package, which would load its whole OCR engine.
+
+    Raises:
+        BackendError: When the package or the file is missing.
+    """
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or spec.origin is None:
+        raise BackendError("--arch ppocr-v6 needs the package rapidocr==3.10.0 (train extra)")
+    path = Path(spec.origin).parent / "models" / "PP-OCRv6_rec_small.onnx"
+    if not path.is_file():
+        raise BackendError(f"PP-OCRv6 recogniser missing at {path}")
+    return path
 
 
 def _import_onnx2torch() -> Any:
     """``onnx2torch``, which imports torchvision only for NMS and RoIAlign converters.
 
-    This graph uses neither; where torchvision is missing or does not match the installed
+    These graphs use neither; where torchvision is missing or does not match the installed
     torch (a CPU-only torch beside PyPI's torchvision), a stand-in module lets the import
     succeed, and those two converters fail if ever used.
     """
@@ -50,57 +74,46 @@ def _unavailable(*_args: Any, **_kwargs: Any) -> Any:
     raise NotImplementedError("torchvision is not installed")
 
 
-def _load_graph() -> tuple[Any, list[str]]:
-    """The converted PP-OCRv4 recogniser and its character list."""
+def _load_graph(source: Path) -> tuple[Any, Any, Any, list[str]]:
+    """The converted feature extractor, the classifier's weight and bias, the characters."""
     import onnx
 
     onnx2torch = _import_onnx2torch()
     batch_norm = importlib.import_module("onnx2torch.node_converters.batch_norm")
-    proto = onnx.load(str(ppocr_model_path()))
+    proto = onnx.load(str(source))
     charset = dict((p.key, p.value) for p in proto.metadata_props)["character"].splitlines()
-    kept = []
-    for node in proto.graph.node:  # Paddle's export keeps weights in Constant nodes
-        if node.op_type == "Constant" and node.attribute[0].name == "value":
-            tensor = node.attribute[0].t
-            tensor.name = node.output[0]
-            proto.graph.initializer.append(tensor)
-        else:
-            kept.append(node)
-    del proto.graph.node[:]
-    proto.graph.node.extend(kept)
+    constants_to_initializers(proto)
+    explicit_same_padding(proto)
+    weight, bias = cut_classifier(proto)
     proto.graph.input[0].type.tensor_type.shape.dim[2].dim_value = HEIGHT
     proto = onnx.shape_inference.infer_shapes(proto)
     # Shape inference leaves some batch norms' inputs without a rank; all are 4-D here.
     batch_norm._BN_CLASS_FROM_SPATIAL_RANK.setdefault(-2, nn.BatchNorm2d)
-    return onnx2torch.convert(proto), charset
+    return onnx2torch.convert(proto), weight, bias, charset
 
 
 class PlateOcr(nn.Module):
-    """``N x 3 x 48 x 192`` BGR images in ``[-1, 1]`` to ``N x 24 x 37`` log-probabilities."""
+    """``N x 3 x 48 x 192`` BGR images in ``[-1, 1]`` to ``N x 24 x 37`` log-probabilities.
 
-    def __init__(self) -> None:
+    Args:
+        source: Returns the ONNX recogniser to start from (default: PP-OCRv4's).
+    """
+
+    def __init__(self, *, source: Callable[[], Path] = ppocr_model_path) -> None:
         super().__init__()
-        graph, charset = _load_graph()
-        weight = graph.get_buffer(_WEIGHT).detach().clone()  # 120 x 6625
-        bias = graph.get_buffer(_BIAS).detach().clone()
-        nodes = {n.name: n for n in graph.graph.nodes}
-        output = next(n for n in graph.graph.nodes if n.op == "output")
-        output.args = (nodes[_FEATURES],)
-        for name in _CLASSIFIER:
-            graph.graph.erase_node(nodes[name])
-        graph.recompile()
+        graph, weight, bias, charset = _load_graph(source())
         _make_trainable(graph.initializers)
         self.backbone = graph
         index = {ch: i + 1 for i, ch in enumerate(charset)}
         rows = [0] + [index[ch] for ch in ALPHABET]
         self.head = nn.Linear(weight.shape[0], len(rows))
         with torch.no_grad():
-            self.head.weight.copy_(weight[:, rows].T)
-            self.head.bias.copy_(bias[rows])
+            self.head.weight.copy_(torch.from_numpy(np.ascontiguousarray(weight[:, rows].T)))
+            self.head.bias.copy_(torch.from_numpy(np.ascontiguousarray(bias[rows])))
         self.dropout = nn.Dropout(0.1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        features = self.backbone(x)  # N x T x 120
+        features = self.backbone(x)  # N x T x F
         return torch.log_softmax(self.head(self.dropout(features)), dim=-1)
 
 

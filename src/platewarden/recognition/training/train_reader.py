@@ -30,6 +30,7 @@ from platewarden.recognition.training.data import (
     synth_arrays,
     synth_one,
 )
+from platewarden.recognition.training.onnx_graph import halve_weights
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,10 @@ def train(options: TrainOptions) -> dict[str, Any]:
              len(synth.texts) if synth else "fresh per batch", len(real), len(held_out.texts))
     model = arch.build()
     if options.init:
-        model.load_state_dict(torch.load(options.init, weights_only=True))
+        # Half-weight architectures save float16 weights (see save_weights): back to float32.
+        state = torch.load(options.init, weights_only=True)
+        model.load_state_dict({k: v.float() if v.is_floating_point() else v
+                               for k, v in state.items()})
     model.train()
     optimiser = torch.optim.AdamW(model.parameters(), lr=options.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
@@ -177,14 +181,26 @@ def train(options: TrainOptions) -> dict[str, Any]:
             acc = evaluate(model, held_out, arch)
             history.append({"step": step, "loss": round(float(loss), 4), "synth_uz_exact": acc})
             log.info("step %d loss %.4f held-out synthetic UZ exact %.3f", step, float(loss), acc)
-            torch.save(model.state_dict(), Path(options.out).with_suffix(".pt"))
+            save_weights(model, Path(options.out).with_suffix(".pt"), arch=arch)
     summary = {"steps": step, "minutes": (time.monotonic() - start) / 60,
                "synthetic": len(synth.texts) if synth else 0, "real": len(real),
                "held_out_synth_uz_exact_greedy": evaluate(model, held_out, arch),
                "history": history[-5:], "options": asdict(options)}
-    torch.save(model.state_dict(), Path(options.out).with_suffix(".pt"))
+    save_weights(model, Path(options.out).with_suffix(".pt"), arch=arch)
     export_onnx(model, Path(options.out), summary, arch=arch)
     return summary
+
+
+def save_weights(model: nn.Module, path: Path, *, arch: Architecture) -> None:
+    """Save the weights ``--init`` continues from; in float16 where the ONNX file has them so.
+
+    Half-size weights let the shipped model's PyTorch weights stay under the 10 MB limit, so
+    an operator fine-tunes on local plates from the shipped reader, not from PP-OCR again.
+    """
+    state = model.state_dict()
+    if arch.half_weights:
+        state = {k: v.half() if v.dtype == torch.float32 else v for k, v in state.items()}
+    torch.save(state, path)
 
 
 def export_onnx(model: nn.Module, out: Path, summary: dict[str, Any], *,
@@ -206,4 +222,7 @@ def export_onnx(model: nn.Module, out: Path, summary: dict[str, Any], *,
     for key, value in meta.items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
+    if arch.half_weights:
+        halve_weights(proto)
     onnx.save(proto, str(out))
+
