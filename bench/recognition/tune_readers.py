@@ -1,9 +1,11 @@
 """Choose the default preset on tuning data only (never the held-out ``test`` split).
 
-    OMP_NUM_THREADS=1 python bench/recognition/tune_readers.py PRESET [PRESET ...]
+    OMP_NUM_THREADS=1 python bench/recognition/tune_readers.py [--one-line N] [--two-line N]
+        PRESET [PRESET ...]
 
-Tuning sets: the ``train`` split of ``openalpr-endtoend-dev`` end to end, 300 synthetic
-one-line Uzbek plates (seed 555) and 300 synthetic two-line ones (seed 556), all through
+Tuning sets: the ``train`` split of ``openalpr-endtoend-dev`` end to end, synthetic
+one-line Uzbek plates (seed 555; 300, or ``--one-line N``) and synthetic two-line ones
+(seed 556; 300, or ``--two-line N``: larger sets once a reader saturates these), all through
 the full pipeline with grammar ``uz``. The rule, fixed before the candidates were measured:
 the default is the preset with the highest sum of the three exact-read figures, provided
 none of its figures is more than 0.5 points below the current default's (the first preset
@@ -12,7 +14,7 @@ named). Prints one row per preset and the choice.
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from platewarden.recognition.bench import (
@@ -28,11 +30,11 @@ DATASET = Path("../shared/datasets/openalpr-endtoend-dev")
 TOLERANCE = 0.5
 
 
-def main(presets: list[str]) -> None:
+def main(presets: list[str], *, one_line: int = 300, two_line: int = 300) -> None:
     recognizers = {n: load_recognizer(n, grammar="uz") for n in presets}
     real = run_bench(recognizers, load_dataset(DATASET, split="train"))
-    one = run_synthetic(recognizers, synthetic_uz_crops(300, seed=555))
-    two = run_synthetic(recognizers, synthetic_two_line_crops(300, seed=556))
+    one = run_synthetic(recognizers, synthetic_uz_crops(one_line, seed=555))
+    two = run_synthetic(recognizers, synthetic_two_line_crops(two_line, seed=556))
     figures = {n: (real[n]["overall"]["e2e_exact"], one[n]["crop_exact"], two[n]["crop_exact"])
                for n in presets}
     print("preset\ttrain e2e\ttrain true box\tsyn555\tsyn556 two-line\tsum\tms median")
@@ -47,4 +49,9 @@ def main(presets: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    parser = argparse.ArgumentParser(description="Choose the default preset on tuning data.")
+    parser.add_argument("presets", nargs="+", help="the current default first")
+    parser.add_argument("--one-line", type=int, default=300)
+    parser.add_argument("--two-line", type=int, default=300)
+    args = parser.parse_args()
+    main(args.presets, one_line=args.one_line, two_line=args.two_line)

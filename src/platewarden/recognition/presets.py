@@ -25,6 +25,9 @@ _PPOCR = {"type": "ppocr-onnx", "rectify": True}
 # 120 ms per frame and gained nothing on the tuning sets (bench/recognition/tune_readers.py).
 _PPOCR_PLATES = {"type": "crnn-onnx", "model": "plate-reader-ppocrv4.onnx", "grammar_fit": True,
                  "name": "platewarden-ppocrv4"}
+# PP-OCRv6's small recogniser fine-tuned the same way (weights stored as float16).
+_PPOCR6_PLATES = {"type": "crnn-onnx", "model": "plate-reader-ppocrv6.onnx", "grammar_fit": True,
+                  "name": "platewarden-ppocrv6"}
 
 
 def _two_line(reader: Mapping[str, object]) -> dict[str, object]:
@@ -53,6 +56,10 @@ PRESETS: dict[str, RecognizerConfig] = {
         detector=_YOLO_416, reader=_two_line(_PPOCR_PLATES), rectify=False, margin_x=0.0,
         margin_y=0.0, min_detection=0.1, name="platewarden-ppocrv4",
     ),
+    "platewarden-ppocrv6": RecognizerConfig(
+        detector=_YOLO_416, reader=_two_line(_PPOCR6_PLATES), rectify=False, margin_x=0.0,
+        margin_y=0.0, min_detection=0.1, name="platewarden-ppocrv6",
+    ),
     "platewarden-duo": RecognizerConfig(
         detector=_YOLO_416,
         reader=_two_line({"type": "max-confidence",
@@ -71,15 +78,18 @@ def _has_ppocr() -> bool:
 
 
 def default_preset() -> str:
-    """``platewarden-ppocrv4``, the fine-tuned PP-OCRv4 reader, when its model is there.
+    """``platewarden-ppocrv6``, the fine-tuned PP-OCRv6 reader, when its model is there.
 
     Chosen on tuning data only (``bench/recognition/tune_readers.py``: the ``train`` split end
     to end, synthetic Uzbek seeds 555 and 556), never on the held-out ``test`` split. Without
-    it: the ensemble when PP-OCR is installed, else the CRNN alone, else the baseline.
+    it: the fine-tuned PP-OCRv4 reader, else the ensemble when PP-OCR is installed, else the
+    CRNN alone, else the baseline.
     """
     models = models_dir()
-    if (models / "plate-reader-ppocrv4.onnx").is_file():
-        return "platewarden-ppocrv4"
+    for preset, model in (("platewarden-ppocrv6", "plate-reader-ppocrv6.onnx"),
+                          ("platewarden-ppocrv4", "plate-reader-ppocrv4.onnx")):
+        if (models / model).is_file():
+            return preset
     if not (models / "plate-reader-crnn.onnx").is_file():
         return "baseline"
     return "platewarden-ensemble" if _has_ppocr() else "platewarden"
