@@ -60,6 +60,12 @@ PRESETS: dict[str, RecognizerConfig] = {
         detector=_YOLO_416, reader=_two_line(_PPOCR6_PLATES), rectify=False, margin_x=0.0,
         margin_y=0.0, min_detection=0.1, name="platewarden-ppocrv6",
     ),
+    # The more confident of the two fine-tuned readers (they err on different plates).
+    "platewarden-pair": RecognizerConfig(
+        detector=_YOLO_416,
+        reader=_two_line({"type": "max-confidence", "readers": [_PPOCR6_PLATES, _PPOCR_PLATES]}),
+        rectify=False, margin_x=0.0, margin_y=0.0, min_detection=0.1, name="platewarden-pair",
+    ),
     "platewarden-duo": RecognizerConfig(
         detector=_YOLO_416,
         reader=_two_line({"type": "max-confidence",
@@ -78,18 +84,19 @@ def _has_ppocr() -> bool:
 
 
 def default_preset() -> str:
-    """``platewarden-ppocrv6``, the fine-tuned PP-OCRv6 reader, when its model is there.
+    """``platewarden-pair``, the fine-tuned PP-OCRv6 and PP-OCRv4 readers, when both are there.
 
     Chosen on tuning data only (``bench/recognition/tune_readers.py``: the ``train`` split end
     to end, synthetic Uzbek seeds 555 and 556), never on the held-out ``test`` split. Without
-    it: the fine-tuned PP-OCRv4 reader, else the ensemble when PP-OCR is installed, else the
+    one of them: the other one's preset, else the ensemble when PP-OCR is installed, else the
     CRNN alone, else the baseline.
     """
     models = models_dir()
-    for preset, model in (("platewarden-ppocrv6", "plate-reader-ppocrv6.onnx"),
-                          ("platewarden-ppocrv4", "plate-reader-ppocrv4.onnx")):
-        if (models / model).is_file():
-            return preset
+    v6, v4 = (models / "plate-reader-ppocrv6.onnx").is_file(), (
+        models / "plate-reader-ppocrv4.onnx").is_file()
+    if v6 or v4:
+        return "platewarden-pair" if v6 and v4 else (
+            "platewarden-ppocrv6" if v6 else "platewarden-ppocrv4")
     if not (models / "plate-reader-crnn.onnx").is_file():
         return "baseline"
     return "platewarden-ensemble" if _has_ppocr() else "platewarden"
