@@ -92,11 +92,14 @@ def default_preset() -> str:
     CRNN alone, else the baseline.
     """
     models = models_dir()
-    v6, v4 = (models / "plate-reader-ppocrv6.onnx").is_file(), (
-        models / "plate-reader-ppocrv4.onnx").is_file()
-    if v6 or v4:
-        return "platewarden-pair" if v6 and v4 else (
-            "platewarden-ppocrv6" if v6 else "platewarden-ppocrv4")
+    v6 = (models / "plate-reader-ppocrv6.onnx").is_file()
+    v4 = (models / "plate-reader-ppocrv4.onnx").is_file()
+    if v6 and v4:
+        return "platewarden-pair"
+    if v6:
+        return "platewarden-ppocrv6"
+    if v4:
+        return "platewarden-ppocrv4"
     if not (models / "plate-reader-crnn.onnx").is_file():
         return "baseline"
     return "platewarden-ensemble" if _has_ppocr() else "platewarden"

@@ -115,8 +115,9 @@ class RetentionService:
         except Exception as exc:
             # The rows above are already deleted: the trail must say so even when a later
             # step fails (its counts are then those of the steps that finished).
-            self._record_run(counts, actor=actor, dry_run=dry_run,
-                             failed=f"{step}: {type(exc).__name__}")
+            failed = f"{step}: {type(exc).__name__}"
+            self._record_run(counts, actor=actor, dry_run=dry_run, failed=failed)
+            log.error("retention run failed at %s; counts so far audited", failed)
             raise
         record = self._record_run(counts, actor=actor, dry_run=dry_run)
         log.info("retention run%s: %s", " (dry)" if dry_run else "", counts.as_details())
@@ -133,8 +134,6 @@ class RetentionService:
             record = self._audit.record(uow, actor=actor, action=AuditAction.RETENTION_RUN,
                                         details=details)
             uow.commit()
-        if failed is not None:
-            log.error("retention run failed at %s; counts so far audited", failed)
         return record
 
     def record_policy(self, *, actor: str = "system") -> bool:

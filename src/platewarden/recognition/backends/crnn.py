@@ -1,11 +1,11 @@
 """Platewarden's own plate readers, trained with CTC and exported to ONNX.
 
-Any model ``platewarden train reader`` writes runs here: the small CRNN and PP-OCRv4's
-recogniser fine-tuned on plates. The ONNX file carries its input geometry, channel order and
-alphabet in its metadata (``height``, ``width``, ``channel_order``, ``alphabet``); crops are
-stretched to that size and scaled to ``[-1, 1]``, RGB unless ``channel_order`` says ``bgr``;
-the output is ``N x T x (1 + len(alphabet))`` log-probabilities or probabilities
-(``output`` metadata says which).
+Any model ``platewarden train reader`` writes runs here: the small CRNN and the PP-OCRv4
+and PP-OCRv6 recognisers fine-tuned on plates. The ONNX file carries its input geometry,
+channel order and alphabet in its metadata (``height``, ``width``, ``channel_order``,
+``alphabet``); crops are stretched to that size and scaled to ``[-1, 1]``, RGB unless
+``channel_order`` says ``bgr``; the output is ``N x T x (1 + len(alphabet))``
+log-probabilities or probabilities (``output`` metadata says which).
 """
 
 from __future__ import annotations

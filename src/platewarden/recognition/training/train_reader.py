@@ -225,4 +225,3 @@ def export_onnx(model: nn.Module, out: Path, summary: dict[str, Any], *,
     if arch.half_weights:
         halve_weights(proto)
     onnx.save(proto, str(out))
-
