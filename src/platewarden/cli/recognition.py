@@ -109,6 +109,9 @@ def train_reader(
     init: Annotated[Path | None, typer.Option(
         help="Start from these weights (the .pt a run writes beside its .onnx).")] = None,
     lr: Annotated[float, typer.Option(help="Peak learning rate (cosine over the budget).")] = 2e-3,
+    tune_share: Annotated[float, typer.Option(
+        min=0.0, max=0.5, help="Share of real crops held back (fixed by a hash of the file "
+        "name); the checkpoint reading most of them is exported. 0: none.")] = 0.0,
 ) -> None:
     """Train a plate reader on synthetic plates plus real crops; export ONNX.
 
@@ -130,6 +133,7 @@ def train_reader(
         batch=batch, synth_count=synth, two_line_share=two_line_share,
         synth_cache=tuple(str(p) for p in synth_cache or ()),
         real_share=real_share, threads=threads, init=str(init) if init else None, lr=lr,
+        tune_share=tune_share,
     )
     summary = train(options)
     typer.echo(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))

@@ -8,6 +8,7 @@ benchmark layouts, from the ``train`` half of the fixed split only (see
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,22 +94,70 @@ def synth_arrays(count: int, *, seed: int, uz_share: float = 0.65,
     return Arrays(images, texts)
 
 
-def real_crops(
-    root: Path, *, split: str = "train", margin: float = 0.35,
-) -> list[tuple[Frame, str]]:
+@dataclass(frozen=True, slots=True)
+class RealCrop:
+    """A real plate with context for augmentation.
+
+    Attributes:
+        image: BGR pixels: the plate grown by ``context`` (end-to-end images) or the whole
+            crop (``context`` 0, crop data sets).
+        text: The labelled plate text.
+        name: The image's file name (fixes whether it is held back for tuning).
+        context: The margin the plate was cut with (see :func:`jitter_crop`).
+    """
+
+    image: Frame
+    text: str
+    name: str
+    context: float
+
+
+def real_crops(root: Path, *, split: str = "train", margin: float = 0.35) -> list[RealCrop]:
     """Real plate crops with generous context, for on-the-fly augmentation.
 
     End-to-end images give the true box grown by ``margin`` (the augmentation then cuts
     loose, detector-like boxes inside it); crop data sets give whole crops.
     """
     if (root / "groundtruth.csv").is_file():
-        return [(load_image(s.image), s.text) for s in load_crops(root)]
-    out: list[tuple[Frame, str]] = []
+        return [RealCrop(load_image(s.image), s.text, s.image.name, 0.0)
+                for s in load_crops(root)]
+    out: list[RealCrop] = []
     for sample in load_endtoend(root):
         if split != "all" and split_of(sample.image.name) != split:
             continue
-        out.append(_context_crop(sample, margin))
+        image, text = _context_crop(sample, margin)
+        out.append(RealCrop(image, text, sample.image.name, margin))
     return out
+
+
+def is_tuning(name: str, *, share: float) -> bool:
+    """Whether the real crop ``name`` is held back from training to tune on.
+
+    Fixed by a SHA-1 of the name, salted so it is independent of the train/test split.
+    """
+    digest = hashlib.sha1(f"tune:{name}".encode()).hexdigest()  # noqa: S324 (not security)
+    return int(digest, 16) % 1000 < share * 1000
+
+
+def tuning_cut(crop: RealCrop) -> Frame:
+    """The plate of a held-back crop as the reader is shown it, the same on every evaluation.
+
+    End-to-end crops are cut like the shipped detector's median box on the ``train`` split
+    (1.1 x the labelled width, 1.45 x its height); crop data sets give the whole crop.
+    """
+    if crop.context <= 0:
+        return crop.image
+    h, w = crop.image.shape[:2]
+    pw, ph = w / (1 + 2 * crop.context), h / (1 + 4 * crop.context)
+    gw, gh = min(w, pw * 1.1), min(h, ph * 1.45)
+    x0, y0 = round((w - gw) / 2), round((h - gh) / 2)
+    out: Frame = crop.image[y0:y0 + round(gh), x0:x0 + round(gw)]
+    return out
+
+
+def tuning_view(crop: RealCrop, *, size: tuple[int, int] = (HEIGHT, WIDTH)) -> Frame:
+    """:func:`tuning_cut` resized to the reader's input ``size`` (height, width)."""
+    return resize_for_reader(tuning_cut(crop), height=size[0], width=size[1])
 
 
 def _context_crop(sample: Sample, margin: float) -> tuple[Frame, str]:

@@ -25,10 +25,13 @@ from platewarden.recognition.backends.ctc import ALPHABET
 from platewarden.recognition.training.arch import ARCHITECTURES, Architecture
 from platewarden.recognition.training.data import (
     Arrays,
+    RealCrop,
     augment_real,
+    is_tuning,
     real_crops,
     synth_arrays,
     synth_one,
+    tuning_view,
 )
 from platewarden.recognition.training.onnx_graph import halve_weights
 
@@ -55,6 +58,8 @@ class TrainOptions:
     threads: int = 2
     lr: float = 2e-3
     init: str | None = None
+    # Share of real crops held back (by a hash of the file name) to pick the checkpoint on.
+    tune_share: float = 0.0
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -74,13 +79,14 @@ def _load_synth(options: TrainOptions, arch: Architecture) -> Arrays | None:
                         two_line_share=options.two_line_share, size=arch.size)
 
 
-def _batch(synth: Arrays | None, real: list[tuple[Any, str, float]], rng: random.Random,
+def _batch(synth: Arrays | None, real: list[RealCrop], rng: random.Random,
            options: TrainOptions, size: tuple[int, int]) -> tuple[Any, list[str]]:
     images, texts = [], []
     for _ in range(options.batch):
         if real and rng.random() < options.real_share:
-            crop, text, context = rng.choice(real)
-            images.append(augment_real(crop, rng, context=context, size=size))
+            crop = rng.choice(real)
+            images.append(augment_real(crop.image, rng, context=crop.context, size=size))
+            text = crop.text
         elif synth is None:
             image, text = synth_one(rng, uz_share=options.uz_share,
                                     two_line_share=options.two_line_share, size=size)
@@ -135,28 +141,75 @@ def _lr(options: TrainOptions, elapsed: float, step: int) -> float:
     return options.lr * warm * (0.03 + 0.97 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def _real_sets(options: TrainOptions) -> list[tuple[Any, str, float]]:
-    real: list[tuple[Any, str, float]] = []
+def _real_sets(options: TrainOptions) -> tuple[list[RealCrop], list[RealCrop]]:
+    """The real crops to train on and those held back to tune on."""
+    real: list[RealCrop] = []
     for root in options.data:
-        path = Path(root)
-        context = 0.0 if (path / "groundtruth.csv").is_file() else 0.35
-        real.extend((crop, text, context) for crop, text in real_crops(path))
-    return [r for r in real if r[1] and all(c in ALPHABET for c in r[1])]
+        real.extend(real_crops(Path(root)))
+    real = [r for r in real if r.text and all(c in ALPHABET for c in r.text)]
+    tune = [r for r in real if is_tuning(r.name, share=options.tune_share)]
+    return [r for r in real if not is_tuning(r.name, share=options.tune_share)], tune
+
+
+class BestCheckpoint:
+    """The weights that read the most held-back real crops so far (the first such step)."""
+
+    def __init__(self, data: Arrays, arch: Architecture) -> None:
+        self.data, self.arch = data, arch
+        self.exact, self.step = -1.0, 0
+        self.state: dict[str, torch.Tensor] | None = None
+
+    def update(self, model: nn.Module, step: int) -> float:
+        """Evaluate ``model`` on the held-back crops; keep its weights if it is the best."""
+        exact = evaluate(model, self.data, self.arch)
+        if exact > self.exact:
+            self.exact, self.step = exact, step
+            self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        return exact
 
 
 def train(options: TrainOptions) -> dict[str, Any]:
-    """Run one training and export the ONNX model; returns a summary for the model card."""
+    """Run one training and export the ONNX model; returns a summary for the model card.
+
+    With ``tune_share`` > 0 the exported weights are those of the checkpoint (every 100
+    steps) that read the most held-back real crops, not the last ones.
+    """
     arch = ARCHITECTURES[options.arch]
     random.seed(options.seed)
     np.random.seed(options.seed)
     torch.manual_seed(options.seed)
     torch.set_num_threads(options.threads)
-    rng = random.Random(options.seed)  # noqa: S311 (reproducible training, not security)
     synth = _load_synth(options, arch)
-    real = _real_sets(options)
+    real, tune = _real_sets(options)
     held_out = synth_arrays(500, seed=options.seed + 10_000, uz_share=1.0, size=arch.size)
-    log.info("%s: synthetic %s, real %d, held-out synthetic UZ %d", arch.name,
-             len(synth.texts) if synth else "fresh per batch", len(real), len(held_out.texts))
+    best = BestCheckpoint(_views(tune, arch), arch) if tune else None
+    log.info("%s: synthetic %s, real %d (%d held back to tune on), held-out synthetic UZ %d",
+             arch.name, len(synth.texts) if synth else "fresh per batch", len(real), len(tune),
+             len(held_out.texts))
+    model = _initial_model(options, arch)
+    start = time.monotonic()
+    step, history = _fit(model, options, arch, synth=synth, real=real, held_out=held_out,
+                         best=best)
+    summary: dict[str, Any] = {
+        "steps": step, "minutes": (time.monotonic() - start) / 60,
+        "synthetic": len(synth.texts) if synth else 0, "real": len(real),
+        "history": history[-5:], "options": asdict(options)}
+    if best is not None and best.state is not None:
+        model.load_state_dict(best.state)
+        summary["tuning_real"] = {"crops": len(tune), "best_step": best.step,
+                                  "best_exact_greedy": best.exact}
+    summary["held_out_synth_uz_exact_greedy"] = evaluate(model, held_out, arch)
+    save_weights(model, Path(options.out).with_suffix(".pt"), arch=arch)
+    export_onnx(model, Path(options.out), summary, arch=arch)
+    return summary
+
+
+def _views(crops: list[RealCrop], arch: Architecture) -> Arrays:
+    return Arrays(np.stack([tuning_view(c, size=arch.size) for c in crops]),
+                  [c.text for c in crops])
+
+
+def _initial_model(options: TrainOptions, arch: Architecture) -> nn.Module:
     model = arch.build()
     if options.init:
         # Half-weight architectures save float16 weights (see save_weights): back to float32.
@@ -164,9 +217,18 @@ def train(options: TrainOptions) -> dict[str, Any]:
         model.load_state_dict({k: v.float() if v.is_floating_point() else v
                                for k, v in state.items()})
     model.train()
+    return model
+
+
+def _fit(model: nn.Module, options: TrainOptions, arch: Architecture, *, synth: Arrays | None,
+         real: list[RealCrop], held_out: Arrays,
+         best: BestCheckpoint | None) -> tuple[int, list[dict[str, Any]]]:
+    rng = random.Random(options.seed)  # noqa: S311 (reproducible training, not security)
     optimiser = torch.optim.AdamW(model.parameters(), lr=options.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     start, step, history = time.monotonic(), 0, []
+    if best is not None:  # the starting weights are a candidate too
+        log.info("step 0 held-back real exact %.3f", best.update(model, 0))
     while step < options.max_steps and time.monotonic() - start < options.minutes * 60:
         for group in optimiser.param_groups:
             group["lr"] = _lr(options, time.monotonic() - start, step)
@@ -178,17 +240,14 @@ def train(options: TrainOptions) -> dict[str, Any]:
         optimiser.step()
         step += 1
         if step % 100 == 0:
-            acc = evaluate(model, held_out, arch)
-            history.append({"step": step, "loss": round(float(loss), 4), "synth_uz_exact": acc})
-            log.info("step %d loss %.4f held-out synthetic UZ exact %.3f", step, float(loss), acc)
+            point = {"step": step, "loss": round(float(loss.detach()), 4),
+                     "synth_uz_exact": evaluate(model, held_out, arch)}
+            if best is not None:
+                point["tune_real_exact"] = best.update(model, step)
+            history.append(point)
+            log.info("%s", json.dumps(point))
             save_weights(model, Path(options.out).with_suffix(".pt"), arch=arch)
-    summary = {"steps": step, "minutes": (time.monotonic() - start) / 60,
-               "synthetic": len(synth.texts) if synth else 0, "real": len(real),
-               "held_out_synth_uz_exact_greedy": evaluate(model, held_out, arch),
-               "history": history[-5:], "options": asdict(options)}
-    save_weights(model, Path(options.out).with_suffix(".pt"), arch=arch)
-    export_onnx(model, Path(options.out), summary, arch=arch)
-    return summary
+    return step, history
 
 
 def save_weights(model: nn.Module, path: Path, *, arch: Architecture) -> None:
