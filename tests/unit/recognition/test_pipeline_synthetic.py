@@ -4,7 +4,8 @@ Scenes: a rendered Uzbek plate on a drawn car in a 1280x720 frame. Crops: degrad
 synthetic plates (seed 777, never used in training). Thresholds sit below the accuracy
 measured when the models were shipped (run 3 of the CRNN with test-time trims: scenes
 16/16, two-line scenes 16/16, crops 56/60; the fine-tuned PP-OCRv4 reader, the fine-tuned
-PP-OCRv6 reader, and the default preset with both: 16/16, 16/16, 60/60 each), so a
+PP-OCRv6 reader, and the default preset with both, with or without refined boxes: 16/16,
+16/16, 60/60 each), so a
 regression in any stage (detector, cut, two-line rows, reader, grammar) fails them.
 """
 
@@ -25,10 +26,10 @@ from .factories import street_frame
 SCENES, SCENE_MIN = 16, 14
 TWO_LINE_SCENES, TWO_LINE_SCENE_MIN = 16, 14
 CROPS = 60
-# The CRNN preset, the fine-tuned PP-OCR readers' and the default (the more confident of
-# those two); none needs an optional package.
+# The CRNN preset, the fine-tuned PP-OCR readers', the default (the more confident of
+# those two) and the default behind the refining detector; none needs an optional package.
 CROP_MIN = {"platewarden": 51, "platewarden-ppocrv4": 57, "platewarden-ppocrv6": 57,
-            "platewarden-pair": 57}
+            "platewarden-pair": 57, "platewarden-pair-refined": 57}
 
 
 @pytest.fixture(scope="module", params=sorted(CROP_MIN))

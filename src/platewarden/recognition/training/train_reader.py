@@ -23,6 +23,7 @@ from torch import nn
 
 from platewarden.recognition.backends.ctc import ALPHABET
 from platewarden.recognition.training.arch import ARCHITECTURES, Architecture
+from platewarden.recognition.training.checkpoint import BestCheckpoint
 from platewarden.recognition.training.data import (
     Arrays,
     RealCrop,
@@ -151,28 +152,12 @@ def _real_sets(options: TrainOptions) -> tuple[list[RealCrop], list[RealCrop]]:
     return [r for r in real if not is_tuning(r.name, share=options.tune_share)], tune
 
 
-class BestCheckpoint:
-    """The weights that read the most held-back real crops so far (the first such step)."""
-
-    def __init__(self, data: Arrays, arch: Architecture) -> None:
-        self.data, self.arch = data, arch
-        self.exact, self.step = -1.0, 0
-        self.state: dict[str, torch.Tensor] | None = None
-
-    def update(self, model: nn.Module, step: int) -> float:
-        """Evaluate ``model`` on the held-back crops; keep its weights if it is the best."""
-        exact = evaluate(model, self.data, self.arch)
-        if exact > self.exact:
-            self.exact, self.step = exact, step
-            self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        return exact
-
-
 def train(options: TrainOptions) -> dict[str, Any]:
     """Run one training and export the ONNX model; returns a summary for the model card.
 
     With ``tune_share`` > 0 the exported weights are those of the checkpoint (every 100
-    steps) that read the most held-back real crops, not the last ones.
+    steps, and the starting weights) with the highest held-back real plus held-out synthetic
+    exact rate (:class:`BestCheckpoint`), not the last ones.
     """
     arch = ARCHITECTURES[options.arch]
     random.seed(options.seed)
@@ -182,26 +167,36 @@ def train(options: TrainOptions) -> dict[str, Any]:
     synth = _load_synth(options, arch)
     real, tune = _real_sets(options)
     held_out = synth_arrays(500, seed=options.seed + 10_000, uz_share=1.0, size=arch.size)
-    best = BestCheckpoint(_views(tune, arch), arch) if tune else None
+    tune_views = _views(tune, arch) if tune else None
     log.info("%s: synthetic %s, real %d (%d held back to tune on), held-out synthetic UZ %d",
              arch.name, len(synth.texts) if synth else "fresh per batch", len(real), len(tune),
              len(held_out.texts))
     model = _initial_model(options, arch)
     start = time.monotonic()
+    best: BestCheckpoint[dict[str, torch.Tensor]] = BestCheckpoint()
     step, history = _fit(model, options, arch, synth=synth, real=real, held_out=held_out,
-                         best=best)
+                         tune=tune_views, best=best)
     summary: dict[str, Any] = {
         "steps": step, "minutes": (time.monotonic() - start) / 60,
         "synthetic": len(synth.texts) if synth else 0, "real": len(real),
         "history": history[-5:], "options": asdict(options)}
-    if best is not None and best.state is not None:
+    if best.state is not None:
         model.load_state_dict(best.state)
         summary["tuning_real"] = {"crops": len(tune), "best_step": best.step,
-                                  "best_exact_greedy": best.exact}
+                                  "best_real_exact_greedy": best.real}
     summary["held_out_synth_uz_exact_greedy"] = evaluate(model, held_out, arch)
     save_weights(model, Path(options.out).with_suffix(".pt"), arch=arch)
     export_onnx(model, Path(options.out), summary, arch=arch)
     return summary
+
+
+def _checkpoint(model: nn.Module, arch: Architecture, step: int, held_out: Arrays, tune: Arrays,
+                best: BestCheckpoint[dict[str, torch.Tensor]]) -> dict[str, Any]:
+    """Score ``model`` on the held-out synthetic and held-back real crops; offer it as best."""
+    synthetic, real = evaluate(model, held_out, arch), evaluate(model, tune, arch)
+    kept = best.offer(step=step, real=real, synthetic=synthetic, snapshot=lambda: {
+        k: v.detach().clone() for k, v in model.state_dict().items()})
+    return {"step": step, "synth_uz_exact": synthetic, "tune_real_exact": real, "best": kept}
 
 
 def _views(crops: list[RealCrop], arch: Architecture) -> Arrays:
@@ -221,14 +216,14 @@ def _initial_model(options: TrainOptions, arch: Architecture) -> nn.Module:
 
 
 def _fit(model: nn.Module, options: TrainOptions, arch: Architecture, *, synth: Arrays | None,
-         real: list[RealCrop], held_out: Arrays,
-         best: BestCheckpoint | None) -> tuple[int, list[dict[str, Any]]]:
+         real: list[RealCrop], held_out: Arrays, tune: Arrays | None,
+         best: BestCheckpoint[dict[str, torch.Tensor]]) -> tuple[int, list[dict[str, Any]]]:
     rng = random.Random(options.seed)  # noqa: S311 (reproducible training, not security)
     optimiser = torch.optim.AdamW(model.parameters(), lr=options.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     start, step, history = time.monotonic(), 0, []
-    if best is not None:  # the starting weights are a candidate too
-        log.info("step 0 held-back real exact %.3f", best.update(model, 0))
+    if tune is not None:  # the starting weights are a candidate too
+        log.info("%s", json.dumps(_checkpoint(model, arch, 0, held_out, tune, best)))
     while step < options.max_steps and time.monotonic() - start < options.minutes * 60:
         for group in optimiser.param_groups:
             group["lr"] = _lr(options, time.monotonic() - start, step)
@@ -240,10 +235,11 @@ def _fit(model: nn.Module, options: TrainOptions, arch: Architecture, *, synth: 
         optimiser.step()
         step += 1
         if step % 100 == 0:
-            point = {"step": step, "loss": round(float(loss.detach()), 4),
-                     "synth_uz_exact": evaluate(model, held_out, arch)}
-            if best is not None:
-                point["tune_real_exact"] = best.update(model, step)
+            point: dict[str, Any] = {"loss": round(float(loss.detach()), 4)}
+            if tune is None:
+                point |= {"step": step, "synth_uz_exact": evaluate(model, held_out, arch)}
+            else:
+                point |= _checkpoint(model, arch, step, held_out, tune, best)
             history.append(point)
             log.info("%s", json.dumps(point))
             save_weights(model, Path(options.out).with_suffix(".pt"), arch=arch)
