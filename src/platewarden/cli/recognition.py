@@ -111,7 +111,8 @@ def train_reader(
     lr: Annotated[float, typer.Option(help="Peak learning rate (cosine over the budget).")] = 2e-3,
     tune_share: Annotated[float, typer.Option(
         min=0.0, max=0.5, help="Share of real crops held back (fixed by a hash of the file "
-        "name); the checkpoint reading most of them is exported. 0: none.")] = 0.0,
+        "name); the checkpoint reading most of them plus held-out synthetic plates is "
+        "exported. 0: none.")] = 0.0,
 ) -> None:
     """Train a plate reader on synthetic plates plus real crops; export ONNX.
 

@@ -17,7 +17,8 @@ _YOLO_416 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx", 
              "score": 0.1}
 # The 416 detector run again on a zoomed region around each of the three best boxes
 # (backends/refine.py): boxes fit the labels better (train split: 79 -> 91 % at IoU >= 0.5)
-# at about 12 ms per refined box, but reads rose by one train image only, so not the default.
+# for one more detector pass per refined box, but reads rose by one train image only (two
+# were needed by the rule fixed beforehand), so it is not the default.
 _YOLO_416_REFINED = {"type": "refine", "detector": _YOLO_416, "grow": 3.0, "top": 3}
 # grammar_fit: Viterbi fits of the Uzbek formats join the alternatives (synthetic seed 555:
 # 281/300 against 280/300 without; the train split unchanged).
