@@ -59,6 +59,25 @@ def test_rows_are_joined_into_one_line() -> None:
     assert as_one_line(plate_bgr("01A123BC")) is None
 
 
+def test_characters_run_together_still_make_their_rows() -> None:
+    # Blur runs neighbours together: the last two letters of the lower row, the region
+    # code's two digits. Such blobs used to be dropped, cutting the lower row short.
+    crop = plate_bgr("011234AB")
+    clean = find_rows(crop)
+    assert clean is not None
+    bottom, top = clean.bottom, clean.top
+    thick = max(3, (bottom.y1 - bottom.y0) // 6)
+    mid = (bottom.y0 + bottom.y1) // 2
+    pair_x0 = bottom.x1 - (bottom.x1 - bottom.x0) // 4
+    cv2.line(crop, (pair_x0, mid), (bottom.x1 - thick, mid), (0, 0, 0), thick)
+    cv2.line(crop, (top.x0 + thick, (top.y0 + top.y1) // 2),
+             (top.x1 - thick, (top.y0 + top.y1) // 2), (0, 0, 0), thick)
+    rows = find_rows(crop)
+    assert rows is not None
+    assert rows.bottom.x1 >= bottom.x1 - 2  # the run-together pair is still in the row
+    assert rows.top.x1 < crop.shape[1] / 2
+
+
 def test_degraded_two_line_plates_are_mostly_found() -> None:
     rng = random.Random(31)
     found = 0
