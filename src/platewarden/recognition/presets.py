@@ -40,6 +40,10 @@ def _two_line(reader: Mapping[str, object]) -> dict[str, object]:
     return {"type": "two-line", "reader": reader}
 
 
+# The more confident of the two fine-tuned readers (they err on different plates).
+_PAIR = _two_line({"type": "max-confidence", "readers": [_PPOCR6_PLATES, _PPOCR_PLATES]})
+
+
 PRESETS: dict[str, RecognizerConfig] = {
     "platewarden": RecognizerConfig(
         detector=_YOLO_416, reader=_two_line(_CRNN_TRIMS), rectify=False, margin_x=0.0,
@@ -65,17 +69,13 @@ PRESETS: dict[str, RecognizerConfig] = {
         detector=_YOLO_416, reader=_two_line(_PPOCR6_PLATES), rectify=False, margin_x=0.0,
         margin_y=0.0, min_detection=0.1, name="platewarden-ppocrv6",
     ),
-    # The more confident of the two fine-tuned readers (they err on different plates).
     "platewarden-pair": RecognizerConfig(
-        detector=_YOLO_416,
-        reader=_two_line({"type": "max-confidence", "readers": [_PPOCR6_PLATES, _PPOCR_PLATES]}),
-        rectify=False, margin_x=0.0, margin_y=0.0, min_detection=0.1, name="platewarden-pair",
+        detector=_YOLO_416, reader=_PAIR, rectify=False, margin_x=0.0, margin_y=0.0,
+        min_detection=0.1, name="platewarden-pair",
     ),
     "platewarden-pair-refined": RecognizerConfig(
-        detector=_YOLO_416_REFINED,
-        reader=_two_line({"type": "max-confidence", "readers": [_PPOCR6_PLATES, _PPOCR_PLATES]}),
-        rectify=False, margin_x=0.0, margin_y=0.0, min_detection=0.1,
-        name="platewarden-pair-refined",
+        detector=_YOLO_416_REFINED, reader=_PAIR, rectify=False, margin_x=0.0, margin_y=0.0,
+        min_detection=0.1, name="platewarden-pair-refined",
     ),
     "platewarden-duo": RecognizerConfig(
         detector=_YOLO_416,

@@ -148,7 +148,7 @@ def tuning_cut(crop: RealCrop) -> Frame:
     if crop.context <= 0:
         return crop.image
     h, w = crop.image.shape[:2]
-    pw, ph = w / (1 + 2 * crop.context), h / (1 + 4 * crop.context)
+    pw, ph = plate_size(crop.image, context=crop.context)
     gw, gh = min(w, pw * 1.1), min(h, ph * 1.45)
     x0, y0 = round((w - gw) / 2), round((h - gh) / 2)
     out: Frame = crop.image[y0:y0 + round(gh), x0:x0 + round(gw)]
@@ -163,8 +163,18 @@ def tuning_view(crop: RealCrop, *, size: tuple[int, int] = (HEIGHT, WIDTH)) -> F
 def _context_crop(sample: Sample, margin: float) -> tuple[Frame, str]:
     frame = load_image(sample.image)
     box = sample.box or Box(0, 0, int(frame.shape[1]), int(frame.shape[0]))
-    # The plate sits in the centre of the context crop; jitter_crop relies on that.
+    # The plate sits in the centre of the context crop; plate_size relies on that.
     return cut(frame, box, margin_x=margin, margin_y=margin * 2), sample.text
+
+
+def plate_size(crop: Frame, *, context: float) -> tuple[float, float]:
+    """Width and height of the plate centred in a crop cut with ``context`` margin.
+
+    :func:`_context_crop` grows the box by ``context`` of its width on each side and twice
+    that of its height; a ``context`` of 0 means the whole crop is the plate.
+    """
+    h, w = crop.shape[:2]
+    return w / (1 + 2 * context), h / (1 + 4 * context)
 
 
 def jitter_crop(crop: Frame, rng: random.Random, *, context: float) -> Frame:
@@ -174,11 +184,8 @@ def jitter_crop(crop: Frame, rng: random.Random, *, context: float) -> Frame:
     the whole crop is the plate and only small trims and pads apply.
     """
     h, w = crop.shape[:2]
-    if context > 0:
-        pw, ph = w / (1 + 2 * context), h / (1 + 4 * context)
-        cx, cy = w / 2, h / 2
-    else:
-        pw, ph, cx, cy = float(w), float(h), w / 2, h / 2
+    pw, ph = plate_size(crop, context=context)
+    cx, cy = w / 2, h / 2
     # The shipped detector's boxes on the train split: 1.0-1.3 x the labelled width and
     # 1.1-1.9 x its height (5th-95th percentile), centres within 4 % / 10 %.
     gw = pw * rng.uniform(0.97, 1.35)

@@ -147,9 +147,12 @@ def _real_sets(options: TrainOptions) -> tuple[list[RealCrop], list[RealCrop]]:
     real: list[RealCrop] = []
     for root in options.data:
         real.extend(real_crops(Path(root)))
-    real = [r for r in real if r.text and all(c in ALPHABET for c in r.text)]
-    tune = [r for r in real if is_tuning(r.name, share=options.tune_share)]
-    return [r for r in real if not is_tuning(r.name, share=options.tune_share)], tune
+    train: list[RealCrop] = []
+    tune: list[RealCrop] = []
+    for crop in real:
+        if crop.text and all(c in ALPHABET for c in crop.text):
+            (tune if is_tuning(crop.name, share=options.tune_share) else train).append(crop)
+    return train, tune
 
 
 def train(options: TrainOptions) -> dict[str, Any]:
