@@ -1,7 +1,7 @@
 """Choose the default preset on tuning data only (never the held-out ``test`` split).
 
     OMP_NUM_THREADS=1 python bench/recognition/tune_readers.py [--one-line N] [--two-line N]
-        PRESET [PRESET ...]
+        [--preset-file FILE ...] PRESET [PRESET ...]
 
 Tuning sets: the ``train`` split of ``openalpr-endtoend-dev`` end to end, synthetic
 one-line Uzbek plates (seed 555; 300, or ``--one-line N``) and synthetic two-line ones
@@ -9,7 +9,8 @@ one-line Uzbek plates (seed 555; 300, or ``--one-line N``) and synthetic two-lin
 the full pipeline with grammar ``uz``. The rule, fixed before the candidates were measured:
 the default is the preset with the highest sum of the three exact-read figures, provided
 none of its figures is more than 0.5 points below the current default's (the first preset
-named). Prints one row per preset and the choice.
+named). A candidate built on a model of one's own comes in as a preset file
+(``--preset-file``, docs/recognition.md). Prints one row per preset and the choice.
 """
 
 from __future__ import annotations
@@ -24,14 +25,16 @@ from platewarden.recognition.bench import (
     synthetic_uz_crops,
 )
 from platewarden.recognition.dataset import load_dataset
-from platewarden.recognition.presets import load_recognizer
+from platewarden.recognition.preset_file import side_by_side
 
 DATASET = Path("../shared/datasets/openalpr-endtoend-dev")
 TOLERANCE = 0.5
 
 
-def main(presets: list[str], *, one_line: int = 300, two_line: int = 300) -> None:
-    recognizers = {n: load_recognizer(n, grammar="uz") for n in presets}
+def main(presets: list[str], *, one_line: int = 300, two_line: int = 300,
+         files: list[Path] | None = None) -> None:
+    recognizers = side_by_side(presets, files or [], grammar="uz")
+    presets = list(recognizers)
     real = run_bench(recognizers, load_dataset(DATASET, split="train"))
     one = run_synthetic(recognizers, synthetic_uz_crops(one_line, seed=555))
     two = run_synthetic(recognizers, synthetic_two_line_crops(two_line, seed=556))
@@ -53,5 +56,7 @@ if __name__ == "__main__":
     parser.add_argument("presets", nargs="+", help="the current default first")
     parser.add_argument("--one-line", type=int, default=300)
     parser.add_argument("--two-line", type=int, default=300)
+    parser.add_argument("--preset-file", type=Path, action="append", default=[],
+                        help="a candidate preset in a JSON file (after the named ones)")
     args = parser.parse_args()
-    main(args.presets, one_line=args.one_line, two_line=args.two_line)
+    main(args.presets, one_line=args.one_line, two_line=args.two_line, files=args.preset_file)

@@ -53,6 +53,9 @@ def recognize(
         help="Preset name (docs/recognition.md); the default preset when omitted.")] = None,
     grammar: Annotated[str, typer.Option(help="uz (Uzbek formats first) or any")] = "uz",
     stride: Annotated[int, typer.Option(min=1, help="Read every n-th video frame.")] = 1,
+    preset_file: Annotated[Path | None, typer.Option(
+        help="A JSON preset naming your own models (docs/recognition.md), instead of "
+             "--preset.")] = None,
 ) -> None:
     """Find and read every plate in images or videos.
 
@@ -62,10 +65,10 @@ def recognize(
     status 1; the other inputs are still processed.
     """
     from platewarden.recognition.imageio import is_video
-    from platewarden.recognition.presets import load_recognizer
+    from platewarden.recognition.preset_file import recognizer_for
 
     try:
-        recognizer = load_recognizer(preset, grammar=grammar)
+        recognizer = recognizer_for(preset, preset_file, grammar=grammar)
     except RecognitionError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
@@ -151,10 +154,13 @@ def bench_recognition(
         help="Also read this many held-out degraded synthetic Uzbek plates.")] = 0,
     synthetic_two_line: Annotated[int, typer.Option(
         help="Also read this many held-out degraded synthetic two-line Uzbek plates.")] = 0,
+    preset_file: Annotated[list[Path] | None, typer.Option(
+        help="Also run the preset in this JSON file (your own models).")] = None,
 ) -> None:
     """Detection recall, exact reads, char accuracy and ms per frame, per country.
 
-    Every shipped preset runs side by side unless ``--preset`` names some.
+    Every shipped preset runs side by side unless ``--preset`` names some; presets from
+    ``--preset-file`` run beside them.
     """
     from platewarden.recognition.bench import (
         run_bench,
@@ -163,14 +169,19 @@ def bench_recognition(
         synthetic_uz_crops,
     )
     from platewarden.recognition.dataset import load_dataset
-    from platewarden.recognition.presets import PRESETS, load_recognizer
+    from platewarden.recognition.preset_file import side_by_side
+    from platewarden.recognition.presets import PRESETS
 
     names = preset or [n for n in PRESETS if _available(n)]
     samples = load_dataset(dataset, split=split)
     if not samples:
         typer.echo(f"error: no annotated images under {dataset} (split {split})", err=True)
         raise typer.Exit(2)
-    recognizers = {n: load_recognizer(n, grammar=grammar) for n in names}
+    try:
+        recognizers = side_by_side(names, preset_file or [], grammar=grammar)
+    except RecognitionError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
     report: dict[str, object] = {"split": split, "dataset": str(dataset),
                                  "real": run_bench(recognizers, samples)}
     _print_report(report["real"])  # type: ignore[arg-type]
@@ -231,6 +242,8 @@ def camera_agent(
     queue: Annotated[Path, typer.Option(help="Durable queue file.")] = Path(
         "camera-agent-queue.sqlite"),
     preset: Annotated[str | None, typer.Option(help="Recognition preset.")] = None,
+    preset_file: Annotated[Path | None, typer.Option(
+        help="A JSON preset naming your own models, instead of --preset.")] = None,
     fps: Annotated[float, typer.Option(help="Frame rate of an image folder (0: mtimes).")] = 0.0,
     stride: Annotated[int, typer.Option(min=1, help="Use every n-th video frame.")] = 1,
     min_support: Annotated[int, typer.Option(min=1, help="Frames that must agree.")] = 2,
@@ -250,12 +263,12 @@ def camera_agent(
     from platewarden.agent.runner import AgentOptions, CameraAgent
     from platewarden.agent.sources import open_source
     from platewarden.camera.client import CameraClient
-    from platewarden.recognition.presets import load_recognizer
+    from platewarden.recognition.preset_file import recognizer_for
 
     raw = _camera_key(keys_file, key, camera_id)
     try:
         frames = open_source(source, fps=fps, stride=stride)
-        recognizer = load_recognizer(preset)
+        recognizer = recognizer_for(preset, preset_file)
     except RecognitionError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
