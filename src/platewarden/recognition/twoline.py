@@ -44,6 +44,10 @@ MAX_BLOB_ASPECT = 1.6
 # prototype, shares 0.42-0.6 and run-ons 0.5-1.3 were all within 4 plates of 600.
 LOWER_RUN_ON = 0.9
 REGION_SHARE = 0.5
+# Crops no wider than this where no rows are found may still be two-line plates too blurred
+# for blobs (tuning seed 556: all 21 such crops were 0.87-1.51 x as wide as tall; a US
+# plate's crop is about 2).
+MAX_BLURRED_ASPECT = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +222,19 @@ def find_rows(crop: Frame, *, max_aspect: float = MAX_TWO_LINE_ASPECT) -> TwoRow
     inv = 1.0 / scale
     return TwoRows(*(Row(round(r.x0 * inv), round(r.y0 * inv), round(r.x1 * inv),
                          round(r.y1 * inv)) for r in (best.top, best.bottom)))
+
+
+def layout_rows(crop: Frame) -> TwoRows | None:
+    """Rows where a two-line plate filling a loose box has them, for crops without blobs.
+
+    The region code in the upper left, the lower row across the lower half. ``None`` for
+    crops too wide for a two-line plate.
+    """
+    h, w = crop.shape[:2]
+    if h < 8 or w < 8 or w / h > MAX_BLURRED_ASPECT:
+        return None
+    return TwoRows(Row(round(0.05 * w), round(0.08 * h), round(0.45 * w), round(0.46 * h)),
+                   Row(round(0.05 * w), round(0.54 * h), round(0.9 * w), round(0.92 * h)))
 
 
 def _cut_row(crop: Frame, row: Row, *, height: int, y_min: int, y_max: int) -> Frame:

@@ -19,6 +19,7 @@ from platewarden.recognition.twoline import (
     as_one_line,
     find_rows,
     join_rows,
+    layout_rows,
     plate_rows,
 )
 from platewarden.recognition.types import Alternative, Reading
@@ -164,3 +165,57 @@ def test_two_line_reader_reads_joined_rows_and_keeps_the_plain_reading() -> None
 def test_two_line_reader_is_registered() -> None:
     reader = build_reader({"type": "two-line", "reader": {"type": "crnn-onnx"}})
     assert reader.name.startswith("two-line(")
+
+
+class _Scripted:
+    """Reads every crop of its first call (crops as they are) as ``plain``, later ones as
+    ``joined`` (rows put side by side)."""
+
+    name = "scripted"
+
+    def __init__(self, plain: tuple[str, float], joined: tuple[str, float]) -> None:
+        self.plain, self.joined = plain, joined
+        self.calls = 0
+
+    def read(self, crops: Sequence[Any]) -> list[Reading]:
+        text, conf = self.joined if self.calls else self.plain
+        self.calls += 1
+        return [Reading(text, conf, (conf,) * len(text)) for _ in crops]
+
+
+def _blurred_square() -> Any:
+    # Too blurred for blobs: no rows are found, but it is shaped like a two-line plate in a
+    # detector's box (taller than the plate by about a half).
+    plate = cv2.copyMakeBorder(plate_bgr("011234AB"), 25, 25, 5, 5, cv2.BORDER_CONSTANT,
+                               value=(90, 90, 90))
+    crop = cv2.GaussianBlur(plate, (0, 0), 12)
+    assert find_rows(crop) is None
+    assert layout_rows(crop) is not None
+    return crop
+
+
+def test_blurred_two_line_crops_are_read_where_the_layout_puts_the_rows() -> None:
+    reader = TwoLineReader(_Scripted(("GR8B", 0.4), ("011234AB", 0.8)))
+    (reading,) = reader.read([_blurred_square()])
+    assert (reading.text, reading.layout) == ("011234AB", "two-line")
+    assert "GR8B" in [a.text for a in reading.alternatives]
+
+
+@pytest.mark.parametrize(("plain", "joined"), [
+    (("GR8B", 0.9), ("011234AB", 0.8)),   # the crop as it is reads more surely
+    (("GR8B", 0.4), ("GR8BUNZ", 0.8)),    # no Uzbek two-line format: a one-line plate cut
+    (("GR8B", 0.4), ("0I1234AB", 0.8)),   # only with a correction (I for 1): not sure enough
+])
+def test_layout_guess_is_kept_only_when_sure(plain: tuple[str, float],
+                                             joined: tuple[str, float]) -> None:
+    (reading,) = TwoLineReader(_Scripted(plain, joined)).read([_blurred_square()])
+    assert (reading.text, reading.layout) == (plain[0], "one-line")
+
+
+def test_wide_crops_get_no_layout_guess() -> None:
+    wide = cv2.GaussianBlur(plate_bgr("01A123BC"), (0, 0), 12)
+    assert layout_rows(wide) is None
+    scripted = _Scripted(("01A123BC", 0.5), ("011234AB", 0.99))
+    (reading,) = TwoLineReader(scripted).read([wide])
+    assert reading.text == "01A123BC"
+    assert scripted.calls == 1  # read once: no second pass for one-line plates

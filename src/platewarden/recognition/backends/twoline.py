@@ -4,7 +4,11 @@ Every crop is read as it is by the wrapped reader. A crop whose layout shows two
 characters (:mod:`platewarden.recognition.twoline`) is also read with its rows joined left
 to right; that reading wins, and the as-is reading stays an alternative, so the grammar can
 still pick it. One-line crops pay only the layout check (a few connected-component passes
-on a small image).
+on a small image). A crop shaped like a two-line plate (no wider than 1.5 x its height) in
+which no rows are found, too blurred for blobs, is read once more cut where the layout puts
+the rows; that reading is kept only if it is exactly an Uzbek two-line format and more
+confident than the crop read as it is (tuning seed 556: 92.7 -> 94.7 % of two-line plates;
+none of 750 real US crops switched).
 """
 
 from __future__ import annotations
@@ -12,9 +16,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from platewarden.domain.plates import parse
+from platewarden.recognition.formats import TWO_LINE_UZ_KINDS
 from platewarden.recognition.imageio import Frame
 from platewarden.recognition.registry import Config, Reader, build_reader, register_reader
-from platewarden.recognition.twoline import MAX_TWO_LINE_ASPECT, find_rows, join_rows
+from platewarden.recognition.twoline import (
+    MAX_TWO_LINE_ASPECT,
+    find_rows,
+    join_rows,
+    layout_rows,
+)
 from platewarden.recognition.types import Alternative, Reading
 
 
@@ -36,12 +47,30 @@ class TwoLineReader:
         readings = [replace(r, layout="one-line") for r in self.reader.read(crops)]
         lines = [self.joined(c) for c in crops]
         which = [i for i, line in enumerate(lines) if line is not None]
-        if not which:
-            return readings
-        joined = self.reader.read([line for line in lines if line is not None])
-        for i, two in zip(which, joined, strict=True):
-            readings[i] = _prefer(two, readings[i])
+        if which:
+            joined = self.reader.read([line for line in lines if line is not None])
+            for i, two in zip(which, joined, strict=True):
+                readings[i] = _prefer(two, readings[i])
+        self._read_blurred(crops, lines, readings)
         return readings
+
+    def _read_blurred(self, crops: Sequence[Frame], lines: list[Frame | None],
+                      readings: list[Reading]) -> None:
+        """Crops without rows read at the two-line layout's place; kept only when sure.
+
+        Such a reading replaces the as-is one only when it is exactly an Uzbek two-line
+        format and the more confident: a one-line plate cut in two reads as neither.
+        """
+        found = [(i, layout_rows(crops[i])) for i, line in enumerate(lines) if line is None]
+        guesses = [(i, rows) for i, rows in found if rows is not None]
+        if not guesses:
+            return
+        read = self.reader.read([join_rows(crops[i], rows) for i, rows in guesses])
+        for (i, _), two in zip(guesses, read, strict=True):
+            parsed = parse(two.text)
+            if (parsed.format in TWO_LINE_UZ_KINDS and not parsed.corrected
+                    and two.confidence > readings[i].confidence):
+                readings[i] = _prefer(two, readings[i])
 
 
 def _prefer(two: Reading, one: Reading) -> Reading:
