@@ -98,7 +98,12 @@ def recognizer_from_file(path: Path, *, grammar: str | None = None) -> Recognize
         BackendError: As :func:`load_preset_file`, or when a backend or model is missing.
     """
     config = load_preset_file(path)
-    return Recognizer(config if grammar is None else replace(config, grammar=grammar))
+    try:
+        return Recognizer(config if grammar is None else replace(config, grammar=grammar))
+    except (KeyError, TypeError, ValueError) as exc:
+        # A backend option missing or of the wrong kind: the backends read them unchecked.
+        raise BackendError(f"preset file {path}: a backend option is missing or wrong "
+                           f"({type(exc).__name__}: {exc})") from exc
 
 
 def recognizer_for(preset: str | None, preset_file: Path | None, *,

@@ -85,6 +85,17 @@ def test_unreadable_files_and_missing_models_are_clear_errors(tmp_path: Path) ->
         recognizer_from_file(path)
 
 
+@pytest.mark.parametrize(("detector", "reader"), [
+    ({"type": "yolov8-onnx", "size": "big"}, {"type": "crnn-onnx"}),
+    ({"type": "yolov8-onnx"}, {"type": "two-line"}),  # the reader it wraps is missing
+])
+def test_bad_backend_options_are_clear_errors(tmp_path: Path, detector: Any,
+                                              reader: Any) -> None:
+    path = _write(tmp_path / "p.json", {"name": "x", "detector": detector, "reader": reader})
+    with pytest.raises(BackendError, match="a backend option is missing or wrong"):
+        recognizer_from_file(path)
+
+
 def test_a_preset_or_a_file_and_names_stay_unique(tmp_path: Path) -> None:
     path = own_preset(tmp_path)
     with pytest.raises(BackendError, match="not both"):
