@@ -61,8 +61,8 @@ class TwoLineReader:
         Such a reading replaces the as-is one only when it is exactly an Uzbek two-line
         format and the more confident: a one-line plate cut in two reads as neither.
         """
-        found = [(i, layout_rows(crops[i])) for i, line in enumerate(lines) if line is None]
-        guesses = [(i, rows) for i, rows in found if rows is not None]
+        guesses = [(i, rows) for i, line in enumerate(lines)
+                   if line is None and (rows := layout_rows(crops[i])) is not None]
         if not guesses:
             return
         read = self.reader.read([join_rows(crops[i], rows) for i, rows in guesses])

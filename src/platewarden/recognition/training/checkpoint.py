@@ -19,7 +19,6 @@ class BestCheckpoint(Generic[State]):
     step wins a tie.
     """
 
-    score: float = -1.0
     step: int = 0
     real: float = 0.0
     synthetic: float = 0.0
@@ -28,8 +27,8 @@ class BestCheckpoint(Generic[State]):
     def offer(self, *, step: int, real: float, synthetic: float,
               snapshot: Callable[[], State]) -> bool:
         """Keep ``snapshot()`` as the best checkpoint if it scores higher; say whether it did."""
-        if real + synthetic <= self.score:
+        if self.state is not None and real + synthetic <= self.real + self.synthetic:
             return False
-        self.score, self.step, self.real, self.synthetic = real + synthetic, step, real, synthetic
+        self.step, self.real, self.synthetic = step, real, synthetic
         self.state = snapshot()
         return True
