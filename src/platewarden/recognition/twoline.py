@@ -44,6 +44,10 @@ MAX_BLOB_ASPECT = 1.6
 # prototype, shares 0.42-0.6 and run-ons 0.5-1.3 were all within 4 plates of 600.
 LOWER_RUN_ON = 0.9
 REGION_SHARE = 0.5
+# The Uzbek layout's rows in character heights (the renderer's field boxes): the region code
+# is 1.16 wide, the lower row 3.57 (motorcycle) to 4.4 (trailer), both from the left margin.
+REGION_MIN_WIDTH = 1.15
+LOWER_MIN_WIDTH = 3.5
 # Crops no wider than this where no rows are found may still be two-line plates too blurred
 # for blobs (tuning seed 556: all 21 such crops were 0.87-1.51 x as wide as tall; a US
 # plate's crop is about 2).
@@ -253,19 +257,22 @@ def _cut_row(crop: Frame, row: Row, *, height: int, y_min: int, y_max: int) -> F
 def plate_rows(rows: TwoRows, *, width: int) -> TwoRows:
     """The rows as laid out on a two-line plate, past what the blobs showed.
 
-    The lower row runs on for most of a character height: a last letter touching the plate's
-    edge or a dirt mark makes no blob of its own. The upper row is the region code over the
-    left part of the lower row: a blob that starts further right is the flag or ``UZ``, and
-    a first digit lost in the bar beside it starts where the lower row starts.
+    Both rows start at the plate's left margin, so each starts where the other does: a first
+    character merged with the plate's edge or the dark beyond it makes no blob. The lower row
+    runs on for most of a character height past its last blob (a last letter touching the
+    edge, or two letters blurred into one blob too wide for a character) and is at least as
+    long as the shorter (motorcycle) layout's. The upper row is the region code, two digits
+    wide, over the left part of the lower row: a blob that starts further right is the flag
+    or ``UZ``.
     """
     top, bottom = rows.top, rows.bottom
     char_h = bottom.y1 - bottom.y0
-    bottom = Row(bottom.x0, bottom.y0, min(width, round(bottom.x1 + LOWER_RUN_ON * char_h)),
-                 bottom.y1)
-    region_end = round(bottom.x0 + REGION_SHARE * (bottom.x1 - bottom.x0))
-    x0, x1 = min(top.x0, bottom.x0), min(top.x1, region_end)
-    if x1 - x0 < char_h // 2:
-        x1 = region_end  # the upper blobs were the flag or UZ alone
+    x0 = min(top.x0, bottom.x0)
+    lower_end = max(bottom.x1 + LOWER_RUN_ON * char_h, x0 + LOWER_MIN_WIDTH * char_h)
+    bottom = Row(x0, bottom.y0, min(width, round(lower_end)), bottom.y1)
+    region_end = round(x0 + REGION_SHARE * (bottom.x1 - x0))
+    region_min = round(top.x0 + REGION_MIN_WIDTH * (top.y1 - top.y0))
+    x1 = min(max(top.x1, region_min), region_end)
     return TwoRows(Row(x0, top.y0, x1, top.y1), bottom)
 
 

@@ -133,6 +133,26 @@ def test_upper_row_is_the_region_code_over_the_left_of_the_lower_row() -> None:
     assert (flag.x0, flag.x1) == (10, 105)
 
 
+
+def test_rows_start_together_at_the_plate_margin() -> None:
+    # The lower row's first character merged with the plate's edge (no blob): the row starts
+    # where the region code above it does, as both do on the plate.
+    rows = TwoRows(Row(10, 10, 54, 48), Row(45, 60, 190, 100))
+    assert plate_rows(rows, width=200).bottom.x0 == 10
+
+
+def test_lower_row_is_at_least_as_long_as_the_motorcycle_layout() -> None:
+    # The last letters blurred into one blob too wide for a character: the blobs stop early,
+    # the row still spans 3.5 character heights (the shorter layout's lower row is 3.57).
+    rows = TwoRows(Row(10, 10, 54, 48), Row(10, 60, 80, 100))
+    assert plate_rows(rows, width=300).bottom.x1 == 150  # 10 + 3.5 x 40
+
+
+def test_region_code_is_at_least_two_digits_wide() -> None:
+    # Only the first digit was found (the second merged with the bar beside it).
+    rows = TwoRows(Row(10, 10, 25, 48), Row(10, 60, 190, 100))
+    assert plate_rows(rows, width=200).top == Row(10, 10, 54, 48)  # 10 + 1.15 x 38
+
 class _Spy:
     """A reader that records the widths of what it reads and answers by shape."""
 
