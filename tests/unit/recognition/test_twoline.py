@@ -239,3 +239,44 @@ def test_wide_crops_get_no_layout_guess() -> None:
     (reading,) = TwoLineReader(scripted).read([wide])
     assert reading.text == "01A123BC"
     assert scripted.calls == 1  # read once: no second pass for one-line plates
+
+
+class _ByCall:
+    """Answers the n-th call (as is, rows joined, layout cut) with the n-th script line."""
+
+    name = "by-call"
+
+    def __init__(self, *script: tuple[str, float]) -> None:
+        self.script = script
+        self.calls = 0
+
+    def read(self, crops: Sequence[Any]) -> list[Reading]:
+        text, conf = self.script[self.calls]
+        self.calls += 1
+        return [Reading(text, conf, (conf,) * len(text)) for _ in crops]
+
+
+def _motorcycle() -> Any:
+    crop = plate_bgr("40123KA")  # 240 x 170 mm: rows found, shaped like a two-line plate
+    assert find_rows(crop) is not None
+    assert layout_rows(crop) is not None
+    return crop
+
+
+def test_a_wrong_cut_gives_way_to_the_layout_cut() -> None:
+    # The rows' reading lost the region code's second digit (no Uzbek format); cut where the
+    # layout has the rows, the plate reads as a motorcycle number, if less surely.
+    reader = _ByCall(("GR8B", 0.3), ("4123KA", 0.9), ("40123KA", 0.6))
+    (reading,) = TwoLineReader(reader).read([_motorcycle()])
+    assert (reading.text, reading.layout) == ("40123KA", "two-line")
+    assert "4123KA" in [a.text for a in reading.alternatives]
+    assert reader.calls == 3
+
+
+@pytest.mark.parametrize("layout_cut", [("40123KA", 0.6), ("4O123KA", 0.99)])
+def test_a_sure_rows_reading_stays(layout_cut: tuple[str, float]) -> None:
+    # An exact format from the rows stays unless the layout cut is exact and surer; a
+    # layout cut needing a correction (O for 0) never wins.
+    (reading,) = TwoLineReader(_ByCall(("GR8B", 0.3), ("40128KA", 0.9), layout_cut)).read(
+        [_motorcycle()])
+    assert reading.text == "40128KA"
