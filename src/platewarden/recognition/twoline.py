@@ -48,9 +48,10 @@ REGION_SHARE = 0.5
 # is 1.16 wide, the lower row 3.57 (motorcycle) to 4.4 (trailer), both from the left margin.
 REGION_MIN_WIDTH = 1.15
 LOWER_MIN_WIDTH = 3.5
-# Crops no wider than this where no rows are found may still be two-line plates too blurred
-# for blobs (tuning seed 556: all 21 such crops were 0.87-1.51 x as wide as tall; a US
-# plate's crop is about 2).
+# Crops no wider than this are also read cut where the layout puts the rows: without rows
+# found they may be two-line plates too blurred for blobs (tuning seed 556: all 21 such
+# crops were 0.87-1.51 x as wide as tall; a US plate's crop is about 2), with rows the blobs
+# may have given a wrong cut.
 MAX_BLURRED_ASPECT = 1.5
 
 
@@ -229,7 +230,7 @@ def find_rows(crop: Frame, *, max_aspect: float = MAX_TWO_LINE_ASPECT) -> TwoRow
 
 
 def layout_rows(crop: Frame) -> TwoRows | None:
-    """Rows where a two-line plate filling a loose box has them, for crops without blobs.
+    """Rows where a two-line plate filling a loose box has them, whatever the blobs show.
 
     The region code in the upper left, the lower row across the lower half. ``None`` for
     crops too wide for a two-line plate.
