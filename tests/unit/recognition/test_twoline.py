@@ -187,18 +187,17 @@ def test_two_line_reader_is_registered() -> None:
     assert reader.name.startswith("two-line(")
 
 
-class _Scripted:
-    """Reads every crop of its first call (crops as they are) as ``plain``, later ones as
-    ``joined`` (rows put side by side)."""
+class _ByCall:
+    """Answers its n-th call with the n-th script line (as is, rows joined if any, layout cut)."""
 
-    name = "scripted"
+    name = "by-call"
 
-    def __init__(self, plain: tuple[str, float], joined: tuple[str, float]) -> None:
-        self.plain, self.joined = plain, joined
+    def __init__(self, *script: tuple[str, float]) -> None:
+        self.script = script
         self.calls = 0
 
     def read(self, crops: Sequence[Any]) -> list[Reading]:
-        text, conf = self.joined if self.calls else self.plain
+        text, conf = self.script[self.calls]
         self.calls += 1
         return [Reading(text, conf, (conf,) * len(text)) for _ in crops]
 
@@ -215,7 +214,7 @@ def _blurred_square() -> Any:
 
 
 def test_blurred_two_line_crops_are_read_where_the_layout_puts_the_rows() -> None:
-    reader = TwoLineReader(_Scripted(("GR8B", 0.4), ("011234AB", 0.8)))
+    reader = TwoLineReader(_ByCall(("GR8B", 0.4), ("011234AB", 0.8)))
     (reading,) = reader.read([_blurred_square()])
     assert (reading.text, reading.layout) == ("011234AB", "two-line")
     assert "GR8B" in [a.text for a in reading.alternatives]
@@ -228,32 +227,17 @@ def test_blurred_two_line_crops_are_read_where_the_layout_puts_the_rows() -> Non
 ])
 def test_layout_guess_is_kept_only_when_sure(plain: tuple[str, float],
                                              joined: tuple[str, float]) -> None:
-    (reading,) = TwoLineReader(_Scripted(plain, joined)).read([_blurred_square()])
+    (reading,) = TwoLineReader(_ByCall(plain, joined)).read([_blurred_square()])
     assert (reading.text, reading.layout) == (plain[0], "one-line")
 
 
 def test_wide_crops_get_no_layout_guess() -> None:
     wide = cv2.GaussianBlur(plate_bgr("01A123BC"), (0, 0), 12)
     assert layout_rows(wide) is None
-    scripted = _Scripted(("01A123BC", 0.5), ("011234AB", 0.99))
-    (reading,) = TwoLineReader(scripted).read([wide])
+    reader = _ByCall(("01A123BC", 0.5), ("011234AB", 0.99))
+    (reading,) = TwoLineReader(reader).read([wide])
     assert reading.text == "01A123BC"
-    assert scripted.calls == 1  # read once: no second pass for one-line plates
-
-
-class _ByCall:
-    """Answers the n-th call (as is, rows joined, layout cut) with the n-th script line."""
-
-    name = "by-call"
-
-    def __init__(self, *script: tuple[str, float]) -> None:
-        self.script = script
-        self.calls = 0
-
-    def read(self, crops: Sequence[Any]) -> list[Reading]:
-        text, conf = self.script[self.calls]
-        self.calls += 1
-        return [Reading(text, conf, (conf,) * len(text)) for _ in crops]
+    assert reader.calls == 1  # read once: no second pass for one-line plates
 
 
 def _motorcycle() -> Any:
