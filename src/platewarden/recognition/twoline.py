@@ -52,7 +52,7 @@ LOWER_MIN_WIDTH = 3.5
 # found they may be two-line plates too blurred for blobs (tuning seed 556: all 21 such
 # crops were 0.87-1.51 x as wide as tall; a US plate's crop is about 2), with rows the blobs
 # may have given a wrong cut.
-MAX_BLURRED_ASPECT = 1.5
+MAX_LAYOUT_CUT_ASPECT = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +236,7 @@ def layout_rows(crop: Frame) -> TwoRows | None:
     crops too wide for a two-line plate.
     """
     h, w = crop.shape[:2]
-    if h < 8 or w < 8 or w / h > MAX_BLURRED_ASPECT:
+    if h < 8 or w < 8 or w / h > MAX_LAYOUT_CUT_ASPECT:
         return None
     return TwoRows(Row(round(0.05 * w), round(0.08 * h), round(0.45 * w), round(0.46 * h)),
                    Row(round(0.05 * w), round(0.54 * h), round(0.9 * w), round(0.92 * h)))

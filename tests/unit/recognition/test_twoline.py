@@ -133,7 +133,6 @@ def test_upper_row_is_the_region_code_over_the_left_of_the_lower_row() -> None:
     assert (flag.x0, flag.x1) == (10, 105)
 
 
-
 def test_rows_start_together_at_the_plate_margin() -> None:
     # The lower row's first character merged with the plate's edge (no blob): the row starts
     # where the region code above it does, as both do on the plate.
@@ -152,6 +151,7 @@ def test_region_code_is_at_least_two_digits_wide() -> None:
     # Only the first digit was found (the second merged with the bar beside it).
     rows = TwoRows(Row(10, 10, 25, 48), Row(10, 60, 190, 100))
     assert plate_rows(rows, width=200).top == Row(10, 10, 54, 48)  # 10 + 1.15 x 38
+
 
 class _Spy:
     """A reader that records the widths of what it reads and answers by shape."""
