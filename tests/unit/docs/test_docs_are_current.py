@@ -1,12 +1,16 @@
-"""Docs that are checked: the README's two commands, the CLI reference, the access table."""
+"""Docs that are checked: the README's two commands, the CLI reference, the access table,
+and every command line shown in the docs."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import typer
+
 from platewarden.api.access_table import render_for_docs as render_access_table
 from platewarden.cli.docs import render
+from platewarden.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -47,3 +51,38 @@ def test_the_cli_reference_matches_the_commands() -> None:
 def test_the_access_table_matches_the_app() -> None:
     committed = (ROOT / "docs" / "access-control.md").read_text(encoding="utf-8")
     assert committed == render_access_table(), "docs/access-control.md is stale: run `make docs`"
+
+
+def _documented_commands() -> list[tuple[str, list[str]]]:
+    """Every ``platewarden ...`` command line in the docs' code blocks, with its file."""
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    found = []
+    for path in files:
+        inside, shell, lines = False, False, []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.lstrip().startswith("```"):
+                inside = not inside
+                shell = inside and line.strip("` ") in ("", "sh", "bash", "console")
+            elif shell:
+                lines.append(line)
+        for line in "\n".join(lines).replace("\\\n", " ").splitlines():
+            words = line.split("#", 1)[0].split()
+            if "platewarden" in words:
+                found.append((path.name, words[words.index("platewarden") + 1:]))
+    return found
+
+
+def test_the_docs_commands_name_real_commands_and_options() -> None:
+    root = typer.main.get_command(app)
+    checked = 0
+    for name, words in _documented_commands():
+        command, rest = root, list(words)
+        while rest and rest[0] in (getattr(command, "commands", None) or {}):
+            command = command.commands[rest.pop(0)]  # type: ignore[attr-defined]
+        assert command is not root, f"{name}: `platewarden {' '.join(words)}` names no command"
+        known = {opt for param in command.params for opt in [*param.opts, *param.secondary_opts]}
+        unknown = [w.split("=")[0] for w in rest
+                   if w.startswith("--") and w.split("=")[0] not in known | {"--help"}]
+        assert not unknown, f"{name}: `platewarden {' '.join(words)}`: unknown {unknown}"
+        checked += 1
+    assert checked >= 20  # the docs do show the commands: the check reads something
