@@ -36,62 +36,38 @@ CALIBRATION_SEED = 7
 CALIBRATION_COUNT = 512
 
 
-def stored_tensors(proto: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """The ONNX file's initializers by name, and each ``Identity`` output's source name."""
-    from onnx import numpy_helper
-
-    inits = {i.name: numpy_helper.to_array(i) for i in proto.graph.initializer}
-    aliases = {n.output[0]: n.input[0] for n in proto.graph.node if n.op_type == "Identity"}
-    return inits, aliases
-
-
-def _resolve(name: str, inits: dict[str, Any], aliases: dict[str, str]) -> Any | None:
-    seen = set()
-    while name not in inits and name in aliases and name not in seen:
-        seen.add(name)
-        name = aliases[name]
-    return inits.get(name)
-
-
-def folded_convs(proto: Any, inits: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Module path (``p2o/Conv/0``) -> (weight, bias) of convolutions stored unnamed."""
-    out = {}
-    for node in proto.graph.node:
-        if node.op_type == "Conv" and node.input[1].startswith("onnx::"):
-            path = node.name.removeprefix("/backbone/").removesuffix("/Conv")
-            out[path] = (inits[node.input[1]], inits[node.input[2]])
-    return out
-
-
 def recovered_state(model: Any, proto: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The state dict with every stored weight; the (conv, batch norm) pairs still to fit."""
     import torch
 
-    inits, aliases = stored_tensors(proto)
+    from platewarden.recognition.training.onnx_graph import folded_convs, stored_weight
+
     state = model.state_dict()
     params = dict(model.named_parameters())
-    convs = folded_convs(proto, inits)
+    convs = folded_convs(proto)
     pairs = [(conv, _batch_norm_after(model.backbone, conv)) for conv in convs]
-    fitted = {f"backbone.{norm}." for _, norm in pairs}
+    fitted = tuple(f"backbone.{norm}." for _, norm in pairs)
     for key in list(state):
-        found = _resolve(key, inits, aliases)
+        found = stored_weight(proto, key)
         path = key.removeprefix("backbone.").removesuffix(".weight")
         if found is not None:
             state[key] = torch.from_numpy(np.array(found)).to(state[key].dtype)
         elif key == "head.weight":
-            state[key] = torch.from_numpy(np.ascontiguousarray(_head(inits, state[key]).T))
+            state[key] = torch.from_numpy(np.ascontiguousarray(_head(proto, state[key]).T))
         elif path in convs:
             state[key] = torch.from_numpy(np.array(convs[path][0]))
-        elif key in params and state[key].numel() > 1 and key.rsplit(".", 1)[0] + "." \
-                not in fitted:
+        elif key in params and state[key].numel() > 1 and not key.startswith(fitted):
             raise ValueError(f"no stored weight for trainable {key}")
     return state, pairs
 
 
-def _head(inits: dict[str, Any], like: Any) -> Any:
+def _head(proto: Any, like: Any) -> Any:
+    """The classifier's weight, stored transposed as a MatMul's unnamed input."""
+    from onnx import numpy_helper
+
     rows, cols = like.shape
-    matches = [v for k, v in inits.items() if k.startswith("onnx::MatMul")
-               and v.shape == (cols, rows)]
+    matches = [numpy_helper.to_array(i) for i in proto.graph.initializer
+               if i.name.startswith("onnx::MatMul") and tuple(i.dims) == (cols, rows)]
     if len(matches) != 1:
         raise ValueError("classifier weight not found once in the ONNX file")
     return matches[0]
@@ -112,8 +88,9 @@ def fit_batch_norms(model: Any, proto: Any, pairs: list[tuple[str, str]], images
     """Set each batch norm after a folded convolution so that inference is unchanged."""
     import torch
 
-    inits, _ = stored_tensors(proto)
-    convs = folded_convs(proto, inits)
+    from platewarden.recognition.training.onnx_graph import folded_convs
+
+    convs = folded_convs(proto)
     modules = dict(model.backbone.named_modules())
     captured: dict[str, Any] = {}
     hooks = []

@@ -14,7 +14,9 @@ from platewarden.recognition.training.onnx_graph import (
     constants_to_initializers,
     cut_classifier,
     explicit_same_padding,
+    folded_convs,
     halve_weights,
+    stored_weight,
 )
 
 RNG = np.random.default_rng(7)
@@ -118,3 +120,32 @@ def test_halved_weights_are_float16_in_the_file_and_float32_at_run_time() -> Non
     assert after.dtype == np.float32
     np.testing.assert_allclose(after, before, rtol=2e-2, atol=2e-2)
     assert not np.array_equal(after, before)  # the weights really were rounded
+
+
+def _exported_model() -> Any:
+    """Like a PyTorch export: a weight shared through Identity, a folded conv + batch norm."""
+    x = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 2, 4, 4])
+    nodes = [helper.make_node("Identity", ["layer.0.weight"], ["layer.1.weight"]),
+             helper.make_node("Conv", ["image", "onnx::Conv_7", "onnx::Conv_8"], ["c"],
+                              name="/backbone/p2o/Conv/0/Conv"),
+             helper.make_node("Conv", ["c", "layer.0.weight"], ["d"], name="/backbone/x/Conv")]
+    inits = {"layer.0.weight": RNG.normal(size=(3, 3, 1, 1)).astype(np.float32),
+             "onnx::Conv_7": RNG.normal(size=(3, 2, 1, 1)).astype(np.float32),
+             "onnx::Conv_8": RNG.normal(size=3).astype(np.float32)}
+    return _model(nodes, inputs=[x], output="d", inits=inits), inits
+
+
+def test_a_weight_is_found_under_its_own_name_and_through_identity_aliases() -> None:
+    proto, inits = _exported_model()
+    np.testing.assert_array_equal(stored_weight(proto, "layer.0.weight"), inits["layer.0.weight"])
+    np.testing.assert_array_equal(stored_weight(proto, "layer.1.weight"), inits["layer.0.weight"])
+    assert stored_weight(proto, "layer.2.weight") is None
+
+
+def test_folded_convolutions_are_found_by_their_module_path() -> None:
+    proto, inits = _exported_model()
+    found = folded_convs(proto)
+    assert list(found) == ["p2o/Conv/0"]  # the named conv is not a folded one
+    weight, bias = found["p2o/Conv/0"]
+    np.testing.assert_array_equal(weight, inits["onnx::Conv_7"])
+    np.testing.assert_array_equal(bias, inits["onnx::Conv_8"])

@@ -2,7 +2,8 @@
 
 PP-OCR's recognisers come as Paddle exports that onnx2torch cannot take as they are, and a
 fine-tuned reader must fit the repository's 10 MB limit; these functions edit the ``onnx``
-protos in place.
+protos in place. The last two read weights back out of a graph PyTorch exported
+(``bench/recognition/recover_reader_weights.py``).
 """
 
 from __future__ import annotations
@@ -106,3 +107,36 @@ def _replace_nodes(proto: Any, nodes: list[Any]) -> None:
     kept = list(nodes)
     del proto.graph.node[:]
     proto.graph.node.extend(kept)
+
+
+def stored_weight(proto: Any, name: str) -> Any | None:
+    """The array an exported graph stores under ``name``, following ``Identity`` aliases.
+
+    The PyTorch exporter stores a weight once and passes it on to other names through
+    ``Identity`` nodes; ``None`` when the graph stores nothing under that name.
+    """
+    inits = {i.name: i for i in proto.graph.initializer}
+    aliases = {n.output[0]: n.input[0] for n in proto.graph.node if n.op_type == "Identity"}
+    seen: set[str] = set()
+    while name not in inits and name in aliases and name not in seen:
+        seen.add(name)
+        name = aliases[name]
+    return numpy_helper.to_array(inits[name]) if name in inits else None
+
+
+def folded_convs(proto: Any, *, prefix: str = "/backbone/") -> dict[str, tuple[Any, Any]]:
+    """Convolutions whose weights the exporter stored unnamed: module path -> (weight, bias).
+
+    The exporter folds a batch norm into the convolution before it and stores the result
+    under generated ``onnx::`` names; the node's name keeps the module's path
+    (``/backbone/p2o/Conv/0/Conv`` -> ``p2o/Conv/0``).
+    """
+    inits = {i.name: i for i in proto.graph.initializer}
+    out = {}
+    for node in proto.graph.node:
+        if node.op_type == "Conv" and len(node.input) == 3 \
+                and node.input[1].startswith("onnx::") and node.input[1] in inits:
+            path = node.name.removeprefix(prefix).removesuffix("/Conv")
+            out[path] = (numpy_helper.to_array(inits[node.input[1]]),
+                         numpy_helper.to_array(inits[node.input[2]]))
+    return out
