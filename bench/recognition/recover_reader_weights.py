@@ -17,10 +17,11 @@ The ONNX export keeps most weights under their PyTorch names; the rest are recov
   convolution is kept, and the batch norm made to give the same output in inference: its
   statistics are measured on synthetic training-like plates (seed 7) and its scale and
   shift set so that normalising and rescaling cancel, leaving the folded bias. So
-  inference is the shipped reader's exactly (checked against ONNX Runtime below), and
-  training, which normalises by each batch, starts from the same function up to batch noise.
+  inference is the shipped reader's up to rounding (checked against ONNX Runtime, printed),
+  and training, which normalises by each batch, starts from the same function up to batch
+  noise.
 
-Weights are saved as float32 (7.8 MB, under the repository's 10 MB limit): stored as
+Weights are saved as float32 (7.7 MB, under the repository's 10 MB limit): stored as
 float16 they changed the best path of 6 of 512 plates.
 """
 
