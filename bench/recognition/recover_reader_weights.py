@@ -37,19 +37,21 @@ CALIBRATION_SEED = 7
 CALIBRATION_COUNT = 512
 
 
-def recovered_state(model: Any, proto: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The state dict with every stored weight; the (conv, batch norm) pairs still to fit."""
+def recovered_state(model: Any, proto: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """The state dict with every stored weight; the batch norms still to fit, with the bias
+    folded into the convolution before each."""
     import torch
 
-    from platewarden.recognition.training.onnx_graph import folded_convs, stored_weight
+    from platewarden.recognition.training.onnx_graph import folded_convs, stored_weights
 
     state = model.state_dict()
     params = dict(model.named_parameters())
+    stored = stored_weights(proto)
     convs = folded_convs(proto)
-    pairs = [(conv, _batch_norm_after(model.backbone, conv)) for conv in convs]
-    fitted = tuple(f"backbone.{norm}." for _, norm in pairs)
+    norms = [(_batch_norm_after(model.backbone, conv), bias) for conv, (_, bias) in convs.items()]
+    fitted = tuple(f"backbone.{norm}." for norm, _ in norms)
     for key in list(state):
-        found = stored_weight(proto, key)
+        found = stored.get(key)
         path = key.removeprefix("backbone.").removesuffix(".weight")
         if found is not None:
             state[key] = torch.from_numpy(np.array(found)).to(state[key].dtype)
@@ -59,7 +61,7 @@ def recovered_state(model: Any, proto: Any) -> tuple[dict[str, Any], list[tuple[
             state[key] = torch.from_numpy(np.array(convs[path][0]))
         elif key in params and state[key].numel() > 1 and not key.startswith(fitted):
             raise ValueError(f"no stored weight for trainable {key}")
-    return state, pairs
+    return state, norms
 
 
 def _head(proto: Any, like: Any) -> Any:
@@ -85,24 +87,26 @@ def _batch_norm_after(backbone: Any, conv_path: str) -> str:
     raise ValueError(f"no batch norm after {conv_path}")
 
 
-def fit_batch_norms(model: Any, proto: Any, pairs: list[tuple[str, str]], images: Any) -> None:
-    """Set each batch norm after a folded convolution so that inference is unchanged."""
+def fit_batch_norms(model: Any, norms: list[tuple[str, Any]], images: Any) -> None:
+    """Set each batch norm after a folded convolution so that inference is unchanged.
+
+    Args:
+        model: The reader, its folded convolutions' weights loaded.
+        norms: Each batch norm's module path and the bias folded into the convolution.
+        images: Calibration images, normalised.
+    """
     import torch
 
-    from platewarden.recognition.training.onnx_graph import folded_convs
-
-    convs = folded_convs(proto)
     modules = dict(model.backbone.named_modules())
     captured: dict[str, Any] = {}
     hooks = []
-    for conv, norm in pairs:
+    for norm, bias in norms:
         module = modules[norm]
-        bias = torch.from_numpy(np.array(convs[conv][1]))
         with torch.no_grad():  # first the identity plus the folded bias (exact in inference)
             module.running_mean.zero_()
             module.running_var.fill_(1.0 - module.eps)
             module.weight.fill_(1.0)
-            module.bias.copy_(bias)
+            module.bias.copy_(torch.from_numpy(np.array(bias)))
         hooks.append(module.register_forward_hook(
             lambda m, args, _out, name=norm: captured.__setitem__(name, args[0].detach())))
     model.eval()
@@ -110,7 +114,7 @@ def fit_batch_norms(model: Any, proto: Any, pairs: list[tuple[str, str]], images
         model(images)
     for hook in hooks:
         hook.remove()
-    for _, norm in pairs:
+    for norm, _ in norms:
         module, x = modules[norm], captured[norm]
         mean, var = x.mean(dim=(0, 2, 3)), x.var(dim=(0, 2, 3), unbiased=False)
         with torch.no_grad():
@@ -155,10 +159,10 @@ def main(arch_name: str, onnx_path: Path, out: Path) -> None:
     arch = ARCHITECTURES[arch_name]
     model = arch.build()
     proto = onnx.load(str(onnx_path))
-    state, pairs = recovered_state(model, proto)
+    state, norms = recovered_state(model, proto)
     model.load_state_dict(state)
     images = calibration_images(arch)
-    fit_batch_norms(model, proto, pairs, images)
+    fit_batch_norms(model, norms, images)
     largest, differ = compare(model, onnx_path, images)
     print(f"against ONNX Runtime on {len(images)} plates: largest log-probability difference "
           f"{largest:.2e}, best paths that differ: {differ}")

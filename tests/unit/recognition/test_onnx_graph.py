@@ -16,7 +16,7 @@ from platewarden.recognition.training.onnx_graph import (
     explicit_same_padding,
     folded_convs,
     halve_weights,
-    stored_weight,
+    stored_weights,
 )
 
 RNG = np.random.default_rng(7)
@@ -137,9 +137,10 @@ def _exported_model() -> Any:
 
 def test_a_weight_is_found_under_its_own_name_and_through_identity_aliases() -> None:
     proto, inits = _exported_model()
-    np.testing.assert_array_equal(stored_weight(proto, "layer.0.weight"), inits["layer.0.weight"])
-    np.testing.assert_array_equal(stored_weight(proto, "layer.1.weight"), inits["layer.0.weight"])
-    assert stored_weight(proto, "layer.2.weight") is None
+    stored = stored_weights(proto)
+    np.testing.assert_array_equal(stored.get("layer.0.weight"), inits["layer.0.weight"])
+    np.testing.assert_array_equal(stored.get("layer.1.weight"), inits["layer.0.weight"])
+    assert stored.get("layer.2.weight") is None
 
 
 def test_folded_convolutions_are_found_by_their_module_path() -> None:

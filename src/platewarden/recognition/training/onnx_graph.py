@@ -109,19 +109,22 @@ def _replace_nodes(proto: Any, nodes: list[Any]) -> None:
     proto.graph.node.extend(kept)
 
 
-def stored_weight(proto: Any, name: str) -> Any | None:
-    """The array an exported graph stores under ``name``, following ``Identity`` aliases.
+def stored_weights(proto: Any) -> dict[str, Any]:
+    """Every array an exported graph stores, by name, under ``Identity`` aliases too.
 
     The PyTorch exporter stores a weight once and passes it on to other names through
-    ``Identity`` nodes; ``None`` when the graph stores nothing under that name.
+    ``Identity`` nodes; a name the graph stores nothing under is absent.
     """
-    inits = {i.name: i for i in proto.graph.initializer}
+    found = {i.name: numpy_helper.to_array(i) for i in proto.graph.initializer}
     aliases = {n.output[0]: n.input[0] for n in proto.graph.node if n.op_type == "Identity"}
-    seen: set[str] = set()
-    while name not in inits and name in aliases and name not in seen:
-        seen.add(name)
-        name = aliases[name]
-    return numpy_helper.to_array(inits[name]) if name in inits else None
+    for alias in aliases:
+        name, seen = alias, set()
+        while name not in found and name in aliases and name not in seen:
+            seen.add(name)
+            name = aliases[name]
+        if name in found:
+            found[alias] = found[name]
+    return found
 
 
 def folded_convs(proto: Any, *, prefix: str = "/backbone/") -> dict[str, tuple[Any, Any]]:
