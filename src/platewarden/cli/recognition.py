@@ -109,6 +109,9 @@ def train_reader(
     real_share: Annotated[float, typer.Option(help="Share of real crops per batch.")] = 0.5,
     batch: Annotated[int, typer.Option(help="Crops per training step.")] = 64,
     threads: Annotated[int, typer.Option(help="CPU threads for PyTorch.")] = 2,
+    workers: Annotated[int, typer.Option(min=0, help="Processes drawing the batches (0: the "
+                                         "training process draws them).")] = 0,
+    device: Annotated[str, typer.Option(help="PyTorch device to train on: cpu, cuda.")] = "cpu",
     init: Annotated[Path | None, typer.Option(
         help="Start from these weights (the .pt a run writes beside its .onnx).")] = None,
     lr: Annotated[float, typer.Option(help="Peak learning rate (cosine over the budget).")] = 2e-3,
@@ -137,7 +140,7 @@ def train_reader(
         batch=batch, synth_count=synth, two_line_share=two_line_share,
         synth_cache=tuple(str(p) for p in synth_cache or ()),
         real_share=real_share, threads=threads, init=str(init) if init else None, lr=lr,
-        tune_share=tune_share,
+        tune_share=tune_share, workers=workers, device=device,
     )
     summary = train(options)
     typer.echo(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))

@@ -13,6 +13,7 @@ import logging
 import math
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,14 +28,14 @@ from platewarden.recognition.training.checkpoint import BestCheckpoint
 from platewarden.recognition.training.data import (
     Arrays,
     RealCrop,
-    augment_real,
     is_tuning,
     real_crops,
     synth_arrays,
-    synth_one,
     tuning_view,
 )
+from platewarden.recognition.training.loader import BatchRecipe
 from platewarden.recognition.training.onnx_graph import halve_weights
+from platewarden.recognition.training.stream import batch_stream
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ class TrainOptions:
     two_line_share: float = 0.0
     synth_cache: tuple[str, ...] = ()
     threads: int = 2
+    # Processes drawing batches (0: the training process draws them) and where to train.
+    workers: int = 0
+    device: str = "cpu"
     lr: float = 2e-3
     init: str | None = None
     # Share of real crops held back (by a hash of the file name) to pick the checkpoint on.
@@ -80,33 +84,13 @@ def _load_synth(options: TrainOptions, arch: Architecture) -> Arrays | None:
                         two_line_share=options.two_line_share, size=arch.size)
 
 
-def _batch(synth: Arrays | None, real: list[RealCrop], rng: random.Random,
-           options: TrainOptions, size: tuple[int, int]) -> tuple[Any, list[str]]:
-    images, texts = [], []
-    for _ in range(options.batch):
-        if real and rng.random() < options.real_share:
-            crop = rng.choice(real)
-            images.append(augment_real(crop.image, rng, context=crop.context, size=size))
-            text = crop.text
-        elif synth is None:
-            image, text = synth_one(rng, uz_share=options.uz_share,
-                                    two_line_share=options.two_line_share, size=size)
-            images.append(image)
-        else:
-            i = rng.randrange(len(synth.texts))
-            images.append(synth.images[i])
-            texts.append(synth.texts[i])
-            continue
-        texts.append(text)
-    return np.stack(images), texts
-
-
 def _loss(model: nn.Module, ctc: nn.CTCLoss, x: torch.Tensor, texts: list[str]) -> torch.Tensor:
     log_probs = model(x)  # N x T x C
     targets = [_encode(t) for t in texts]
-    flat = torch.tensor([c for t in targets for c in t], dtype=torch.long)
-    lengths = torch.tensor([len(t) for t in targets], dtype=torch.long)
-    steps = torch.full((len(texts),), log_probs.shape[1], dtype=torch.long)
+    device = log_probs.device
+    flat = torch.tensor([c for t in targets for c in t], dtype=torch.long, device=device)
+    lengths = torch.tensor([len(t) for t in targets], dtype=torch.long, device=device)
+    steps = torch.full((len(texts),), log_probs.shape[1], dtype=torch.long, device=device)
     loss: torch.Tensor = ctc(log_probs.transpose(0, 1), flat, steps, lengths)
     return loss
 
@@ -127,9 +111,10 @@ def evaluate(model: nn.Module, data: Arrays, arch: Architecture = ARCHITECTURES[
     """Exact-match rate of greedy decoding on ``data``."""
     model.eval()
     hits = 0
+    device = next(model.parameters()).device
     with torch.no_grad():
         for start in range(0, len(data.texts), 256):
-            x = torch.from_numpy(arch.normalise(data.images[start:start + 256]))
+            x = torch.from_numpy(arch.normalise(data.images[start:start + 256])).to(device)
             reads = _greedy(model(x))
             hits += sum(r == t for r, t in zip(reads, data.texts[start:start + 256], strict=True))
     model.train()
@@ -171,13 +156,15 @@ def train(options: TrainOptions) -> dict[str, Any]:
     real, tune = _real_sets(options)
     held_out = synth_arrays(500, seed=options.seed + 10_000, uz_share=1.0, size=arch.size)
     tune_views = _views(tune, arch) if tune else None
+    # The worker processes start here and draw while the model is built.
+    batches = _batches(options, arch, synth=synth, real=real)
     log.info("%s: synthetic %s, real %d (%d held back to tune on), held-out synthetic UZ %d",
              arch.name, len(synth.texts) if synth else "fresh per batch", len(real), len(tune),
              len(held_out.texts))
     model = _initial_model(options, arch)
     start = time.monotonic()
     best: BestCheckpoint[dict[str, torch.Tensor]] = BestCheckpoint()
-    step, history = _fit(model, options, arch, synth=synth, real=real, held_out=held_out,
+    step, history = _fit(model, options, arch, batches=batches, held_out=held_out,
                          tune=tune_views, best=best)
     summary: dict[str, Any] = {
         "steps": step, "minutes": (time.monotonic() - start) / 60,
@@ -211,17 +198,20 @@ def _initial_model(options: TrainOptions, arch: Architecture) -> nn.Module:
     model = arch.build()
     if options.init:
         # Half-weight architectures save float16 weights (see save_weights): back to float32.
-        state = torch.load(options.init, weights_only=True)
+        state = torch.load(options.init, weights_only=True, map_location="cpu")
         model.load_state_dict({k: v.float() if v.is_floating_point() else v
                                for k, v in state.items()})
+    if options.device.startswith("cuda"):
+        torch.backends.cudnn.benchmark = True  # one input size throughout
+    model.to(options.device)
     model.train()
     return model
 
 
-def _fit(model: nn.Module, options: TrainOptions, arch: Architecture, *, synth: Arrays | None,
-         real: list[RealCrop], held_out: Arrays, tune: Arrays | None,
-         best: BestCheckpoint[dict[str, torch.Tensor]]) -> tuple[int, list[dict[str, Any]]]:
-    rng = random.Random(options.seed)  # noqa: S311 (reproducible training, not security)
+def _fit(model: nn.Module, options: TrainOptions, arch: Architecture, *,
+         batches: Iterator[tuple[torch.Tensor, list[str]]], held_out: Arrays,
+         tune: Arrays | None, best: BestCheckpoint[dict[str, torch.Tensor]],
+         ) -> tuple[int, list[dict[str, Any]]]:
     optimiser = torch.optim.AdamW(model.parameters(), lr=options.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     start, step, history = time.monotonic(), 0, []
@@ -230,8 +220,8 @@ def _fit(model: nn.Module, options: TrainOptions, arch: Architecture, *, synth: 
     while step < options.max_steps and time.monotonic() - start < options.minutes * 60:
         for group in optimiser.param_groups:
             group["lr"] = _lr(options, time.monotonic() - start, step)
-        images, texts = _batch(synth, real, rng, options, arch.size)
-        loss = _loss(model, ctc, torch.from_numpy(arch.normalise(images)), texts)
+        x, texts = next(batches)
+        loss = _loss(model, ctc, x.to(options.device, non_blocking=True), texts)
         optimiser.zero_grad()
         loss.backward()  # type: ignore[no-untyped-call]
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -249,13 +239,23 @@ def _fit(model: nn.Module, options: TrainOptions, arch: Architecture, *, synth: 
     return step, history
 
 
+def _batches(options: TrainOptions, arch: Architecture, *, synth: Arrays | None,
+             real: list[RealCrop]) -> Iterator[tuple[torch.Tensor, list[str]]]:
+    recipe = BatchRecipe(batch=options.batch, real_share=options.real_share,
+                         uz_share=options.uz_share, two_line_share=options.two_line_share,
+                         size=arch.size)
+    return batch_stream(recipe, synth=synth, real=real, seed=options.seed,
+                        workers=options.workers, channel_order=arch.channel_order,
+                        pin_memory=options.device.startswith("cuda"))
+
+
 def save_weights(model: nn.Module, path: Path, *, arch: Architecture) -> None:
     """Save the weights ``--init`` continues from; in float16 where the ONNX file has them so.
 
     Half-size weights let the shipped model's PyTorch weights stay under the 10 MB limit, so
     an operator fine-tunes on local plates from the shipped reader, not from PP-OCR again.
     """
-    state = model.state_dict()
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     if arch.half_weights:
         state = {k: v.half() if v.dtype == torch.float32 else v for k, v in state.items()}
     torch.save(state, path)
@@ -266,6 +266,7 @@ def export_onnx(model: nn.Module, out: Path, summary: dict[str, Any], *,
     """Export ``model`` to ONNX with the metadata the ``crnn-onnx`` backend reads."""
     import onnx
 
+    model.to("cpu")
     model.eval()
     height, width = arch.size
     torch.onnx.export(
