@@ -11,7 +11,9 @@ preset file names it in the same ``type``-keyed backend configs the shipped pres
      "rectify": false, "margin_x": 0, "margin_y": 0, "min_detection": 0.1}
 
 ``model`` values are shipped model names or paths; a relative path is taken from the
-preset file's folder first. Unknown keys are errors, as in the settings.
+preset file's folder first. A bare name that is both a shipped model and a file beside the
+preset file is refused: which reader a figure or a reading came from must never be a guess
+(write ``./NAME`` for the file beside it). Unknown keys are errors, as in the settings.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from platewarden.recognition.backends.onnx import models_dir
 from platewarden.recognition.errors import BackendError
 from platewarden.recognition.pipeline import Recognizer, RecognizerConfig
 from platewarden.recognition.presets import load_recognizer
@@ -63,15 +66,21 @@ def _check(data: Mapping[str, Any], path: Path) -> None:
             raise BackendError(f"preset file {path}: {part!r} needs a \"type\"")
 
 
-def _anchor(config: Any, base: Path) -> Any:
+def _anchor(config: Any, base: Path, path: Path) -> Any:
     """Backend configs with relative ``model`` paths taken from ``base`` where they exist."""
     if isinstance(config, list):
-        return [_anchor(c, base) for c in config]
+        return [_anchor(c, base, path) for c in config]
     if not isinstance(config, dict):
         return config
-    out = {k: _anchor(v, base) for k, v in config.items()}
+    out = {k: _anchor(v, base, path) for k, v in config.items()}
     model = out.get("model")
     if isinstance(model, str) and not Path(model).is_absolute() and (base / model).is_file():
+        bare = "/" not in model and "\\" not in model
+        if bare and (models_dir() / model).is_file():
+            raise BackendError(
+                f"preset file {path}: model {model!r} is both a shipped model and a file "
+                f"beside the preset file; write './{model}' for the file beside it, or rename "
+                "it (to use the shipped one)")
         out["model"] = str(base / model)
     return out
 
@@ -80,15 +89,17 @@ def load_preset_file(path: Path) -> RecognizerConfig:
     """The pipeline configuration a preset file describes.
 
     Raises:
-        BackendError: When the file cannot be read, is not JSON, or has unknown or
-            missing keys. Backends and models are checked when the pipeline is built.
+        BackendError: When the file cannot be read, is not JSON, has unknown or missing
+            keys, or names a model ambiguously. Backends and models are checked when the
+            pipeline is built.
     """
     data = _read(path)
     _check(data, path)
     base = path.resolve().parent
     options = {k: data[k] for k in _OPTIONAL if k in data}
-    return RecognizerConfig(detector=_anchor(data["detector"], base),
-                            reader=_anchor(data["reader"], base), name=data["name"], **options)
+    return RecognizerConfig(detector=_anchor(data["detector"], base, path),
+                            reader=_anchor(data["reader"], base, path), name=data["name"],
+                            **options)
 
 
 def recognizer_from_file(path: Path, *, grammar: str | None = None) -> Recognizer:

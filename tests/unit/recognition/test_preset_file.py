@@ -147,3 +147,21 @@ def test_the_documented_example_is_a_valid_preset_file(tmp_path: Path) -> None:
     assert config.reader["reader"]["model"] == "local-v6.onnx"  # not beside it: left as is
     shutil.copy(models_dir() / "plate-reader-ppocrv6.onnx", tmp_path / "local-v6.onnx")
     assert recognizer_from_file(tmp_path / "local-v6.json").config.min_detection == 0.1
+
+
+def test_a_bare_name_both_shipped_and_beside_the_file_is_refused_and_dot_slash_picks_the_file(
+        tmp_path: Path) -> None:
+    # A run's output written under a shipped model's name beside the preset file once made
+    # a "shipped" pair silently read the run's model.
+    shutil.copy(models_dir() / "plate-reader-crnn.onnx", tmp_path / "plate-reader-crnn.onnx")
+    reader = {"type": "crnn-onnx", "model": "plate-reader-crnn.onnx"}
+    doc = {"name": "x", "detector": dict(PRESETS["platewarden"].detector), "reader": reader}
+    with pytest.raises(BackendError) as caught:
+        load_preset_file(_write(tmp_path / "ambiguous.json", doc))
+    assert "'./plate-reader-crnn.onnx'" in str(caught.value)
+    doc["reader"] = {**reader, "model": "./plate-reader-crnn.onnx"}
+    config = load_preset_file(_write(tmp_path / "explicit.json", doc))
+    assert config.reader["model"] == str((tmp_path / "plate-reader-crnn.onnx").resolve())
+    (tmp_path / "plate-reader-crnn.onnx").unlink()  # no file beside it: the shipped one
+    assert load_preset_file(tmp_path / "ambiguous.json").reader["model"] == \
+        "plate-reader-crnn.onnx"
