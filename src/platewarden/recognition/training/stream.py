@@ -25,8 +25,8 @@ def batch_stream(recipe: BatchRecipe, *, synth: Arrays | None, real: list[RealCr
     """Endless normalised batches: drawn here from ``seed`` or by ``workers`` processes.
 
     The worker processes take turns, so the order of batches is fixed by ``seed`` and
-    ``workers``. They are spawned, not forked: a forked worker inherits OpenCV's and
-    OpenMP's thread pools half-held and hung on its first image.
+    ``workers``. They are spawned, not forked: forked workers hung here before their first
+    batch (forking a process whose OpenCV and OpenMP thread pools have run is unsafe).
     """
     normalise = partial(normalise_batch, channel_order=channel_order)
     if workers == 0:
