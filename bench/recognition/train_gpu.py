@@ -4,22 +4,24 @@
     python bench/recognition/train_gpu.py check OUT ARCH INIT   # here: the packed graph is the same
     PYTHONPATH=src python bench/recognition/train_gpu.py train --source OUT/sources/ARCH.onnx.gz \\
         --data OUT/data/us-crops --data OUT/data/endtoend ... # there
+    python bench/recognition/train_gpu.py export --weights RUN.pt ...  # here: the ONNX file
 
 ``platewarden train reader`` needs the installed package (settings, the CLI's
 dependencies); a rented GPU machine has PyTorch, NumPy, OpenCV and onnx but none of those,
 and only a small folder travels to it. So:
 
 - ``pack`` writes the PP-OCR recogniser graphs with every weight of more than 16 values
-  zeroed and gzipped (a few hundred KB instead of 11 and 21 MB: ``--init`` replaces every
+  zeroed and gzipped (120 KB for both instead of 11 and 21 MB: ``--init`` replaces every
   weight, so only the graph is needed), and the real data the train command would read,
-  smaller: the ``train`` split of the end-to-end set only (the ``test`` half never leaves),
-  each image cut to its plates' surroundings (wider than the training context), and the
-  crop set's crops at most 320 px wide; both as JPEG quality 90.
+  smaller (16 MB): the ``train`` split of the end-to-end set only (the ``test`` half never
+  leaves), each image cut to its plates' surroundings (wider than the training context) at
+  most 512 px wide, and the crop set's crops at most 320 px wide; both as JPEG quality 90.
 - ``check`` builds the reader from the packed graph and from the original, loads the same
   ``--init`` weights into both, and prints the largest difference of their outputs.
 - ``train`` runs :func:`platewarden.recognition.training.train_reader.train` (the train
   command's procedure, fresh synthetic plates for every batch) with the reader built from
   the packed graph; ``--workers`` processes draw the batches, ``--device`` trains.
+- ``export`` writes the ONNX file from a run's ``.pt`` here, with the run's options.
 
 Needs the ``train`` extra here (``pip install -e '.[train]'``) and PyTorch, onnx and
 onnx2torch there.
@@ -224,8 +226,11 @@ def export(args: argparse.Namespace, weights: Path) -> None:
     from platewarden.recognition.training.arch import ARCHITECTURES
     from platewarden.recognition.training.train_reader import export_onnx
 
-    arch = ARCHITECTURES[args.arch]
-    model = arch.build()
+    with tempfile.TemporaryDirectory() as folder:
+        if args.source:
+            _use_source(args.arch, _packed_source(args.source, Path(folder)))
+        arch = ARCHITECTURES[args.arch]
+        model = arch.build()
     state = torch.load(weights, weights_only=True, map_location="cpu")
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     export_onnx(model, Path(args.out), {"options": dataclasses.asdict(_options(args))}, arch=arch)
