@@ -19,8 +19,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from platewarden.recognition.bench import synthetic_two_line_crops
-from platewarden.recognition.grammar import choose
+from platewarden.recognition.bench import chosen_text, synthetic_two_line_crops
 from platewarden.recognition.presets import load_recognizer
 
 TILE_W, TILE_H, CROP_H = 260, 200, 160
@@ -32,8 +31,7 @@ def misread(seed: int, count: int, preset: str) -> list[tuple[int, Any, str, str
     recognizer = load_recognizer(preset, grammar="uz")
     out = []
     for i, (crop, truth) in enumerate(synthetic_two_line_crops(count, seed=seed)):
-        reading = recognizer.read_crops([crop])[0]
-        text = choose(reading, mode=recognizer.config.grammar).text if reading.text else ""
+        text = chosen_text(recognizer, recognizer.read_crops([crop])[0])
         if text != truth:
             out.append((i, crop, truth, text))
     return out

@@ -38,6 +38,8 @@ import logging
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -120,10 +122,11 @@ def _pack_endtoend(out: Path) -> int:
         frame = load_image(path)
         fh, fw = frame.shape[:2]
         # Training cuts each plate grown by 0.35 of its width and 0.7 of its height.
-        x0 = max(0, min(s.box.x - s.box.w for s in samples if s.box))
-        y0 = max(0, min(s.box.y - 2 * s.box.h for s in samples if s.box))
-        x1 = min(fw, max(s.box.x + 2 * s.box.w for s in samples if s.box))
-        y1 = min(fh, max(s.box.y + 3 * s.box.h for s in samples if s.box))
+        boxes = [s.box for s in samples if s.box]  # every sample kept has a box
+        x0 = max(0, min(b.x - b.w for b in boxes))
+        y0 = max(0, min(b.y - 2 * b.h for b in boxes))
+        x1 = min(fw, max(b.x + 2 * b.w for b in boxes))
+        y1 = min(fh, max(b.y + 3 * b.h for b in boxes))
         scale = min(1.0, CONTEXT_MAX_WIDTH_PX / (x1 - x0))
         region = frame[y0:y1, x0:x1]
         if scale < 1.0:
@@ -157,13 +160,25 @@ def _packed_source(path: Path, folder: Path) -> Path:
     return target
 
 
-def _use_source(arch: str, source: Path) -> None:
-    """Build ``arch`` from the graph at ``source`` instead of the installed wheel's."""
+@contextmanager
+def _built_from(arch: str, source: Path | None) -> Iterator[None]:
+    """Within the block, ``arch`` is built from the packed graph ``source`` (when given)
+    instead of the installed wheel's."""
     from platewarden.recognition.training.arch import ARCHITECTURES
     from platewarden.recognition.training.ppocr_model import PlateOcr
 
-    ARCHITECTURES[arch] = dataclasses.replace(
-        ARCHITECTURES[arch], build=lambda: PlateOcr(source=lambda: source))
+    if source is None:
+        yield
+        return
+    shipped = ARCHITECTURES[arch]
+    with tempfile.TemporaryDirectory() as folder:
+        graph = _packed_source(source, Path(folder))
+        ARCHITECTURES[arch] = dataclasses.replace(
+            shipped, build=lambda: PlateOcr(source=lambda: graph))
+        try:
+            yield
+        finally:
+            ARCHITECTURES[arch] = shipped
 
 
 def check(out: Path, arch: str, init: Path) -> None:
@@ -172,23 +187,20 @@ def check(out: Path, arch: str, init: Path) -> None:
 
     from platewarden.recognition.training.arch import ARCHITECTURES
     from platewarden.recognition.training.data import synth_arrays
+    from platewarden.recognition.training.train_reader import load_weights
 
-    state = torch.load(init, weights_only=True, map_location="cpu")
-    state = {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
+    state = load_weights(init)
     spec = ARCHITECTURES[arch]
     images = synth_arrays(64, seed=3, two_line_share=0.3, size=spec.size).images
     x = torch.from_numpy(spec.normalise(images))
     outputs = []
-    with tempfile.TemporaryDirectory() as folder:
-        for packed in (False, True):
-            if packed:
-                _use_source(arch, _packed_source(out / "sources" / f"{arch}.onnx.gz",
-                                                 Path(folder)))
+    for source in (None, out / "sources" / f"{arch}.onnx.gz"):
+        with _built_from(arch, source):
             model = ARCHITECTURES[arch].build()
-            model.load_state_dict(state)
-            model.eval()
-            with torch.no_grad():
-                outputs.append(model(x))
+        model.load_state_dict(state)
+        model.eval()
+        with torch.no_grad():
+            outputs.append(model(x))
     print(json.dumps({"arch": arch, "max_abs_diff": float((outputs[0] - outputs[1]).abs().max())}))
 
 
@@ -207,9 +219,7 @@ def train(args: argparse.Namespace) -> None:
     from platewarden.recognition.training.train_reader import train as run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stdout)
-    with tempfile.TemporaryDirectory() as folder:
-        if args.source:
-            _use_source(args.arch, _packed_source(args.source, Path(folder)))
+    with _built_from(args.arch, args.source):
         summary = run(_options(args))
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}, indent=2))
 
@@ -221,18 +231,13 @@ def export(args: argparse.Namespace, weights: Path) -> None:
     private attribute that release lacks), so the run keeps its ``.pt`` and it is exported
     here, where ``platewarden train reader`` itself exports.
     """
-    import torch
-
     from platewarden.recognition.training.arch import ARCHITECTURES
-    from platewarden.recognition.training.train_reader import export_onnx
+    from platewarden.recognition.training.train_reader import export_onnx, load_weights
 
-    with tempfile.TemporaryDirectory() as folder:
-        if args.source:
-            _use_source(args.arch, _packed_source(args.source, Path(folder)))
-        arch = ARCHITECTURES[args.arch]
-        model = arch.build()
-    state = torch.load(weights, weights_only=True, map_location="cpu")
-    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
+    arch = ARCHITECTURES[args.arch]
+    with _built_from(args.arch, args.source):
+        model = ARCHITECTURES[args.arch].build()
+    model.load_state_dict(load_weights(weights))
     export_onnx(model, Path(args.out), {"options": dataclasses.asdict(_options(args))}, arch=arch)
 
 

@@ -16,7 +16,7 @@ from platewarden.recognition.dataset import Sample
 from platewarden.recognition.grammar import choose
 from platewarden.recognition.imageio import load_image
 from platewarden.recognition.pipeline import Recognizer
-from platewarden.recognition.types import Box, PlateResult
+from platewarden.recognition.types import Box, PlateResult, Reading
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -99,8 +99,7 @@ def score_sample(recognizer: Recognizer, sample: Sample, *, end_to_end: bool = T
             tally.e2e_exact = int(plate.text == sample.text)
             tally.chars_e2e = char_score(sample.text, plate.text)
     crop = recognizer.prepare_crop(frame, truth)
-    reading = recognizer.reader.read([crop])[0]
-    text = choose(reading, mode=recognizer.config.grammar).text if reading.text else ""
+    text = chosen_text(recognizer, recognizer.reader.read([crop])[0])
     tally.crop_exact = int(text == sample.text)
     tally.chars_crop = char_score(sample.text, text)
     return tally
@@ -175,6 +174,11 @@ def synthetic_two_line_crops(count: int, *, seed: int) -> list[tuple[Any, str]]:
     return out
 
 
+def chosen_text(recognizer: Recognizer, reading: Reading) -> str:
+    """The text the recogniser's grammar chooses from ``reading`` ("" when nothing was read)."""
+    return choose(reading, mode=recognizer.config.grammar).text if reading.text else ""
+
+
 def run_synthetic(recognizers: dict[str, Recognizer], crops: list[tuple[Any, str]]) -> dict[
         str, dict[str, float]]:
     """Exact and character accuracy of each recogniser's reader on given synthetic crops."""
@@ -182,8 +186,7 @@ def run_synthetic(recognizers: dict[str, Recognizer], crops: list[tuple[Any, str
     for name, recognizer in recognizers.items():
         exact = chars = total = 0
         for crop, truth in crops:
-            reading = recognizer.read_crops([crop])[0]
-            text = choose(reading, mode=recognizer.config.grammar).text if reading.text else ""
+            text = chosen_text(recognizer, recognizer.read_crops([crop])[0])
             exact += int(text == truth)
             chars += char_score(truth, text)
             total += len(truth)

@@ -80,7 +80,8 @@ def interleaved(synth: Arrays | None, real: list[RealCrop], recipe: BatchRecipe,
     """The batches of ``workers`` workers in the order the trainer takes them (in turn).
 
     Drawn here in one process: the same batches, in the same order, as the worker processes
-    give, for checking and for a run without them.
+    give; what the data loader's order is checked against (a run without workers draws
+    from one generator instead, as before workers existed).
     """
     streams = [worker_batches(synth, real, recipe, seed=seed, worker=w) for w in range(workers)]
     while True:

@@ -197,10 +197,7 @@ def _views(crops: list[RealCrop], arch: Architecture) -> Arrays:
 def _initial_model(options: TrainOptions, arch: Architecture) -> nn.Module:
     model = arch.build()
     if options.init:
-        # Half-weight architectures save float16 weights (see save_weights): back to float32.
-        state = torch.load(options.init, weights_only=True, map_location="cpu")
-        model.load_state_dict({k: v.float() if v.is_floating_point() else v
-                               for k, v in state.items()})
+        model.load_state_dict(load_weights(Path(options.init)))
     if options.device.startswith("cuda"):
         torch.backends.cudnn.benchmark = True  # one input size throughout
     model.to(options.device)
@@ -247,6 +244,15 @@ def _batches(options: TrainOptions, arch: Architecture, *, synth: Arrays | None,
     return batch_stream(recipe, synth=synth, real=real, seed=options.seed,
                         workers=options.workers, channel_order=arch.channel_order,
                         pin_memory=options.device.startswith("cuda"))
+
+
+def load_weights(path: Path) -> dict[str, torch.Tensor]:
+    """Weights a run saved (:func:`save_weights`), in float32 on the CPU.
+
+    Half-weight architectures save float16 weights: they are computed in float32.
+    """
+    state = torch.load(path, weights_only=True, map_location="cpu")
+    return {k: v.float() if v.is_floating_point() else v for k, v in state.items()}
 
 
 def save_weights(model: nn.Module, path: Path, *, arch: Architecture) -> None:
