@@ -112,8 +112,10 @@ def train_reader(
     workers: Annotated[int, typer.Option(min=0, help="Processes drawing the batches (0: the "
                                          "training process draws them).")] = 0,
     device: Annotated[str, typer.Option(help="PyTorch device to train on: cpu, cuda.")] = "cpu",
-    init: Annotated[Path | None, typer.Option(
-        help="Start from these weights (the .pt a run writes beside its .onnx).")] = None,
+    init: Annotated[str | None, typer.Option(
+        help="Start from these weights: the .pt a run writes beside its .onnx, or a shipped "
+        "reader's (plate-reader-ppocrv4.pt, plate-reader-ppocrv6.pt, plate-reader-crnn.pt; "
+        "./NAME for a file of that name here).")] = None,
     lr: Annotated[float, typer.Option(help="Peak learning rate (cosine over the budget).")] = 2e-3,
     tune_share: Annotated[float, typer.Option(
         min=0.0, max=0.5, help="Share of real crops held back (fixed by a hash of the file "
@@ -125,6 +127,14 @@ def train_reader(
     Needs the ``train`` extra (PyTorch, onnx). Real end-to-end data sets contribute only
     their ``train`` split; crop data sets are used whole.
     """
+    from platewarden.recognition.backends.onnx import resolve_model
+    from platewarden.recognition.errors import BackendError
+
+    try:
+        weights = None if init is None else resolve_model(init)
+    except BackendError as exc:
+        typer.echo(f"error: --init: {exc}", err=True)
+        raise typer.Exit(2) from exc
     try:
         from platewarden.recognition.training.arch import ARCHITECTURES
         from platewarden.recognition.training.train_reader import TrainOptions, train
@@ -139,7 +149,7 @@ def train_reader(
         data=tuple(str(d) for d in data), arch=arch, out=str(out), seed=seed, minutes=minutes,
         batch=batch, synth_count=synth, two_line_share=two_line_share,
         synth_cache=tuple(str(p) for p in synth_cache or ()),
-        real_share=real_share, threads=threads, init=str(init) if init else None, lr=lr,
+        real_share=real_share, threads=threads, init=str(weights) if weights else None, lr=lr,
         tune_share=tune_share, workers=workers, device=device,
     )
     summary = train(options)

@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from platewarden.recognition.backends.onnx import models_dir
+from platewarden.recognition.backends.onnx import is_bare_name, models_dir
 from platewarden.recognition.errors import BackendError
 from platewarden.recognition.pipeline import Recognizer, RecognizerConfig
 from platewarden.recognition.presets import load_recognizer
@@ -75,8 +75,7 @@ def _anchor(config: Any, base: Path, path: Path) -> Any:
     out = {k: _anchor(v, base, path) for k, v in config.items()}
     model = out.get("model")
     if isinstance(model, str) and not Path(model).is_absolute() and (base / model).is_file():
-        bare = "/" not in model and "\\" not in model
-        if bare and (models_dir() / model).is_file():
+        if is_bare_name(model) and (models_dir() / model).is_file():
             raise BackendError(
                 f"preset file {path}: model {model!r} is both a shipped model and a file "
                 f"beside the preset file; write './{model}' for the file beside it, or rename "

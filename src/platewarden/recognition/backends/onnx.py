@@ -17,18 +17,28 @@ def models_dir() -> Path:
 
 
 def resolve_model(name: str) -> Path:
-    """A model path: an existing file, or the name of a shipped model.
+    """A model or weights path: the name of a shipped file, or an existing file.
+
+    A bare name (no folder) of a shipped file always means the shipped one, even where the
+    working folder holds a file of that name (the training commands write
+    ``plate-reader-*.onnx`` there): a shipped preset must never read an operator's file by
+    accident. Write ``./NAME`` for the file in the working folder.
 
     Raises:
         BackendError: When neither exists.
     """
+    shipped = models_dir() / name
+    if is_bare_name(name) and shipped.is_file():
+        return shipped
     direct = Path(name)
     if direct.is_file():
         return direct
-    shipped = models_dir() / name
-    if shipped.is_file():
-        return shipped
     raise BackendError(f"model {name!r} not found (no such file, not a shipped model)")
+
+
+def is_bare_name(name: str) -> bool:
+    """``name`` has no folder in it (so it may name a shipped file)."""
+    return bool(name) and "/" not in name and "\\" not in name
 
 
 def make_session(path: Path, *, threads: int = 1) -> Any:
