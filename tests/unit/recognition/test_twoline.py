@@ -188,7 +188,11 @@ def test_two_line_reader_is_registered() -> None:
 
 
 class _ByCall:
-    """Answers its n-th call with the n-th script line (as is, rows joined if any, layout cut)."""
+    """Answers its n-th call with the n-th script line.
+
+    The calls: the layout cut (crops shaped like a two-line plate), the crop as it is
+    (unless the layout cut read exactly as a two-line format), its joined rows (if found).
+    """
 
     name = "by-call"
 
@@ -214,21 +218,23 @@ def _blurred_square() -> Any:
 
 
 def test_blurred_two_line_crops_are_read_where_the_layout_puts_the_rows() -> None:
-    reader = TwoLineReader(_ByCall(("GR8B", 0.4), ("011234AB", 0.8)))
-    (reading,) = reader.read([_blurred_square()])
+    script = _ByCall(("011234AB", 0.4), ("GR8B", 0.9))
+    (reading,) = TwoLineReader(script).read([_blurred_square()])
     assert (reading.text, reading.layout) == ("011234AB", "two-line")
-    assert "GR8B" in [a.text for a in reading.alternatives]
+    # Exactly a trailer number at the layout's cut: not read as it is (the call for that
+    # would have answered GR8B, more surely).
+    assert script.calls == 1
 
 
-@pytest.mark.parametrize(("plain", "joined"), [
-    (("GR8B", 0.9), ("011234AB", 0.8)),   # the crop as it is reads more surely
-    (("GR8B", 0.4), ("GR8BUNZ", 0.8)),    # no Uzbek two-line format: a one-line plate cut
-    (("GR8B", 0.4), ("0I1234AB", 0.8)),   # only with a correction (I for 1): not sure enough
+@pytest.mark.parametrize("layout_cut", [
+    ("GR8BUNZ", 0.8),    # no Uzbek two-line format: a one-line plate cut
+    ("0I1234AB", 0.8),   # only with a correction (I for 1): not sure enough
 ])
-def test_layout_guess_is_kept_only_when_sure(plain: tuple[str, float],
-                                             joined: tuple[str, float]) -> None:
-    (reading,) = TwoLineReader(_ByCall(plain, joined)).read([_blurred_square()])
-    assert (reading.text, reading.layout) == (plain[0], "one-line")
+def test_layout_guess_is_kept_only_when_sure(layout_cut: tuple[str, float]) -> None:
+    script = _ByCall(layout_cut, ("GR8B", 0.4))
+    (reading,) = TwoLineReader(script).read([_blurred_square()])
+    assert (reading.text, reading.layout) == ("GR8B", "one-line")
+    assert script.calls == 2
 
 
 def test_wide_crops_get_no_layout_guess() -> None:
@@ -250,17 +256,26 @@ def _motorcycle() -> Any:
 def test_a_wrong_cut_gives_way_to_the_layout_cut() -> None:
     # The rows' reading lost the region code's second digit (no Uzbek format); cut where the
     # layout has the rows, the plate reads as a motorcycle number, if less surely.
-    reader = _ByCall(("GR8B", 0.3), ("4123KA", 0.9), ("40123KA", 0.6))
+    reader = _ByCall(("40123KA", 0.6), ("4123KA", 0.9))
     (reading,) = TwoLineReader(reader).read([_motorcycle()])
     assert (reading.text, reading.layout) == ("40123KA", "two-line")
     assert "4123KA" in [a.text for a in reading.alternatives]
-    assert reader.calls == 3
+    assert reader.calls == 2  # layout cut, rows joined; not as it is (the layout cut is exact)
 
 
-@pytest.mark.parametrize("layout_cut", [("40123KA", 0.6), ("4O123KA", 0.99)])
-def test_a_sure_rows_reading_stays(layout_cut: tuple[str, float]) -> None:
-    # An exact format from the rows stays unless the layout cut is exact and surer; a
-    # layout cut needing a correction (O for 0) never wins.
-    (reading,) = TwoLineReader(_ByCall(("GR8B", 0.3), ("40128KA", 0.9), layout_cut)).read(
-        [_motorcycle()])
-    assert reading.text == "40128KA"
+def test_a_sure_rows_reading_stays() -> None:
+    # An exact format from the rows stays unless the layout cut is exact and surer.
+    script = _ByCall(("40123KA", 0.6), ("40128KA", 0.9))
+    (reading,) = TwoLineReader(script).read([_motorcycle()])
+    assert (reading.text, reading.layout) == ("40128KA", "two-line")
+    assert "40123KA" not in [a.text for a in reading.alternatives]
+
+
+def test_a_layout_cut_needing_a_correction_never_wins() -> None:
+    # O for 0: no exact format, so the crop is read as it is too, and that reading stays
+    # among the rows reading's alternatives.
+    script = _ByCall(("4O123KA", 0.99), ("GR8B", 0.3), ("40128KA", 0.9))
+    (reading,) = TwoLineReader(script).read([_motorcycle()])
+    assert (reading.text, reading.layout) == ("40128KA", "two-line")
+    assert "GR8B" in [a.text for a in reading.alternatives]
+    assert script.calls == 3
