@@ -6,10 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from platewarden.cli.recognition import train_reader
 from platewarden.recognition.backends.onnx import models_dir, resolve_model
 from platewarden.recognition.errors import BackendError
 
@@ -50,26 +47,3 @@ def test_every_model_file_is_in_the_package_data() -> None:
     model_files = {p for p in models_dir().iterdir() if p.is_file()}
     assert model_files, "no model files found"
     assert sorted(p.name for p in model_files - shipped) == []
-
-
-def _train_app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("reader")(train_reader)
-    app.command("noop")(lambda: None)
-    return app
-
-
-def test_train_init_names_a_shipped_reader_or_is_a_clear_error(tmp_path: Path) -> None:
-    missing = CliRunner().invoke(_train_app(), [
-        "reader", "--data", str(tmp_path), "--init", "no-such-weights.pt",
-        "--out", str(tmp_path / "m.onnx")])
-    assert missing.exit_code == 2
-    assert "--init" in missing.output
-    assert "not found" in missing.output
-    shipped = CliRunner().invoke(_train_app(), [
-        "reader", "--data", str(tmp_path), "--init", "plate-reader-crnn.pt",
-        "--arch", "no-such-arch", "--out", str(tmp_path / "m.onnx")])
-    # Past the weights lookup: refused for the arch (or the missing extra), not for --init.
-    assert shipped.exit_code == 2
-    assert "--init" not in shipped.output
-    assert not (tmp_path / "m.onnx").exists()

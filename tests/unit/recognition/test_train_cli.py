@@ -29,3 +29,19 @@ def test_training_without_its_extra_or_with_an_unknown_arch_is_a_clear_error(
     else:
         assert "--arch must be one of crnn, ppocr-v4" in result.output
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_train_init_names_a_shipped_reader_or_is_a_clear_error(tmp_path: Path) -> None:
+    missing = CliRunner().invoke(_app(), [
+        "reader", "--data", str(tmp_path), "--init", "no-such-weights.pt",
+        "--out", str(tmp_path / "m.onnx")])
+    assert missing.exit_code == 2
+    assert "--init" in missing.output
+    assert "not found" in missing.output
+    shipped = CliRunner().invoke(_app(), [
+        "reader", "--data", str(tmp_path), "--init", "plate-reader-crnn.pt",
+        "--arch", "no-such-arch", "--out", str(tmp_path / "m.onnx")])
+    # Past the weights lookup: refused for the arch (or the missing extra), not for --init.
+    assert shipped.exit_code == 2
+    assert "--init" not in shipped.output
+    assert not (tmp_path / "m.onnx").exists()
