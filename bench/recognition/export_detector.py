@@ -45,17 +45,27 @@ def fp16_storage(src: Path, dst: Path) -> None:
     onnx.save(model, str(dst))
 
 
+def _size(args: list[str]) -> int | list[int]:
+    """640 by default; ``416`` for the fast variant; ``224x416`` (height x width) for the
+    refining pass's 2:1 regions."""
+    if not args:
+        return 640
+    if "x" in args[0]:
+        height, width = args[0].split("x")
+        return [int(height), int(width)]
+    return int(args[0])
+
+
 def main() -> None:
-    """``export_detector.py BEST_PT OUT_ONNX [SIZE]``."""
+    """``export_detector.py BEST_PT OUT_ONNX [SIZE | HEIGHTxWIDTH]``."""
     from ultralytics import YOLO
 
     best, out = Path(sys.argv[1]), Path(sys.argv[2])
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "best.pt"
         copy.write_bytes(best.read_bytes())
-        size = int(sys.argv[3]) if len(sys.argv) > 3 else 640  # 416 for the fast variant
-        exported = YOLO(str(copy)).export(format="onnx", imgsz=size, opset=17, simplify=False,
-                                          dynamic=False)
+        exported = YOLO(str(copy)).export(format="onnx", imgsz=_size(sys.argv[3:]), opset=17,
+                                          simplify=False, dynamic=False)
         fp16_storage(Path(exported), out)
 
 

@@ -52,6 +52,15 @@ def test_missing_model_file_is_a_clear_error() -> None:
         build_detector({"type": "yolov8-onnx", "model": "/nonexistent/model.onnx"})
 
 
+def test_a_detector_takes_its_input_size_from_the_model() -> None:
+    with pytest.raises(BackendError, match="takes 416 x 224 input, not size 416"):
+        build_detector({"type": "yolov8-onnx", "model": "plate-detector-yolov8n-224x416.onnx",
+                        "size": 416})
+    detector = build_detector({"type": "yolov8-onnx",
+                               "model": "plate-detector-yolov8n-224x416.onnx"})
+    assert detector.detect(np.zeros((150, 300, 3), np.uint8)) == []
+
+
 def test_ctc_decode_collapses_repeats_and_blanks() -> None:
     reading = decode(_probs("01A123BC"))
     assert reading.text == "01A123BC"

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from platewarden.recognition.backends.refine import RefiningDetector
+from platewarden.recognition.presets import PRESETS
 from platewarden.recognition.registry import build_detector
 from platewarden.recognition.types import Box, Detection
 
@@ -64,11 +65,9 @@ def test_only_the_best_boxes_are_refined() -> None:
 
 
 def test_refining_the_shipped_detector_keeps_finding_the_plate() -> None:
-    plain = build_detector({"type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx",
-                            "size": 416, "score": 0.1})
-    refined = build_detector({"type": "refine", "detector": {
-        "type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx", "size": 416,
-        "score": 0.1}, "grow": 3.0, "top": 3})
+    config = PRESETS["platewarden-pair-refined"].detector
+    plain = build_detector(config["detector"])
+    refined = build_detector(config)
     ious = []
     for seed in range(6):
         frame, (x, y, w, h) = street_frame("01A123BC", seed=seed, plate_height=30)
@@ -78,3 +77,18 @@ def test_refining_the_shipped_detector_keeps_finding_the_plate() -> None:
         ious.append((before, after))
     assert all(after >= 0.5 for before, after in ious if before >= 0.3), ious
     assert sum(a for _, a in ious) >= sum(b for b, _ in ious) - 0.05, ious
+
+
+def test_the_refining_pass_takes_a_2_to_1_input_and_finds_the_plate_in_its_region() -> None:
+    config = PRESETS["platewarden-pair-refined"].detector
+    assert config["second"]["model"] == "plate-detector-yolov8n-224x416.onnx"
+    second = build_detector(config["second"])
+    refiner = RefiningDetector(first=_Fixed(), second=second, grow=3.0)
+    found = 0
+    for seed in range(6):
+        frame, (x, y, w, h) = street_frame("01A123BC", seed=seed, plate_height=30)
+        area = refiner.region(frame, Box(x - 6, y - 6, w + 12, h + 12))  # a loose box
+        patch = frame[area.y:area.y + area.h, area.x:area.x + area.w]
+        local = Box(x - area.x, y - area.y, w, h)
+        found += max((d.box.iou(local) for d in second.detect(patch)), default=0.0) >= 0.5
+    assert found >= 5
