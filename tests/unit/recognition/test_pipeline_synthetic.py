@@ -26,8 +26,9 @@ from .factories import street_frame
 SCENES, SCENE_MIN = 16, 14
 TWO_LINE_SCENES, TWO_LINE_SCENE_MIN = 16, 14
 CROPS = 60
-# The CRNN preset, the fine-tuned PP-OCR readers', the default (the more confident of
-# those two) and the default behind the refining detector; none needs an optional package.
+# The CRNN preset, the fine-tuned PP-OCR readers', the pair (the more confident of those
+# two) and the default (the pair behind the refining detector); none needs an optional
+# package.
 CROP_MIN = {"platewarden": 51, "platewarden-ppocrv4": 57, "platewarden-ppocrv6": 57,
             "platewarden-pair": 57, "platewarden-pair-refined": 57}
 
