@@ -16,9 +16,10 @@ _YOLO_640 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n.onnx", "siz
 _YOLO_416 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx", "size": 416,
              "score": 0.1}
 # The detector run again on a zoomed region around each of the three best boxes
-# (backends/refine.py): boxes fit the labels better (train split: 79 -> 91 % at IoU >= 0.5).
+# (backends/refine.py): boxes fit the labels better (train split: 79 -> 85 % at IoU >= 0.5).
 # Its second pass runs the same weights exported at 160 x 320: a 2:1 region fills that input,
-# the plate still about 107 px wide, for about a quarter of a 416 x 416 pass. The default
+# the plate still about 107 px wide, for under a third of a 416 x 416 pass (5.5 against
+# 17.9 ms on one core). The default
 # since 2026-11-27 19:52 UTC, chosen on Uzbek plates drawn into the train photos
 # (bench/recognition/plate_swap.py; 94.1 -> 96.4 % end to end, a fresh check seed 95.0 ->
 # 96.4) with the real train photos unchanged (98.2 %) at 1.14 x the pair's time.
