@@ -6,13 +6,13 @@
 Not the documented training command of a shipped detector (there is none yet: the shipped
 one is fastanpr's, not retrained). ``data`` takes the ``train`` photos of ``DATASET``
 (benchmark layout), holds a quarter back by a hash of the file name (``det-tune:NAME``), and
-writes for each other photo its real plate and six Uzbek swaps (``plate_swap.swap``, one-line
-and two-line alternately, seed 1) as a YOLO data set in ``OUT/data``; the held-back photos go
-to ``OUT/tune/real`` as they are and to ``OUT/tune/swap`` with Uzbek plates (seeds 515151 and
-616161, both layouts), in the benchmark layout, for ``platewarden bench recognition
---split all``. ``train`` fine-tunes ``BEST_PT`` (``best.pt`` from the fastanpr 0.1.13 wheel)
-with Ultralytics' defaults at 416 px, seed 1, for 25 minutes of wall clock on the CPU; export
-the result with ``export_detector.py``. The ``test`` photos are never touched.
+writes for each other photo its real plate and six Uzbek swaps (``training.plate_swap.swap``,
+one-line and two-line alternately, seed 1) as a YOLO data set in ``OUT/data``; the held-back
+photos go to ``OUT/tune/real`` as they are and to ``OUT/tune/swap`` with Uzbek plates (seeds
+515151 and 616161, both layouts), in the benchmark layout, for ``platewarden bench
+recognition --split all``. ``train`` fine-tunes ``BEST_PT`` (``best.pt`` from the fastanpr
+0.1.13 wheel) with Ultralytics' defaults at 416 px, seed 1, for 25 minutes of wall clock on
+the CPU; export the result with ``export_detector.py``. The ``test`` photos are never touched.
 
 Ultralytics needs a torchvision built for the installed torch: here the CPU torch 2.13 wheel
 and PyPI's torchvision 0.28 do not load together (``operator torchvision::nms does not
@@ -23,30 +23,19 @@ torch, which training with ``val=False`` reaches only for its final check.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import random
 import shutil
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import cv2
 
 from platewarden.recognition.dataset import Sample, load_dataset
 from platewarden.recognition.imageio import load_image
+from platewarden.recognition.training.plate_swap import swap
 
 SWAPS_PER_PHOTO = 6
 TUNE_SEEDS = (515151, 616161)
-
-
-def _plate_swap() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("plate_swap",
-                                                  Path(__file__).with_name("plate_swap.py"))
-    if spec is None or spec.loader is None:
-        raise SystemExit("plate_swap.py not found beside this script")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def held_back(name: str) -> bool:
@@ -60,13 +49,13 @@ def _yolo_label(path: Path, box: tuple[int, int, int, int], width: int, height: 
                     f"{w / width:.6f} {h / height:.6f}\n", encoding="utf-8")
 
 
-def _training_photo(sample: Sample, out: Path, swap: ModuleType, rng: random.Random) -> None:
+def _training_photo(sample: Sample, out: Path, rng: random.Random) -> None:
     assert sample.box is not None
     frame = load_image(sample.image)
     box = (sample.box.x, sample.box.y, sample.box.w, sample.box.h)
     variants = [(frame, box)]
     for k in range(SWAPS_PER_PHOTO):
-        drawn, drawn_box, _ = swap.swap(frame, box, country=sample.country,
+        drawn, drawn_box, _ = swap(frame, box, country=sample.country,
                                         layout="uz1" if k % 2 == 0 else "uz2", rng=rng)
         variants.append((drawn, drawn_box))
     for k, (image, (x, y, w, h)) in enumerate(variants):
@@ -77,7 +66,7 @@ def _training_photo(sample: Sample, out: Path, swap: ModuleType, rng: random.Ran
                     int(image.shape[1]), int(image.shape[0]))
 
 
-def _tuning_photo(sample: Sample, out: Path, swap: ModuleType) -> None:
+def _tuning_photo(sample: Sample, out: Path) -> None:
     assert sample.box is not None
     box = (sample.box.x, sample.box.y, sample.box.w, sample.box.h)
     real = out / "real" / sample.country
@@ -91,7 +80,7 @@ def _tuning_photo(sample: Sample, out: Path, swap: ModuleType) -> None:
     for seed in TUNE_SEEDS:
         rng = random.Random(f"{seed}:{sample.image.name}")
         for layout in ("uz1", "uz2"):
-            drawn, (x, y, w, h), text = swap.swap(frame, box, country=sample.country,
+            drawn, (x, y, w, h), text = swap(frame, box, country=sample.country,
                                                   layout=layout, rng=rng)
             folder = out / "swap" / f"{layout}-{seed}"
             folder.mkdir(parents=True, exist_ok=True)
@@ -102,7 +91,6 @@ def _tuning_photo(sample: Sample, out: Path, swap: ModuleType) -> None:
 
 def build(dataset: Path, out: Path) -> None:
     """YOLO training data in ``out/data`` and the held-back tuning sets in ``out/tune``."""
-    swap = _plate_swap()
     rng = random.Random(1)
     data = out / "data"
     for part in ("images", "labels"):
@@ -110,9 +98,9 @@ def build(dataset: Path, out: Path) -> None:
     samples = [s for s in load_dataset(dataset, split="train") if s.box is not None]
     for sample in samples:
         if held_back(sample.image.name):
-            _tuning_photo(sample, out / "tune", swap)
+            _tuning_photo(sample, out / "tune")
         else:
-            _training_photo(sample, data, swap, rng)
+            _training_photo(sample, data, rng)
     (data / "data.yaml").write_text(f"path: {data}\ntrain: images/train\nval: images/train\n"
                                     "names:\n  0: License_Plate\n", encoding="utf-8")
     kept = sum(held_back(s.image.name) for s in samples)

@@ -1,11 +1,8 @@
-"""bench/recognition/plate_swap.py: the Uzbek plate it draws is where its label says, and reads."""
+"""training.plate_swap: the Uzbek plate it draws is where its label says, and reads there."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
@@ -13,25 +10,14 @@ import pytest
 from platewarden.domain.plates import parse
 from platewarden.recognition.formats import TWO_LINE_UZ_KINDS
 from platewarden.recognition.presets import load_recognizer
+from platewarden.recognition.training.plate_swap import swap
 from platewarden.recognition.types import Box
 
 from .factories import street_frame
 
-_SCRIPT = Path(__file__).resolve().parents[3] / "bench" / "recognition" / "plate_swap.py"
-
-
-def _plate_swap() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("plate_swap", _SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.mark.parametrize("layout", ["uz1", "uz2"])
 def test_the_drawn_plate_is_labelled_where_it_is_and_is_read_there(layout: str) -> None:
-    swap = _plate_swap().swap
     recognizer = load_recognizer()
     rng = random.Random(7)
     read = 0
