@@ -19,10 +19,12 @@ from typing import Annotated
 
 import typer
 
+from platewarden.cli.detector import train_detector
 from platewarden.recognition.errors import RecognitionError
 from platewarden.recognition.types import FrameResult
 
 train_app = typer.Typer(help="Train recognition models.", no_args_is_help=True)
+train_app.command("detector")(train_detector)
 bench_app = typer.Typer(help="Benchmarks.", no_args_is_help=True)
 
 

@@ -15,18 +15,19 @@ _YOLO_640 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n.onnx", "siz
 # unchanged at IoU >= 0.3 (96 %), slightly looser boxes.
 _YOLO_416 = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n-416.onnx", "size": 416,
              "score": 0.1}
-# The detector run again on a zoomed region around each of the three best boxes
-# (backends/refine.py): boxes fit the labels better (train split: 79 -> 85 % at IoU >= 0.5).
-# Its second pass runs the same weights exported at 160 x 320: a 2:1 region fills that input,
-# the plate still about 107 px wide, for under a third of a 416 x 416 pass (5.5 against
-# 17.9 ms on one core). The default
-# since 2026-11-27 19:52 UTC, chosen on Uzbek plates drawn into the train photos
-# (bench/recognition/plate_swap.py; 94.1 -> 96.4 % end to end, a fresh check seed 95.0 ->
-# 96.4) with the real train photos unchanged (98.2 %) at 1.14 x the pair's time.
-_YOLO_REFINE_PASS = {"type": "yolov8-onnx", "model": "plate-detector-yolov8n-160x320.onnx",
-                     "score": 0.1}
-_YOLO_416_REFINED = {"type": "refine", "detector": _YOLO_416, "second": _YOLO_REFINE_PASS,
-                     "grow": 3.0, "top": 3}
+# The detector fine-tuned here on the train photos plus Uzbek plates drawn into them
+# (platewarden train detector; docs/model-cards/plate-detector-uz.md), run again on a zoomed
+# region around each of the three best boxes (backends/refine.py), that second pass exported
+# at 160 x 320 (a 2:1 region fills it, the plate still about 107 px wide; 5.5 against 17.9 ms
+# for a 416 x 416 pass). The default: refined boxes since 2026-11-27 19:52 UTC (Uzbek plates
+# drawn into the train photos 94.1 -> 96.4 % end to end, 1.14 x the pair's time), the
+# fine-tuned detector since 21:26 (held-back photos with Uzbek plates 97.7 -> 100 %).
+_YOLO_UZ_416 = {"type": "yolov8-onnx", "model": "plate-detector-uz-416.onnx", "size": 416,
+                "score": 0.1}
+_YOLO_UZ_REFINE_PASS = {"type": "yolov8-onnx", "model": "plate-detector-uz-160x320.onnx",
+                        "score": 0.1}
+_YOLO_UZ_REFINED = {"type": "refine", "detector": _YOLO_UZ_416, "second": _YOLO_UZ_REFINE_PASS,
+                    "grow": 3.0, "top": 3}
 # grammar_fit: Viterbi fits of the Uzbek formats join the alternatives (synthetic seed 555:
 # 281/300 against 280/300 without; the train split unchanged).
 _CRNN = {"type": "crnn-onnx", "model": "plate-reader-crnn.onnx", "grammar_fit": True}
@@ -81,7 +82,7 @@ PRESETS: dict[str, RecognizerConfig] = {
         min_detection=0.1, name="platewarden-pair",
     ),
     "platewarden-pair-refined": RecognizerConfig(
-        detector=_YOLO_416_REFINED, reader=_PAIR, rectify=False, margin_x=0.0, margin_y=0.0,
+        detector=_YOLO_UZ_REFINED, reader=_PAIR, rectify=False, margin_x=0.0, margin_y=0.0,
         min_detection=0.1, name="platewarden-pair-refined",
     ),
     "platewarden-duo": RecognizerConfig(

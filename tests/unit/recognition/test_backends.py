@@ -54,10 +54,10 @@ def test_missing_model_file_is_a_clear_error() -> None:
 
 def test_a_detector_takes_its_input_size_from_the_model() -> None:
     with pytest.raises(BackendError, match="takes 320 x 160 input, not size 416"):
-        build_detector({"type": "yolov8-onnx", "model": "plate-detector-yolov8n-160x320.onnx",
+        build_detector({"type": "yolov8-onnx", "model": "plate-detector-uz-160x320.onnx",
                         "size": 416})
     detector = build_detector({"type": "yolov8-onnx",
-                               "model": "plate-detector-yolov8n-160x320.onnx"})
+                               "model": "plate-detector-uz-160x320.onnx"})
     assert detector.detect(np.zeros((150, 300, 3), np.uint8)) == []
 
 

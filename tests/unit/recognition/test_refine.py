@@ -83,7 +83,7 @@ def test_refining_the_shipped_detector_keeps_finding_the_plate() -> None:
 
 def test_the_refining_pass_takes_a_2_to_1_input_and_finds_the_plate_in_its_region() -> None:
     config = PRESETS["platewarden-pair-refined"].detector
-    assert config["second"]["model"] == "plate-detector-yolov8n-160x320.onnx"
+    assert config["second"]["model"] == "plate-detector-uz-160x320.onnx"
     second = build_detector(config["second"])
     refiner = RefiningDetector(first=_Fixed(), second=second, grow=3.0)
     found = 0

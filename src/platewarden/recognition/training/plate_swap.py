@@ -6,7 +6,7 @@ place at the original's pixels per millimetre (its width over the country's plat
 305, EU 520, BR 400 mm), centred on it, lit like it (mean brightness matched within limits)
 and slightly blurred. ``bench/recognition/plate_swap.py`` writes such photos in the benchmark
 layout (a measure of the detector and its boxes on Uzbek plates in real scenes);
-``bench/recognition/finetune_detector.py`` trains on them. The plates are upright and clean:
+``platewarden train detector`` trains on them. The plates are upright and clean:
 no perspective, dirt or heavy blur.
 """
 
