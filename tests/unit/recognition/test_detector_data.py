@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from platewarden.cli.detector import train_detector
 from platewarden.recognition.dataset import load_dataset, split_of
 from platewarden.recognition.training.detector_data import build_detector_data, held_back
 
@@ -64,18 +60,3 @@ def test_training_frames_are_labelled_and_a_share_is_held_back(tmp_path: Path) -
 def test_no_train_photos_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no annotated train-split photos"):
         build_detector_data([tmp_path], tmp_path / "out")
-
-
-def test_train_detector_without_ultralytics_or_weights_is_a_clear_error(
-        tmp_path: Path) -> None:
-    app = typer.Typer()
-    app.command("detector")(train_detector)
-    app.command("noop")(lambda: None)
-    result = CliRunner().invoke(app, ["detector", "--data", str(tmp_path), "--init",
-                                      str(tmp_path / "missing.pt"), "--out", str(tmp_path / "o")])
-    assert result.exit_code == 2
-    if importlib.util.find_spec("ultralytics") is None:
-        assert "needs ultralytics" in result.output
-    else:
-        assert "--init: no such file" in result.output
-    assert not (tmp_path / "o").exists()

@@ -8,13 +8,14 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
+from platewarden.cli.detector import train_detector
 from platewarden.cli.recognition import train_reader
 
 
 def _app() -> typer.Typer:
     app = typer.Typer()
     app.command("reader")(train_reader)
-    app.command("noop")(lambda: None)
+    app.command("detector")(train_detector)
     return app
 
 
@@ -45,3 +46,15 @@ def test_train_init_names_a_shipped_reader_or_is_a_clear_error(tmp_path: Path) -
     assert shipped.exit_code == 2
     assert "--init" not in shipped.output
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_train_detector_without_ultralytics_or_weights_is_a_clear_error(
+        tmp_path: Path) -> None:
+    result = CliRunner().invoke(_app(), ["detector", "--data", str(tmp_path), "--init",
+                                      str(tmp_path / "missing.pt"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    if importlib.util.find_spec("ultralytics") is None:
+        assert "needs ultralytics" in result.output
+    else:
+        assert "--init: no such file" in result.output
+    assert not (tmp_path / "o").exists()
