@@ -1,4 +1,4 @@
-"""``platewarden train detector``: fine-tune the plate detector (needs the ``train`` extra)."""
+"""``platewarden train detector``: fine-tune the plate detector (needs Ultralytics)."""
 
 from __future__ import annotations
 
@@ -39,12 +39,8 @@ def train_detector(
     if not init.is_file():
         typer.echo(f"error: --init: no such file {init}", err=True)
         raise typer.Exit(2)
-    from platewarden.recognition.training.train_detector import (
-        DetectorTrainOptions,
-    )
-    from platewarden.recognition.training.train_detector import (
-        train_detector as run,
-    )
+    from platewarden.recognition.training.train_detector import DetectorTrainOptions
+    from platewarden.recognition.training.train_detector import train_detector as run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     options = DetectorTrainOptions(
